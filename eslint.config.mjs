@@ -1,0 +1,73 @@
+// The default config of @n8n/node-cli 0.48.3 (`n8n-node lint`, strict / cloud rules), written out by hand
+// because @n8n/node-cli cannot be installed on Node 20 (see README, "Toolchain"). The last block is ours:
+// the project's tools (tests, simulator, e2e harness, benchmarks) never ship and may use node:http, fs and timers.
+import js from '@eslint/js';
+import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+import { globalIgnores } from 'eslint/config';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
+import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import tseslint from 'typescript-eslint';
+
+const communityNodesRecommended = n8nCommunityNodesPlugin.configs.recommended;
+
+export default tseslint.config(
+	globalIgnores(['dist', 'coverage', 'node_modules', 'demo-output']),
+	{
+		files: ['**/*.ts'],
+		extends: [
+			js.configs.recommended,
+			tseslint.configs.recommended,
+			communityNodesRecommended,
+			importX.configs['flat/recommended'],
+		],
+		rules: {
+			'prefer-spread': 'off',
+			'no-console': 'error',
+		},
+	},
+	{
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		settings: {
+			'import-x/resolver-next': [createTypeScriptImportResolver()],
+		},
+	},
+	{
+		files: ['package.json'],
+		extends: [communityNodesRecommended],
+		rules: {
+			...n8nNodesBase.configs.community.rules,
+		},
+		languageOptions: {
+			parser: tseslint.parser,
+			parserOptions: {
+				extraFileExtensions: ['.json'],
+			},
+		},
+	},
+	{
+		files: ['./credentials/**/*.ts'],
+		rules: {
+			...n8nNodesBase.configs.credentials.rules,
+			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+			'n8n-nodes-base/cred-class-field-type-options-password-missing': 'off',
+		},
+	},
+	{
+		files: ['./nodes/**/*.ts'],
+		rules: {
+			...n8nNodesBase.configs.nodes.rules,
+			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
+			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
+			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
+		},
+	},
+	{
+		files: ['test/**/*.ts', 'simulator/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+		rules: {
+			'@n8n/community-nodes/no-restricted-imports': 'off',
+			'@n8n/community-nodes/no-restricted-globals': 'off',
+			'no-console': 'off',
+		},
+	},
+);
