@@ -1,0 +1,79 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class LinkrApi implements ICredentialType {
+	name = 'linkrApi';
+
+	displayName = 'LinkrAPI API';
+
+	icon: Icon = { light: 'file:../icons/linkrapi.svg', dark: 'file:../icons/linkrapi.dark.svg' };
+
+	documentationUrl = 'https://linkrapi.com/docs/hold-account';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			hint: 'Starts with lkr_. Each hold (Discord account with Midjourney) has its own key, shown on the hold card in the LinkrAPI dashboard.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://linkrapi.com/api/v1',
+			description: 'Change only to use a proxy or the local LinkrAPI simulator',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	// GET /info is the only documented endpoint that answers 2xx to a valid key. It takes 5–15 s and sends one
+	// real /info command through the hold's Discord account, so n8n runs it only when the credential is saved or tested.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/info',
+			timeout: 30000,
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'LinkrAPI rejected the API key. Copy the key (lkr_…) again from the hold card in the LinkrAPI dashboard.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: 'The key is known but its hold is suspended. Check the hold in the LinkrAPI dashboard.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 502,
+					message:
+						'The key was accepted, but LinkrAPI could not reach Discord/Midjourney for /info. Check the hold’s Discord token, or retry in a minute.',
+				},
+			},
+		],
+	};
+}

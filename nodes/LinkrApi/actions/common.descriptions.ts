@@ -1,0 +1,126 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const callbackUrlProperty: INodeProperties = {
+	displayName: 'Callback URL',
+	name: 'callbackUrl',
+	type: 'string',
+	default: '',
+	placeholder: 'https://your-n8n.example.com/webhook/…',
+	description:
+		'Optional URL that LinkrAPI POSTs to when the task finishes, e.g. the production URL of a LinkrAPI Trigger node',
+};
+
+export function waitModeProperty(defaultMode: 'poll' | 'none'): INodeProperties {
+	return {
+		displayName: 'Wait for Completion',
+		name: 'waitMode',
+		type: 'options',
+		default: defaultMode,
+		description: 'Whether the node waits until Midjourney has finished the task before it outputs',
+		options: [
+			{
+				name: 'Poll Until Finished',
+				value: 'poll',
+				description: 'Check the task every Poll Interval until it completes, fails or Max Wait passes',
+			},
+			{
+				name: "Don't Wait",
+				value: 'none',
+				description: 'Output at once; use the Fetch operation or a LinkrAPI Trigger later',
+			},
+		],
+	};
+}
+
+const pollingOptions: INodeProperties[] = [
+	{
+		displayName: 'Max Wait (Minutes)',
+		name: 'maxWait',
+		type: 'number',
+		default: 15,
+		typeOptions: { minValue: 0.05, maxValue: 60, numberPrecision: 2 },
+		description:
+			'How long to wait for the task before giving up. Fast mode tasks end within 15 minutes, relax mode within 60.',
+		displayOptions: { show: { '/waitMode': ['poll'] } },
+	},
+	{
+		displayName: 'On Timeout',
+		name: 'onTimeout',
+		type: 'options',
+		default: 'error',
+		description: 'What to do when Max Wait passes before the task finishes',
+		options: [
+			{ name: 'Error', value: 'error', description: 'Fail the item; the error names the Task ID' },
+			{
+				name: 'Output Last Status',
+				value: 'output',
+				description: 'Output the last known status with wait_timed_out: true, to fetch it later',
+			},
+		],
+		displayOptions: { show: { '/waitMode': ['poll'] } },
+	},
+	{
+		displayName: 'Poll Interval (Seconds)',
+		name: 'pollInterval',
+		type: 'number',
+		default: 5,
+		typeOptions: { minValue: 2, maxValue: 300 },
+		description: 'How often a running task is checked. LinkrAPI recommends 5–10 seconds.',
+		displayOptions: { show: { '/waitMode': ['poll'] } },
+	},
+];
+
+const downloadOptions: INodeProperties[] = [
+	{
+		displayName: 'Download Image',
+		name: 'downloadImage',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to add the finished image as binary data. Image links expire, so download if you keep the image.',
+	},
+	{
+		displayName: 'Download Grid Quadrants',
+		name: 'downloadQuadrants',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to also download the four single images of a grid, as data_1 … data_4 (after the property name below), when LinkrAPI provides them',
+	},
+	{
+		displayName: 'Put Image in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		description: 'The name of the binary property that receives the image',
+	},
+];
+
+const maxRequestsPerSecondOption: INodeProperties = {
+	displayName: 'Max Requests per Second',
+	name: 'maxRequestsPerSecond',
+	type: 'number',
+	default: 3,
+	typeOptions: { minValue: 0.1, maxValue: 20, numberPrecision: 1 },
+	description:
+		'Upper bound on calls to LinkrAPI with this credential from this n8n process, to stay gentle on the Discord account',
+};
+
+export const waitingOptionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [...downloadOptions, maxRequestsPerSecondOption, ...pollingOptions],
+};
+
+export const taskIdProperty: INodeProperties = {
+	displayName: 'Task ID',
+	name: 'taskId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'a1b2c3d4-e5f6-7890-abcd-ef1234567890',
+	description: 'The task_id returned by Imagine or Action',
+};

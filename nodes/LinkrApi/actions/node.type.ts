@@ -1,0 +1,16 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { DownloadOptions } from '../helpers/interfaces';
+import type { TaskToWaitFor } from '../helpers/wait-for-tasks';
+
+export type LinkrResource = 'task' | 'account';
+
+/** An operation either outputs at once, or hands a submitted task to the router, which waits on all tasks together. */
+export type OperationResult =
+	| { kind: 'output'; item: INodeExecutionData }
+	| { kind: 'wait'; target: TaskToWaitFor; download: DownloadOptions };
+
+export interface LinkrOperation {
+	description: INodeProperties[];
+	execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult>;
+}

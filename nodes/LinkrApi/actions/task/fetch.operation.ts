@@ -1,0 +1,44 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { outputFinishedTask } from '../../helpers/complete-task';
+import { readTaskOptions, readWaitMode } from '../../helpers/read-options';
+import { taskToJson } from '../../helpers/task-output';
+import { isTerminalStatus } from '../../helpers/task-status';
+import { requireText } from '../../helpers/validate-input';
+import { fetchTask } from '../../transport/endpoints';
+import { taskIdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
+import type { OperationResult } from '../node.type';
+
+const properties: INodeProperties[] = [taskIdProperty, waitModeProperty('none'), waitingOptionsProperty];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['task'], operation: ['fetch'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> {
+	const taskId = requireText(this.getNode(), itemIndex, 'Task ID', this.getNodeParameter('taskId', itemIndex));
+	const waitMode = readWaitMode.call(this, itemIndex, 'none');
+	const options = readTaskOptions.call(this, itemIndex);
+	if (waitMode === 'poll') {
+		return {
+			kind: 'wait',
+			target: {
+				taskId,
+				itemIndex,
+				wait: options.wait,
+				requestsPerSecond: options.requestsPerSecond,
+				startedAt: Date.now(),
+				pollImmediately: true,
+			},
+			download: options.download,
+		};
+	}
+	const task = await fetchTask.call(this, taskId, { itemIndex, requestsPerSecond: options.requestsPerSecond });
+	// Without waiting, a failed task is a valid answer to "what is its status?", not an error.
+	if (isTerminalStatus(task.status) && task.status.toLowerCase() === 'completed') {
+		return { kind: 'output', item: await outputFinishedTask.call(this, task, options.download, itemIndex) };
+	}
+	return { kind: 'output', item: { json: taskToJson(task), pairedItem: { item: itemIndex } } };
+}

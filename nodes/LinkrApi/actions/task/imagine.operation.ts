@@ -1,0 +1,77 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { readTaskOptions, readWaitMode } from '../../helpers/read-options';
+import { submittedToJson } from '../../helpers/task-output';
+import { optionalHttpUrl, optionalReferenceImageUrl, requireText } from '../../helpers/validate-input';
+import { submitImagine, type ImagineBody } from '../../transport/endpoints';
+import { callbackUrlProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
+import type { OperationResult } from '../node.type';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'a futuristic city at sunset, cinematic lighting --ar 16:9',
+		description:
+			'What Midjourney should draw. Midjourney parameters such as --ar 16:9 or --v 7 go at the end of the text.',
+		typeOptions: { rows: 3 },
+	},
+	{
+		displayName: 'Reference Image URL',
+		name: 'referenceImageUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://example.com/reference.jpg',
+		description: 'Optional public link to a JPG, PNG or WebP image that guides the style or content',
+	},
+	callbackUrlProperty,
+	waitModeProperty('poll'),
+	waitingOptionsProperty,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['task'], operation: ['imagine'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> {
+	const node = this.getNode();
+	const prompt = requireText(node, itemIndex, 'Prompt', this.getNodeParameter('prompt', itemIndex));
+	const referenceImage = optionalReferenceImageUrl(
+		node,
+		itemIndex,
+		'Reference Image URL',
+		this.getNodeParameter('referenceImageUrl', itemIndex, ''),
+	);
+	const webhookUrl = optionalHttpUrl(node, itemIndex, 'Callback URL', this.getNodeParameter('callbackUrl', itemIndex, ''));
+	const waitMode = readWaitMode.call(this, itemIndex, 'poll');
+	const options = readTaskOptions.call(this, itemIndex);
+
+	const body: ImagineBody = { prompt };
+	if (referenceImage) body.reference_image = referenceImage;
+	if (webhookUrl) body.webhook_url = webhookUrl;
+
+	const startedAt = Date.now();
+	const submitted = await submitImagine.call(this, body, {
+		itemIndex,
+		requestsPerSecond: options.requestsPerSecond,
+	});
+	if (waitMode === 'none') {
+		return { kind: 'output', item: { json: submittedToJson(submitted, 'imagine', prompt), pairedItem: { item: itemIndex } } };
+	}
+	return {
+		kind: 'wait',
+		target: {
+			taskId: submitted.task_id,
+			itemIndex,
+			wait: options.wait,
+			requestsPerSecond: options.requestsPerSecond,
+			startedAt,
+		},
+		download: options.download,
+	};
+}

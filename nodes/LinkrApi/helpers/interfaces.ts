@@ -1,0 +1,48 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** A task status as LinkrAPI reports it; unknown values are allowed and mean "in progress". */
+export type TaskStatus = string;
+
+export interface TaskComponent extends IDataObject {
+	custom_id: string;
+	label?: string;
+}
+
+/** GET /fetch/{task_id}, parsed leniently: unknown fields are kept. */
+export interface Task extends IDataObject {
+	task_id: string;
+	status: TaskStatus;
+	action?: string;
+	progress?: number | null;
+	prompt?: string | null;
+	image_url?: string | null;
+	images?: string[];
+	components?: TaskComponent[] | null;
+	error?: string | null;
+	created_at?: string | null;
+}
+
+/** POST /imagine and POST /action. */
+export interface SubmitResponse extends IDataObject {
+	task_id: string;
+	status?: string;
+	message?: string;
+}
+
+/** GET /info: every value in `data` is a string. */
+export interface AccountInfo extends IDataObject {
+	status?: string;
+	data: Record<string, string>;
+}
+
+export interface WaitOptions {
+	pollIntervalMs: number;
+	maxWaitMs: number;
+	onTimeout: 'error' | 'output';
+}
+
+export interface DownloadOptions {
+	downloadImage: boolean;
+	binaryPropertyName: string;
+	downloadQuadrants: boolean;
+}

@@ -1,0 +1,57 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { DEFAULT_REQUESTS_PER_SECOND } from '../transport/request-budget';
+import type { DownloadOptions, WaitOptions } from './interfaces';
+
+const MIN_POLL_INTERVAL_S = 2;
+const DEFAULT_POLL_INTERVAL_S = 5;
+const DEFAULT_MAX_WAIT_MIN = 15;
+const MAX_MAX_WAIT_MIN = 60;
+
+export type WaitMode = 'poll' | 'none';
+
+export interface TaskOptions {
+	wait: WaitOptions;
+	download: DownloadOptions;
+	requestsPerSecond: number;
+}
+
+interface RawOptions {
+	pollInterval?: number;
+	maxWait?: number;
+	onTimeout?: 'error' | 'output';
+	downloadImage?: boolean;
+	downloadQuadrants?: boolean;
+	binaryPropertyName?: string;
+	maxRequestsPerSecond?: number;
+}
+
+function positiveNumber(value: unknown, fallback: number): number {
+	const number = Number(value);
+	return Number.isFinite(number) && number > 0 ? number : fallback;
+}
+
+/** Reads the Options collection once per item; out-of-range values are clamped to what the UI allows. */
+export function readTaskOptions(this: IExecuteFunctions, itemIndex: number): TaskOptions {
+	const raw = this.getNodeParameter('options', itemIndex, {}) as RawOptions;
+	const pollIntervalS = Math.max(positiveNumber(raw.pollInterval, DEFAULT_POLL_INTERVAL_S), MIN_POLL_INTERVAL_S);
+	const maxWaitMin = Math.min(positiveNumber(raw.maxWait, DEFAULT_MAX_WAIT_MIN), MAX_MAX_WAIT_MIN);
+	return {
+		wait: {
+			pollIntervalMs: pollIntervalS * 1000,
+			maxWaitMs: maxWaitMin * 60000,
+			onTimeout: raw.onTimeout === 'output' ? 'output' : 'error',
+		},
+		download: {
+			downloadImage: raw.downloadImage === true,
+			downloadQuadrants: raw.downloadQuadrants === true,
+			binaryPropertyName: raw.binaryPropertyName?.trim() || 'data',
+		},
+		requestsPerSecond: positiveNumber(raw.maxRequestsPerSecond, DEFAULT_REQUESTS_PER_SECOND),
+	};
+}
+
+export function readWaitMode(this: IExecuteFunctions, itemIndex: number, fallback: WaitMode): WaitMode {
+	const mode = this.getNodeParameter('waitMode', itemIndex, fallback) as string;
+	return mode === 'poll' ? 'poll' : mode === 'none' ? 'none' : fallback;
+}
