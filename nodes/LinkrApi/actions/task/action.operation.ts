@@ -119,7 +119,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const body: ActionBody = { task_id: taskId, action };
 	if (webhookUrl) body.webhook_url = webhookUrl;
 
-	const startedAt = Date.now();
 	const submitted = await submitAction.call(this, body, {
 		itemIndex,
 		requestsPerSecond: options.requestsPerSecond,
@@ -135,7 +134,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 			wait: options.wait,
 			requestsPerSecond: options.requestsPerSecond,
-			startedAt,
+			startedAt: Date.now(),
 		},
 		download: options.download,
 	};

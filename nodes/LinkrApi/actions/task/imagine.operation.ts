@@ -55,7 +55,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (referenceImage) body.reference_image = referenceImage;
 	if (webhookUrl) body.webhook_url = webhookUrl;
 
-	const startedAt = Date.now();
 	const submitted = await submitImagine.call(this, body, {
 		itemIndex,
 		requestsPerSecond: options.requestsPerSecond,
@@ -70,7 +69,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 			wait: options.wait,
 			requestsPerSecond: options.requestsPerSecond,
-			startedAt,
+			startedAt: Date.now(),
 		},
 		download: options.download,
 	};
