@@ -1,0 +1,121 @@
+/**
+ * `npm run simulator -- --port 4010 [options]`: runs the simulator until SIGINT/SIGTERM.
+ * Run with `--help` for the options; the README explains prompt tokens and the `/__sim/` endpoints.
+ */
+import { parseArgs } from 'node:util';
+
+import { DEFAULT_KEY, startSimulator, type FaultRule, type SimulatorOptions } from './index';
+
+const USAGE = `Usage: npm run simulator -- [options]
+
+  --port <n>              API port (default 4010; 0 = any free port)
+  --cdn-port <n>          image CDN port (default 0 = any free port)
+  --host <address>        listen address (default 127.0.0.1)
+  --key <lkr_…>           accepted bearer key; repeat for several (default: the built-in key)
+  --task-ms <ms>          running time of one task (default 6000)
+  --concurrency <n>       running tasks per key (default 3)
+  --old-vocabulary        statuses pending → processing → completed
+  --info-delay-ms <ms>    delay of GET /v1/info (default 2000)
+  --webhook-retry-ms <list>  delays before webhook retries, e.g. 200,1000,3000
+  --submit-fault <spec>   fault rule for POST /imagine and /action, e.g. status=429,every=3,retry-after=2
+  --fetch-fault <spec>    fault rule for GET /fetch, e.g. status=502,html  |  slow=2000  |  drop,every=5
+  --info-fault <spec>     fault rule for GET /info, e.g. status=502
+  --help                  this text
+`;
+
+function integer(name: string, value: string): number {
+	const n = Number(value);
+	if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got "${value}"`);
+	return n;
+}
+
+/** `status=429,every=3,retry-after=2,times=5,slow=2000,drop,html` → FaultRule. */
+export function parseFaultSpec(name: string, spec: string): FaultRule {
+	const rule: FaultRule = {};
+	for (const part of spec.split(',').filter(Boolean)) {
+		const [field, value = ''] = part.split('=');
+		if (field === 'drop') rule.drop = true;
+		else if (field === 'html') rule.html = true;
+		else if (field === 'status') rule.status = integer(name, value);
+		else if (field === 'every') rule.every = integer(name, value);
+		else if (field === 'times') rule.times = integer(name, value);
+		else if (field === 'slow') rule.slowMs = integer(name, value);
+		else if (field === 'retry-after') rule.retryAfterSeconds = integer(name, value);
+		else throw new Error(`--${name}: unknown field "${field}" (use status, every, times, slow, retry-after, drop, html)`);
+	}
+	return rule;
+}
+
+export function parseCli(argv: string[]): SimulatorOptions | 'help' {
+	const { values } = parseArgs({
+		args: argv,
+		options: {
+			port: { type: 'string', default: '4010' },
+			'cdn-port': { type: 'string', default: '0' },
+			host: { type: 'string', default: '127.0.0.1' },
+			key: { type: 'string', multiple: true },
+			'task-ms': { type: 'string' },
+			concurrency: { type: 'string' },
+			'old-vocabulary': { type: 'boolean', default: false },
+			'info-delay-ms': { type: 'string', default: '2000' },
+			'webhook-retry-ms': { type: 'string' },
+			'submit-fault': { type: 'string' },
+			'fetch-fault': { type: 'string' },
+			'info-fault': { type: 'string' },
+			help: { type: 'boolean', default: false },
+		},
+	});
+	if (values.help) return 'help';
+	const options: SimulatorOptions = {
+		port: integer('port', values.port),
+		cdnPort: integer('cdn-port', values['cdn-port']),
+		host: values.host,
+		infoDelayMs: integer('info-delay-ms', values['info-delay-ms']),
+		vocabulary: values['old-vocabulary'] ? 'old' : 'new',
+	};
+	if (values.key) options.keys = values.key;
+	if (values['task-ms'] !== undefined) options.taskDurationMs = integer('task-ms', values['task-ms']);
+	if (values.concurrency !== undefined) options.concurrency = integer('concurrency', values.concurrency);
+	if (values['webhook-retry-ms'] !== undefined) {
+		options.webhookRetryDelaysMs = values['webhook-retry-ms'].split(',').filter(Boolean).map((v) => integer('webhook-retry-ms', v));
+	}
+	if (values['submit-fault']) options.submitFaults = parseFaultSpec('submit-fault', values['submit-fault']);
+	if (values['fetch-fault']) options.fetchFaults = parseFaultSpec('fetch-fault', values['fetch-fault']);
+	if (values['info-fault']) options.infoFaults = parseFaultSpec('info-fault', values['info-fault']);
+	return options;
+}
+
+async function main(): Promise<void> {
+	const options = parseCli(process.argv.slice(2));
+	if (options === 'help') {
+		console.log(USAGE);
+		return;
+	}
+	const sim = await startSimulator(options);
+	const keys = options.keys ?? [DEFAULT_KEY];
+	console.log(`LinkrAPI simulator listening
+  Base URL:   ${sim.url}
+  API key:    ${keys.join(', ')}
+  Image CDN:  ${sim.cdnUrl}
+  Inspect:    ${sim.url.replace(/\/api\/v1$/, '')}/__sim/inspect`);
+
+	const shutdown = (signal: string) => {
+		console.log(`${signal} received, stopping the simulator`);
+		sim.stop().then(
+			() => process.exit(0),
+			(error: Error) => {
+				console.error(error);
+				process.exit(1);
+			},
+		);
+	};
+	process.once('SIGINT', () => shutdown('SIGINT'));
+	process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (require.main === module) {
+	main().catch((error: Error) => {
+		console.error(`Simulator failed to start: ${error.message}`);
+		process.exit(1);
+	});
+}

@@ -1,0 +1,151 @@
+/** The four LinkrAPI endpoints, for an authenticated request. */
+import { z } from 'zod';
+
+import { componentsFor, resolveAction, type ActionResult, type ButtonSet } from './components';
+import { violatesContentPolicy } from './content-policy';
+import {
+	ACTION_NOT_FOUND_DETAIL,
+	ActionRequest,
+	CONTENT_POLICY_DETAIL,
+	ImagineRequest,
+	TASK_NOT_FOUND_DETAIL,
+	type SubmitResponse,
+} from './contract';
+import type { Exchange } from './exchange';
+import { parsePromptFaults, type FaultGates } from './faults';
+import type { Waits } from './http';
+import { GRID_SIZE, TILE_SIZE, UPSCALE_2X_SIZE, quadrantSeed, type ImageSpec } from './images';
+import { endAt, type Outcome } from './lifecycle';
+import type { RuntimeConfig } from './options';
+import type { SimTask, TaskStore } from './tasks';
+import { taskView } from './task-view';
+import type { WebhookSender } from './webhooks';
+
+export interface ApiContext {
+	config: () => RuntimeConfig;
+	clock: () => number;
+	store: TaskStore;
+	gates: FaultGates;
+	waits: Waits;
+	webhooks: WebhookSender;
+	cdnUrl: () => string;
+}
+
+function validationDetail(error: z.ZodError): string {
+	return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
+}
+
+/** The body as JSON, or answers 400 and returns undefined. */
+function jsonBody(exchange: Exchange): unknown {
+	const contentType = exchange.request.headers['content-type'] ?? '';
+	if (!contentType.toLowerCase().includes('application/json')) {
+		exchange.detail(400, 'Content-Type must be application/json');
+		return undefined;
+	}
+	if (exchange.body === undefined || typeof exchange.body === 'string') {
+		exchange.detail(400, 'Request body must be a JSON object');
+		return undefined;
+	}
+	return exchange.body;
+}
+
+function taskOutcome(context: ApiContext, fromPrompt?: Outcome): Outcome {
+	if (fromPrompt) return fromPrompt;
+	const rule = context.config().taskFaults;
+	return rule && context.gates.fires(rule) ? rule.outcome : 'complete';
+}
+
+function submit(context: ApiContext, exchange: Exchange, task: Omit<Parameters<TaskStore['create']>[0], 'key'>, message: string): void {
+	const { taskDurationMs, concurrency } = context.config();
+	const created: SimTask = context.store.create({ ...task, key: exchange.key as string }, { taskDurationMs, concurrency });
+	if (created.webhookUrl) {
+		context.webhooks.watch({
+			url: created.webhookUrl,
+			taskId: created.id,
+			endsAt: endAt(created),
+			view: () => {
+				const state = context.store.state(created, context.config().vocabulary);
+				return { task: taskView(created, state, context.cdnUrl()), terminal: state.terminal };
+			},
+		});
+	}
+	const body: SubmitResponse = { status: 'SUCCESS', task_id: created.id, message };
+	exchange.json(200, body);
+}
+
+export async function imagine(context: ApiContext, exchange: Exchange): Promise<void> {
+	const body = jsonBody(exchange);
+	if (body === undefined) return;
+	const prompt = (body as { prompt?: unknown }).prompt;
+	const faults = typeof prompt === 'string' ? parsePromptFaults(prompt) : {};
+	if (faults.submit && (await exchange.inject(faults.submit, context.waits))) return;
+
+	const parsed = ImagineRequest.safeParse(body);
+	if (!parsed.success) return exchange.detail(400, validationDetail(parsed.error));
+	if (violatesContentPolicy(parsed.data.prompt)) return exchange.detail(400, CONTENT_POLICY_DETAIL);
+
+	submit(
+		context,
+		exchange,
+		{
+			action: 'imagine',
+			prompt: parsed.data.prompt,
+			outcome: taskOutcome(context, faults.outcome),
+			buttons: 'grid',
+			image: (id) => ({ kind: 'grid', seed: id, size: GRID_SIZE }),
+			webhookUrl: parsed.data.webhook_url,
+		},
+		'Task submitted successfully',
+	);
+}
+
+export function fetchTask(context: ApiContext, exchange: Exchange, taskId: string): void {
+	const task = context.store.find(taskId, exchange.key ?? undefined);
+	if (!task) return exchange.detail(404, TASK_NOT_FOUND_DETAIL);
+	const state = context.store.state(task, context.config().vocabulary);
+	if (state.terminal && task.noticedAt === undefined) task.noticedAt = context.clock();
+	exchange.json(200, taskView(task, state, context.cdnUrl()));
+}
+
+const RESULTS: Record<ActionResult, { buttons: ButtonSet; image: (original: SimTask, index: number, id: string) => ImageSpec }> = {
+	grid: { buttons: 'grid', image: (_original, _index, id) => ({ kind: 'grid', seed: id, size: GRID_SIZE }) },
+	upscale: {
+		buttons: 'upscale',
+		image: (original, index) => ({ kind: 'single', seed: quadrantSeed(original.image.seed, index), size: TILE_SIZE }),
+	},
+	'upscale-2x': { buttons: 'none', image: (original) => ({ kind: 'single', seed: original.image.seed, size: UPSCALE_2X_SIZE }) },
+};
+
+export function action(context: ApiContext, exchange: Exchange): void {
+	const body = jsonBody(exchange);
+	if (body === undefined) return;
+	const parsed = ActionRequest.safeParse(body);
+	if (!parsed.success) return exchange.detail(400, validationDetail(parsed.error));
+
+	const original = context.store.find(parsed.data.task_id, exchange.key ?? undefined);
+	if (!original) return exchange.detail(404, TASK_NOT_FOUND_DETAIL);
+	const state = context.store.state(original, context.config().vocabulary);
+	if (state.status !== 'completed') {
+		return exchange.detail(400, `Original task is not completed (status: ${state.status}), so it has no components yet`);
+	}
+	const components = componentsFor(original.buttons, original.jobId);
+	if (!components) return exchange.detail(400, 'Original task has no components');
+	const resolved = resolveAction(parsed.data.action, components);
+	if (!resolved) return exchange.detail(400, ACTION_NOT_FOUND_DETAIL);
+
+	const result = RESULTS[resolved.result];
+	submit(
+		context,
+		exchange,
+		{
+			action: resolved.name,
+			prompt: original.prompt,
+			outcome: taskOutcome(context),
+			buttons: result.buttons,
+			image: (id) => result.image(original, resolved.index, id),
+			webhookUrl: parsed.data.webhook_url,
+			parentId: original.id,
+		},
+		'Action submitted successfully',
+	);
+}

@@ -1,0 +1,86 @@
+/**
+ * The API server: routing under `/api/v1`, recording, option fault rules, bearer auth, then the endpoints.
+ * Requests under `/__sim/` go to the control routes (no key needed, not recorded).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+import { INVALID_KEY_DETAIL } from './contract';
+import { action, fetchTask, imagine, type ApiContext } from './endpoints';
+import { accountInfo } from './account-info';
+import { Exchange } from './exchange';
+import { decodeBody, readBody, sendJson } from './http';
+import type { Recorder } from './inspection';
+import type { FaultRule, RuntimeConfig } from './options';
+
+export const API_BASE = '/api/v1';
+export const CONTROL_BASE = '/__sim/';
+
+export interface ServerDeps extends ApiContext {
+	recorder: Recorder;
+	control: (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
+}
+
+interface Route {
+	/** Key of `Inspection.counts`. */
+	name: string;
+	method: string;
+	faults: (config: RuntimeConfig) => FaultRule | null;
+	handle: (deps: ServerDeps, exchange: Exchange, param: string) => void | Promise<void>;
+}
+
+const ROUTES: Array<Route & { pattern: RegExp }> = [
+	{ name: 'POST /imagine', method: 'POST', pattern: /^\/imagine\/?$/, faults: (c) => c.submitFaults, handle: imagine },
+	{ name: 'GET /fetch', method: 'GET', pattern: /^\/fetch\/([^/]+)\/?$/, faults: (c) => c.fetchFaults, handle: (d, e, id) => fetchTask(d, e, id) },
+	{ name: 'POST /action', method: 'POST', pattern: /^\/action\/?$/, faults: (c) => c.submitFaults, handle: action },
+	{ name: 'GET /info', method: 'GET', pattern: /^\/info\/?$/, faults: (c) => c.infoFaults, handle: info },
+];
+
+async function info(deps: ServerDeps, exchange: Exchange): Promise<void> {
+	await deps.waits.wait(deps.config().infoDelayMs);
+	exchange.json(200, accountInfo(deps.store, exchange.key as string));
+}
+
+function bearerKey(request: IncomingMessage): string | null {
+	const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+	return match ? match[1] : null;
+}
+
+function match(method: string, path: string) {
+	if (!path.startsWith(`${API_BASE}/`)) return { name: `${method} ${path}`, status: 404 as const };
+	const rest = path.slice(API_BASE.length);
+	const found = ROUTES.map((route) => ({ route, params: route.pattern.exec(rest) })).filter((r) => r.params);
+	const exact = found.find((r) => r.route.method === method);
+	if (exact) return { name: exact.route.name, route: exact.route, param: decodeURIComponent(exact.params?.[1] ?? '') };
+	if (found.length > 0) return { name: `${method} ${found[0].route.name.split(' ')[1]}`, status: 405 as const };
+	return { name: `${method} ${rest}`, status: 404 as const };
+}
+
+async function handle(deps: ServerDeps, request: IncomingMessage, response: ServerResponse): Promise<void> {
+	const method = request.method ?? 'GET';
+	const path = new URL(request.url ?? '/', 'http://simulator').pathname;
+	if (path.startsWith(CONTROL_BASE)) return deps.control(request, response, path.slice(CONTROL_BASE.length));
+
+	const at = deps.clock();
+	const key = bearerKey(request);
+	const matched = match(method, path);
+	deps.recorder.arrived(matched.name, key, at);
+	const exchange = new Exchange(request, response, deps.recorder, matched.name, key, at);
+	const raw = await readBody(request);
+	if (raw === undefined) return exchange.detail(413, 'Request body too large');
+	exchange.body = decodeBody(raw);
+	if (!matched.route) return exchange.detail(matched.status, matched.status === 405 ? 'Method Not Allowed' : 'Not Found');
+
+	// Option faults act like a proxy in front of the API: before authentication.
+	const rule = matched.route.faults(deps.config());
+	if (rule && deps.gates.fires(rule) && (await exchange.inject(rule, deps.waits))) return;
+	if (key === null || !deps.config().keys.includes(key)) return exchange.detail(401, INVALID_KEY_DETAIL);
+	await matched.route.handle(deps, exchange, matched.param);
+}
+
+export function createApiServer(deps: ServerDeps): Server {
+	return createServer((request, response) => {
+		handle(deps, request, response).catch((error: Error) => {
+			if (!response.headersSent && !response.destroyed) sendJson(response, 500, { detail: `Simulator error: ${error.message}` });
+		});
+	});
+}

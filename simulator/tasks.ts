@@ -1,0 +1,116 @@
+/**
+ * Task storage and Midjourney-like queueing: each key runs at most `concurrency` tasks at once, first come first
+ * served. A task's start time is fixed when it is created (every earlier task's end is already known), so status
+ * is computed on each read from timestamps and no timers are needed.
+ */
+import { randomUUID } from 'node:crypto';
+
+import type { ButtonSet } from './components';
+import type { ImageSpec } from './images';
+import { endAt, stateAt, type Schedule, type TaskState } from './lifecycle';
+import type { Vocabulary } from './options';
+
+/** Discord's epoch, for snowflake-shaped message ids. */
+const DISCORD_EPOCH = 1420070400000n;
+
+export interface SimTask extends Schedule {
+	id: string;
+	/** The full bearer key; never leaves the simulator (inspection masks it). */
+	key: string;
+	action: string;
+	prompt: string;
+	createdAt: number;
+	/** Midjourney's job id inside the `custom_id`s. */
+	jobId: string;
+	messageId: string;
+	buttons: ButtonSet;
+	image: ImageSpec;
+	webhookUrl?: string;
+	parentId?: string;
+	/** First time a fetch returned this task in a terminal status (how fast a client noticed). */
+	noticedAt?: number;
+}
+
+export type NewTask = Pick<SimTask, 'key' | 'action' | 'prompt' | 'outcome' | 'buttons' | 'webhookUrl' | 'parentId'> & {
+	/** Built from the new task's id (grids are seeded by their own task id). */
+	image: (taskId: string) => ImageSpec;
+};
+
+export interface SchedulingConfig {
+	taskDurationMs: number;
+	concurrency: number;
+}
+
+export class TaskStore {
+	private readonly tasks = new Map<string, SimTask>();
+	private messageSequence = 0n;
+
+	constructor(private readonly clock: () => number) {}
+
+	create(input: NewTask, { taskDurationMs, concurrency }: SchedulingConfig): SimTask {
+		const createdAt = this.clock();
+		const id = randomUUID();
+		const startAt = this.startTime(input.key, createdAt, concurrency);
+		const { image, ...rest } = input;
+		const task: SimTask = {
+			...rest,
+			id,
+			createdAt,
+			startAt,
+			durationMs: taskDurationMs,
+			jobId: randomUUID(),
+			messageId: this.nextMessageId(createdAt),
+			image: image(id),
+		};
+		this.tasks.set(id, task);
+		return task;
+	}
+
+	/** A task of another key is reported as missing, as LinkrAPI does. */
+	find(id: string, key?: string): SimTask | undefined {
+		const task = this.tasks.get(id);
+		return task && (key === undefined || task.key === key) ? task : undefined;
+	}
+
+	state(task: SimTask, vocabulary: Vocabulary): TaskState {
+		return stateAt(task, this.clock(), vocabulary);
+	}
+
+	/** Running (started, not ended) and queued tasks of one key, now. */
+	load(key: string): { running: number; queued: number } {
+		const now = this.clock();
+		let running = 0;
+		let queued = 0;
+		for (const task of this.tasks.values()) {
+			if (task.key !== key) continue;
+			if (now < task.startAt) queued++;
+			else if (now < endAt(task)) running++;
+		}
+		return { running, queued };
+	}
+
+	all(): SimTask[] {
+		return [...this.tasks.values()];
+	}
+
+	clear(): void {
+		this.tasks.clear();
+	}
+
+	/**
+	 * FIFO per key: not before any earlier task of the key started, and at the first moment (now or when an
+	 * earlier task ends) fewer than `concurrency` of them are running.
+	 */
+	private startTime(key: string, createdAt: number, concurrency: number): number {
+		const earlier = this.all().filter((task) => task.key === key);
+		const notBefore = Math.max(createdAt, ...earlier.map((task) => task.startAt));
+		const candidates = [notBefore, ...earlier.map(endAt).filter((end) => end > notBefore && end < Infinity)].sort((a, b) => a - b);
+		const runningAt = (t: number) => earlier.filter((task) => task.startAt <= t && t < endAt(task)).length;
+		return candidates.find((t) => runningAt(t) < concurrency) ?? Infinity;
+	}
+
+	private nextMessageId(at: number): string {
+		this.messageSequence = (this.messageSequence + 1n) % 4096n;
+		return (((BigInt(Math.floor(at)) - DISCORD_EPOCH) << 22n) | this.messageSequence).toString();
+	}
+}
