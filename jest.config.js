@@ -1,5 +1,5 @@
 /** @type {import('jest').Config} */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.tools.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.tools.json' }];
 
 module.exports = {
 	collectCoverageFrom: ['nodes/**/*.ts', 'credentials/**/*.ts'],
@@ -12,6 +12,7 @@ module.exports = {
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/**/*.test.ts'],
 			testPathIgnorePatterns: ['<rootDir>/test/e2e/'],
+			setupFilesAfterEnv: ['<rootDir>/test/helpers/nock-lifecycle.ts'],
 		},
 		{
 			displayName: 'e2e',

@@ -85,7 +85,7 @@ export async function fetchTask(
 export async function getAccountInfo(this: LinkrContext, options: CallOptions): Promise<AccountInfo> {
 	return await call(
 		this,
-		{ method: 'GET', path: '/info', timeoutMs: INFO_TIMEOUT_MS, ...options },
+		{ method: 'GET', path: '/info', timeoutMs: INFO_TIMEOUT_MS, hasSideEffects: true, ...options },
 		parseAccountInfo,
 	);
 }

@@ -16,6 +16,7 @@ import {
 	isRetryableStatus,
 	maxRetries,
 	parseRetryAfter,
+	type RetryClass,
 } from './retry-policy';
 
 export const CREDENTIAL_NAME = 'linkrApi';
@@ -36,6 +37,8 @@ export interface LinkrRequest {
 	requestsPerSecond?: number;
 	/** Epoch ms; retries never wait beyond it */
 	deadline?: number;
+	/** The call does something on Discord (a job, an /info command): retried only where it surely did not run */
+	hasSideEffects?: boolean;
 }
 
 interface FullResponse {
@@ -47,6 +50,10 @@ interface FullResponse {
 interface LinkrCredentials {
 	apiKey: string;
 	baseUrl?: string;
+}
+
+function retryClass(request: LinkrRequest): RetryClass {
+	return request.method === 'GET' && !request.hasSideEffects ? 'idempotent' : 'sideEffect';
 }
 
 function cancelSignal(context: LinkrContext): AbortSignal | undefined {
@@ -94,7 +101,7 @@ export async function linkrApiRequest(this: LinkrContext, request: LinkrRequest)
 			)) as FullResponse;
 		} catch (error) {
 			if (signal?.aborted) throw cancelledError(this.getNode());
-			const canRetry = isRetryableNetworkError(request.method, networkErrorCode(error));
+			const canRetry = isRetryableNetworkError(retryClass(request), networkErrorCode(error));
 			if (!canRetry || !(await waitBeforeRetry(request, attempt, undefined, signal))) {
 				throw networkError(this.getNode(), error, errorContext);
 			}
@@ -103,7 +110,7 @@ export async function linkrApiRequest(this: LinkrContext, request: LinkrRequest)
 		if (response.statusCode >= 200 && response.statusCode < 300) return response.body;
 		const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
 		if (
-			!isRetryableStatus(request.method, response.statusCode) ||
+			!isRetryableStatus(retryClass(request), response.statusCode) ||
 			!(await waitBeforeRetry(request, attempt, retryAfterMs, signal))
 		) {
 			throw httpStatusError(this.getNode(), response.statusCode, response.body, errorContext);
@@ -118,7 +125,7 @@ async function waitBeforeRetry(
 	retryAfterMs: number | undefined,
 	signal: AbortSignal | undefined,
 ): Promise<boolean> {
-	if (attempt >= maxRetries(request.method)) return false;
+	if (attempt >= maxRetries(retryClass(request))) return false;
 	const delay = backoffDelay(attempt, retryAfterMs);
 	if (request.deadline !== undefined && Date.now() + delay > request.deadline) return false;
 	await sleepWithAbort(delay, signal);

@@ -1,7 +1,5 @@
-import type { IHttpRequestMethods } from 'n8n-workflow';
-
-const MAX_GET_RETRIES = 4;
-const MAX_POST_RETRIES = 2;
+const MAX_IDEMPOTENT_RETRIES = 4;
+const MAX_SIDE_EFFECT_RETRIES = 2;
 const BASE_BACKOFF_MS = 1000;
 const MAX_BACKOFF_MS = 30000;
 const MAX_RETRY_AFTER_MS = 60000;
@@ -9,21 +7,25 @@ const MAX_RETRY_AFTER_MS = 60000;
 /** Network error codes where the request surely never reached LinkrAPI, so a POST cannot have created a task. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
-export function maxRetries(method: IHttpRequestMethods): number {
-	return method === 'GET' ? MAX_GET_RETRIES : MAX_POST_RETRIES;
+/** Plain reads may be repeated freely; calls that start a job or a Discord command may not. */
+export type RetryClass = 'idempotent' | 'sideEffect';
+
+export function maxRetries(retryClass: RetryClass): number {
+	return retryClass === 'idempotent' ? MAX_IDEMPOTENT_RETRIES : MAX_SIDE_EFFECT_RETRIES;
 }
 
 /**
- * GETs are idempotent and retried on 429, 5xx and network errors. A POST may already have started a Midjourney
- * job (LinkrAPI has no idempotency key), so it is retried only on 429 or when the connection was refused.
+ * Reads are retried on 429, 5xx and network errors. A POST may already have started a Midjourney job (LinkrAPI has
+ * no idempotency key), and /info sends a real Discord command, so those are retried only on 429 or when the
+ * connection was refused.
  */
-export function isRetryableStatus(method: IHttpRequestMethods, statusCode: number): boolean {
+export function isRetryableStatus(retryClass: RetryClass, statusCode: number): boolean {
 	if (statusCode === 429) return true;
-	return method === 'GET' && statusCode >= 500;
+	return retryClass === 'idempotent' && statusCode >= 500;
 }
 
-export function isRetryableNetworkError(method: IHttpRequestMethods, code: string | undefined): boolean {
-	if (method === 'GET') return true;
+export function isRetryableNetworkError(retryClass: RetryClass, code: string | undefined): boolean {
+	if (retryClass === 'idempotent') return true;
 	return code !== undefined && NOT_SENT_CODES.has(code);
 }
 
