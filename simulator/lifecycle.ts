@@ -18,12 +18,12 @@ export interface TaskState {
 	terminal: boolean;
 }
 
-/** Phase boundaries as fractions of the running time (new vocabulary). */
-const STARTING_AT = 0.1;
-const PROCESSING_AT = 0.2;
-const UPLOADING_AT = 0.8;
+/** Phase boundaries in percent of the running time (new vocabulary); integers keep the arithmetic exact. */
+const STARTING_AT = 10;
+const PROCESSING_AT = 20;
+const UPLOADING_AT = 80;
 /** A failing task fails halfway through processing. */
-const FAIL_AT = 0.5;
+const FAIL_AT = 50;
 /** Progress where timed-out and stuck tasks stall. */
 export const STALLED_PROGRESS = 47;
 /** The unlisted status that `[[unknown-status]]` tasks pass through instead of `uploading`. */
@@ -39,7 +39,7 @@ const OLD_NAMES: Record<string, string> = {
 /** Time the task spends running before its terminal status (Infinity: never ends). */
 export function runningTime(outcome: Outcome, durationMs: number): number {
 	if (outcome === 'stuck') return Infinity;
-	if (outcome === 'fail' || outcome === 'fail:subscribe') return durationMs * FAIL_AT;
+	if (outcome === 'fail' || outcome === 'fail:subscribe') return (durationMs * FAIL_AT) / 100;
 	return durationMs;
 }
 
@@ -48,8 +48,8 @@ export function endAt(schedule: Schedule): number {
 }
 
 function processingProgress(elapsed: number, durationMs: number, outcome: Outcome): number {
-	const fraction = durationMs > 0 ? (elapsed - durationMs * PROCESSING_AT) / (durationMs * (UPLOADING_AT - PROCESSING_AT)) : 1;
-	const progress = Math.max(0, Math.min(99, Math.floor(fraction * 100)));
+	const percent = durationMs > 0 ? (100 * (elapsed * 100 - durationMs * PROCESSING_AT)) / (durationMs * (UPLOADING_AT - PROCESSING_AT)) : 100;
+	const progress = Math.max(0, Math.min(99, Math.floor(percent)));
 	return outcome === 'timeout' || outcome === 'stuck' ? Math.min(progress, STALLED_PROGRESS) : progress;
 }
 
@@ -68,10 +68,11 @@ function newVocabularyState({ startAt, durationMs, outcome }: Schedule, now: num
 		const progress = status === 'completed' ? 100 : processingProgress(running, durationMs, outcome);
 		return { status, progress, terminal: true };
 	}
-	if (elapsed < durationMs * STARTING_AT) return { status: 'sending', progress: 0, terminal: false };
-	if (elapsed < durationMs * PROCESSING_AT) return { status: 'starting', progress: 0, terminal: false };
+	const percentElapsed = elapsed * 100;
+	if (percentElapsed < durationMs * STARTING_AT) return { status: 'sending', progress: 0, terminal: false };
+	if (percentElapsed < durationMs * PROCESSING_AT) return { status: 'starting', progress: 0, terminal: false };
 	const stalls = outcome === 'timeout' || outcome === 'stuck';
-	if (elapsed < durationMs * UPLOADING_AT || stalls) {
+	if (percentElapsed < durationMs * UPLOADING_AT || stalls) {
 		return { status: 'processing', progress: processingProgress(elapsed, durationMs, outcome), terminal: false };
 	}
 	const status = outcome === 'unknown-status' ? UNKNOWN_STATUS : 'uploading';
