@@ -17,6 +17,8 @@ export interface WebhookDeps {
 
 /** Re-check a little later when a timer fires early against the (possibly manual) clock. */
 const RECHECK_MS = 20;
+/** Longest single wait, so a manual clock moved ahead by a test is noticed soon. */
+const MAX_WAIT_MS = 100;
 const USER_AGENT = 'LinkrAPI-Simulator-Webhook/1.0';
 
 export interface WebhookJob {
@@ -37,7 +39,7 @@ export class WebhookSender {
 
 	watch(job: WebhookJob): void {
 		if (job.endsAt === Infinity) return;
-		this.later(Math.max(0, job.endsAt - this.deps.clock()), () => {
+		this.later(Math.min(MAX_WAIT_MS, Math.max(0, job.endsAt - this.deps.clock())), () => {
 			const { task, terminal } = job.view();
 			if (terminal) this.attempt(job, task, 1);
 			else this.watch({ ...job, endsAt: Math.max(job.endsAt, this.deps.clock() + RECHECK_MS) });
