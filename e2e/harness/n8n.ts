@@ -1,0 +1,498 @@
+import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import type { Execution } from './execution';
+import { ensureN8nInstalled, type N8nInstallation } from './install';
+import { getFreePort, isPortFree, killProcessGroup, runCommand, sleep, startProcessGroup } from './processes';
+import {
+	bindCredential,
+	type CredentialRef,
+	LINKRAPI_NODE_TYPE,
+	makeWebhooksUnique,
+	webhookPathOf,
+	type WorkflowJson,
+} from './workflow';
+
+export interface OwnerAccount {
+	email: string;
+	password: string;
+	firstName: string;
+	lastName: string;
+}
+
+export const DEFAULT_OWNER: OwnerAccount = {
+	email: 'owner@example.com',
+	password: 'E2e-Passw0rd',
+	firstName: 'E2E',
+	lastName: 'Owner',
+};
+
+/** Everything a second process needs to talk to a running n8n (written to a JSON file by the jest global setup). */
+export interface N8nConnection {
+	baseUrl: string;
+	port: number;
+	userFolder: string;
+	logFile: string;
+	n8nHome: string;
+	n8nVersion: string;
+	cookie: string;
+	browserId: string;
+	owner: OwnerAccount;
+	pid?: number;
+}
+
+export interface CreatedWorkflow {
+	id: string;
+	versionId: string;
+	name: string;
+	/** `/webhook/<path>` of its first Webhook node. */
+	webhookPath?: string;
+	json: WorkflowJson;
+}
+
+export interface CredentialTestResult {
+	status: 'OK' | 'Error';
+	message: string;
+}
+
+export interface WorkflowRun {
+	/** HTTP status of the webhook call (200, or 500 when the workflow failed with responseMode lastNode). */
+	httpStatus: number;
+	/** The webhook's answer: parsed JSON when it is JSON, else the text. */
+	response: unknown;
+	execution: Execution;
+}
+
+export interface RunOptions {
+	/** Sent as the JSON body of the POST to the webhook; workflows read it as `$json.body`. */
+	body?: unknown;
+	/** Give up waiting for the webhook's answer after this long. */
+	timeoutMs?: number;
+	/** Execution statuses that count as "done" (default: anything but new/running). */
+	settled?: (status: string) => boolean;
+}
+
+export class N8nRequestError extends Error {
+	constructor(
+		readonly method: string,
+		readonly route: string,
+		readonly status: number,
+		readonly body: string,
+	) {
+		super(`n8n ${method} ${route} answered ${status}: ${body.slice(0, 500)}`);
+	}
+}
+
+const WEBHOOK_REGISTRATION_TIMEOUT_MS = 30_000;
+const EXECUTION_SAVE_TIMEOUT_MS = 30_000;
+
+/** A logged-in client of a running n8n's internal REST API (the one the editor uses). */
+export class N8nClient {
+	readonly baseUrl: string;
+
+	private readonly flatted: { parse: (text: string) => unknown };
+
+	constructor(readonly connection: N8nConnection) {
+		this.baseUrl = connection.baseUrl;
+		// Execution data comes back in n8n's "flatted" encoding; use n8n's own copy of the library to decode it.
+		const n8nRequire = createRequire(path.join(connection.n8nHome, 'node_modules', 'n8n', 'package.json'));
+		this.flatted = n8nRequire('flatted') as { parse: (text: string) => unknown };
+	}
+
+	/** Calls `/rest<route>` with the session cookie; returns the `data` member of n8n's `{ data }` envelope. */
+	async rest<T = unknown>(method: string, route: string, body?: unknown): Promise<T> {
+		const response = await fetch(`${this.baseUrl}/rest${route}`, {
+			method,
+			headers: {
+				cookie: this.connection.cookie,
+				'browser-id': this.connection.browserId,
+				...(body === undefined ? {} : { 'content-type': 'application/json' }),
+			},
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new N8nRequestError(method, route, response.status, text);
+		const parsed = text ? (JSON.parse(text) as { data?: T }) : {};
+		return parsed.data as T;
+	}
+
+	async createCredential(name: string, type: string, data: Record<string, unknown>): Promise<CredentialRef & { type: string }> {
+		const created = await this.rest<{ id: string; name: string; type: string }>('POST', '/credentials', {
+			name,
+			type,
+			data,
+		});
+		return { id: created.id, name: created.name, type: created.type };
+	}
+
+	/**
+	 * Tests a stored credential the way the editor's "Test" button does: it loads the credential with its data (n8n
+	 * redacts the secret fields), then posts it to `POST /rest/credentials/test`; n8n puts the stored secrets back and
+	 * runs the credential type's `test` request. `overrides` replaces fields as if edited in the dialog before testing.
+	 */
+	async testCredential(
+		credential: CredentialRef & { type: string },
+		overrides: Record<string, unknown> = {},
+	): Promise<CredentialTestResult> {
+		const stored = await this.rest<{ data?: Record<string, unknown> }>(
+			'GET',
+			`/credentials/${credential.id}?includeData=true`,
+		);
+		return await this.rest<CredentialTestResult>('POST', '/credentials/test', {
+			credentials: {
+				id: credential.id,
+				name: credential.name,
+				type: credential.type,
+				data: { ...(stored.data ?? {}), ...overrides },
+			},
+		});
+	}
+
+	/**
+	 * Saves a workflow (inactive). By default each Webhook node gets a unique path and webhookId so the same file can be
+	 * deployed many times; `credential` is bound to every LinkrAPI node.
+	 */
+	async createWorkflow(
+		workflow: WorkflowJson,
+		options: { credential?: CredentialRef; uniqueWebhooks?: boolean } = {},
+	): Promise<CreatedWorkflow> {
+		let json = structuredClone(workflow);
+		if (options.credential) json = bindCredential(json, options.credential);
+		if (options.uniqueWebhooks !== false) json = makeWebhooksUnique(json);
+		const body: Partial<WorkflowJson> = { ...json };
+		delete body.id;
+		const created = await this.rest<{ id: string; versionId: string; name: string }>('POST', '/workflows', {
+			...body,
+			active: false,
+			settings: { executionOrder: 'v1', ...(json.settings ?? {}) },
+		});
+		return { id: created.id, versionId: created.versionId, name: created.name, webhookPath: webhookPathOf(json), json };
+	}
+
+	/** Activates (publishes) a saved workflow. Its webhooks answer a moment later: runWorkflow waits for that. */
+	async activateWorkflow(workflow: CreatedWorkflow | string, versionId?: string): Promise<void> {
+		const id = typeof workflow === 'string' ? workflow : workflow.id;
+		const version = versionId ?? (typeof workflow === 'string' ? undefined : workflow.versionId);
+		const activated = await this.rest<{ active: boolean }>('POST', `/workflows/${id}/activate`, { versionId: version });
+		if (!activated.active) throw new Error(`n8n did not activate workflow ${id}.`);
+	}
+
+	/** createWorkflow + activateWorkflow. */
+	async deployWorkflow(
+		workflow: WorkflowJson,
+		options: { credential?: CredentialRef; uniqueWebhooks?: boolean } = {},
+	): Promise<CreatedWorkflow> {
+		const created = await this.createWorkflow(workflow, options);
+		await this.activateWorkflow(created);
+		return created;
+	}
+
+	/**
+	 * Runs an active workflow by POSTing `body` to its Webhook node (production URL, `responseMode: lastNode`) and
+	 * returns the webhook's answer plus the full execution. A 404 "not registered" right after activation is n8n still
+	 * registering the webhook (see docs): the same request is retried until it is accepted, so it runs exactly once.
+	 */
+	async runWorkflow(workflow: CreatedWorkflow, options: RunOptions = {}): Promise<WorkflowRun> {
+		if (!workflow.webhookPath) throw new Error(`Workflow "${workflow.name}" has no Webhook node to run it by.`);
+		const before = await this.latestExecutionId(workflow.id);
+		const url = `${this.baseUrl}/webhook/${workflow.webhookPath}`;
+		const registrationDeadline = Date.now() + WEBHOOK_REGISTRATION_TIMEOUT_MS;
+		let response: Response;
+		for (;;) {
+			response = await fetch(url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(options.body ?? {}),
+				signal: AbortSignal.timeout(options.timeoutMs ?? 280_000),
+			});
+			if (response.status !== 404 || Date.now() > registrationDeadline) break;
+			const text = await response.text();
+			if (!/not registered/i.test(text)) {
+				response = new Response(text, { status: 404 });
+				break;
+			}
+			await sleep(200);
+		}
+		const text = await response.text();
+		let parsed: unknown = text;
+		try {
+			parsed = JSON.parse(text);
+		} catch {
+			// not JSON: keep the text
+		}
+		const execution = await this.waitForNewExecution(workflow.id, before, options.settled);
+		return { httpStatus: response.status, response: parsed, execution };
+	}
+
+	/** Executions of a workflow, newest first, without their data. */
+	async listExecutions(workflowId?: string, limit = 50): Promise<Array<{ id: string; status: string; workflowId: string }>> {
+		const filter = workflowId ? `&filter=${encodeURIComponent(JSON.stringify({ workflowId }))}` : '';
+		const page = await this.rest<{ results: Array<{ id: string; status: string; workflowId: string }> }>(
+			'GET',
+			`/executions?limit=${limit}${filter}`,
+		);
+		return page.results;
+	}
+
+	/** One execution with its full run data (node outputs, errors, binary metadata). */
+	async getExecution(id: string): Promise<Execution> {
+		const raw = await this.rest<Omit<Execution, 'data'> & { data: string | Execution['data'] }>(
+			'GET',
+			`/executions/${id}`,
+		);
+		const data = typeof raw.data === 'string' ? (this.flatted.parse(raw.data) as Execution['data']) : raw.data;
+		return { ...raw, id: String(raw.id), data };
+	}
+
+	/** The bytes of a binary property from an execution's output (filesystem mode: downloaded over REST). */
+	async readBinary(binary: { id?: string; data?: string }): Promise<Buffer> {
+		if (!binary.id) return Buffer.from(binary.data ?? '', 'base64');
+		const response = await fetch(
+			`${this.baseUrl}/rest/binary-data?id=${encodeURIComponent(binary.id)}&action=download`,
+			{ headers: { cookie: this.connection.cookie, 'browser-id': this.connection.browserId } },
+		);
+		if (!response.ok) {
+			throw new N8nRequestError('GET', '/binary-data', response.status, await response.text());
+		}
+		return Buffer.from(await response.arrayBuffer());
+	}
+
+	/** n8n's own log (stdout + stderr) so far. */
+	readLog(): string {
+		return fs.readFileSync(this.connection.logFile, 'utf8');
+	}
+
+	private async latestExecutionId(workflowId: string): Promise<number> {
+		const executions = await this.listExecutions(workflowId, 1);
+		return executions.length > 0 ? Number(executions[0].id) : 0;
+	}
+
+	private async waitForNewExecution(
+		workflowId: string,
+		after: number,
+		settled: (status: string) => boolean = (status) => status !== 'new' && status !== 'running',
+	): Promise<Execution> {
+		const deadline = Date.now() + EXECUTION_SAVE_TIMEOUT_MS;
+		for (;;) {
+			const [latest] = await this.listExecutions(workflowId, 1);
+			if (latest && Number(latest.id) > after && settled(latest.status)) {
+				return await this.getExecution(latest.id);
+			}
+			if (Date.now() > deadline) {
+				throw new Error(
+					`No finished execution of workflow ${workflowId} appeared within ${EXECUTION_SAVE_TIMEOUT_MS / 1000} s ` +
+						`(latest: ${latest ? `${latest.id} ${latest.status}` : 'none'}).`,
+				);
+			}
+			await sleep(150);
+		}
+	}
+}
+
+export interface StartN8nOptions {
+	/** The package tarball from packPackage(); installed the way n8n installs a community package. */
+	tgz: string;
+	/** Default: a free port. */
+	port?: number;
+	/** Extra/overriding environment for n8n (e.g. N8N_LOG_LEVEL). */
+	env?: Record<string, string>;
+	installation?: N8nInstallation;
+	owner?: OwnerAccount;
+	/** Default: a fresh temp folder, deleted on stop() unless `keepUserFolder`. */
+	userFolder?: string;
+	keepUserFolder?: boolean;
+	/** How long to wait for n8n to be ready (default 120 s). */
+	startTimeoutMs?: number;
+}
+
+/** A running n8n started by startN8n: a logged-in client plus stop(). */
+export class N8nServer extends N8nClient {
+	private stopped = false;
+
+	constructor(
+		connection: N8nConnection,
+		private readonly child: ChildProcess,
+		private readonly removeUserFolder: boolean,
+	) {
+		super(connection);
+	}
+
+	/** Stops n8n and its task runner (SIGTERM to the process group, SIGKILL after 10 s). Safe to call twice. */
+	async stop(): Promise<void> {
+		if (this.stopped) return;
+		this.stopped = true;
+		await killProcessGroup(this.child);
+		if (this.removeUserFolder) fs.rmSync(this.connection.userFolder, { recursive: true, force: true });
+	}
+}
+
+const STRIPPED_ENV_PREFIXES = ['N8N_', 'DB_', 'EXECUTIONS_', 'WEBHOOK_URL', 'npm_', 'NODE_OPTIONS', 'JEST_'];
+
+/** The environment n8n runs with: no calls home, sqlite, its own ports, webhooks on its own port. */
+export function n8nEnvironment(options: {
+	userFolder: string;
+	port: number;
+	brokerPort: number;
+	nodeBinDir: string;
+	extra?: Record<string, string>;
+}): NodeJS.ProcessEnv {
+	const inherited = Object.fromEntries(
+		Object.entries(process.env).filter(([key]) => !STRIPPED_ENV_PREFIXES.some((prefix) => key.startsWith(prefix))),
+	);
+	const baseUrl = `http://127.0.0.1:${options.port}/`;
+	return {
+		...inherited,
+		PATH: `${options.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
+		// jest sets NODE_ENV=test, with which n8n 2.40.7 exits at once with code 1 and an empty log.
+		NODE_ENV: 'production',
+		N8N_USER_FOLDER: options.userFolder,
+		DB_TYPE: 'sqlite',
+		N8N_HOST: '127.0.0.1',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_PORT: String(options.port),
+		N8N_PROTOCOL: 'http',
+		N8N_SECURE_COOKIE: 'false',
+		WEBHOOK_URL: baseUrl,
+		N8N_RUNNERS_BROKER_PORT: String(options.brokerPort),
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_DISABLED_MODULES: 'mcp-registry',
+		N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
+		N8N_LOG_LEVEL: 'info',
+		SCARF_ANALYTICS: 'false',
+		...options.extra,
+	};
+}
+
+/** Installs the package into `userFolder` the way n8n's community-package installer does. */
+export function installCommunityPackage(userFolder: string, tgz: string): string {
+	const destination = path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-linkrapi');
+	fs.mkdirSync(destination, { recursive: true });
+	const tar = runCommand('tar', ['-xzf', tgz, '-C', destination, '--strip-components=1']);
+	if (tar.status !== 0) throw new Error(`Could not extract ${tgz}: ${tar.stderr || tar.stdout} (exit ${tar.status})`);
+	return destination;
+}
+
+/**
+ * Starts a real n8n with the package installed as a community package in a fresh user folder, waits until it really
+ * serves requests, creates the owner account and returns a logged-in client. Always call stop() (in a finally).
+ */
+export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
+	const installation = options.installation ?? ensureN8nInstalled();
+	const port = options.port ?? (await getFreePort());
+	if (!(await isPortFree(port))) {
+		throw new Error(`Port ${port} is already in use: stop what runs there or choose another port.`);
+	}
+	let brokerPort = await getFreePort();
+	while (brokerPort === port) brokerPort = await getFreePort();
+	const userFolder = options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'linkrapi-n8n-'));
+	fs.mkdirSync(userFolder, { recursive: true });
+	installCommunityPackage(userFolder, options.tgz);
+	const logFile = path.join(userFolder, 'n8n.log');
+	const log = fs.openSync(logFile, 'a');
+	const n8nEntry = path.join(installation.n8nHome, 'node_modules', 'n8n', 'bin', 'n8n');
+	const child = startProcessGroup(installation.nodeBin, [n8nEntry, 'start'], {
+		cwd: userFolder,
+		stdio: ['ignore', log, log],
+		env: n8nEnvironment({
+			userFolder,
+			port,
+			brokerPort,
+			nodeBinDir: installation.nodeBinDir,
+			extra: options.env,
+		}),
+	});
+	fs.closeSync(log);
+	if (child.pid === undefined) throw new Error(`Could not start n8n (${installation.nodeBin} ${n8nEntry}).`);
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const owner = options.owner ?? DEFAULT_OWNER;
+	const browserId = `linkrapi-e2e-${process.pid}`;
+	const connection: N8nConnection = {
+		baseUrl,
+		port,
+		userFolder,
+		logFile,
+		n8nHome: installation.n8nHome,
+		n8nVersion: installation.n8nVersion,
+		cookie: '',
+		browserId,
+		owner,
+		pid: child.pid,
+	};
+	const server = new N8nServer(connection, child, !options.userFolder && !options.keepUserFolder);
+	let ready = false;
+	try {
+		await waitUntilReady(child, baseUrl, logFile, options.startTimeoutMs ?? 120_000);
+		connection.cookie = await setUpOwner(baseUrl, browserId, owner);
+		assertPackageLoaded(userFolder, logFile);
+		ready = true;
+		return server;
+	} finally {
+		if (!ready) await server.stop();
+	}
+}
+
+async function waitUntilReady(child: ChildProcess, baseUrl: string, logFile: string, timeoutMs: number): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	const tail = () => fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n');
+	// /healthz answers several seconds before the REST API and webhooks work; the editor banner comes after both.
+	for (;;) {
+		if (child.exitCode !== null || child.signalCode !== null) {
+			throw new Error(`n8n exited during start-up (${child.exitCode ?? child.signalCode}). Log tail:\n${tail()}`);
+		}
+		if (Date.now() > deadline) throw new Error(`n8n was not ready after ${timeoutMs / 1000} s. Log tail:\n${tail()}`);
+		if (fs.readFileSync(logFile, 'utf8').includes('Editor is now accessible via')) {
+			try {
+				const response = await fetch(`${baseUrl}/healthz/readiness`);
+				if (response.ok) return;
+			} catch {
+				// not listening yet
+			}
+		}
+		await sleep(250);
+	}
+}
+
+async function setUpOwner(baseUrl: string, browserId: string, owner: OwnerAccount): Promise<string> {
+	const response = await fetch(`${baseUrl}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'browser-id': browserId },
+		body: JSON.stringify(owner),
+	});
+	if (!response.ok) {
+		throw new N8nRequestError('POST', '/owner/setup', response.status, await response.text());
+	}
+	const cookie = response.headers
+		.getSetCookie()
+		.map((header) => header.split(';')[0])
+		.find((pair) => pair.startsWith('n8n-auth='));
+	if (!cookie) throw new Error('n8n did not return an n8n-auth cookie after owner setup.');
+	return cookie;
+}
+
+/** n8n writes the node types it loaded into its static cache; the LinkrAPI node must be among them. */
+function assertPackageLoaded(userFolder: string, logFile: string): void {
+	const nodesJson = path.join(userFolder, '.cache', 'n8n', 'public', 'types', 'nodes.json');
+	const types = fs.existsSync(nodesJson) ? fs.readFileSync(nodesJson, 'utf8') : '';
+	if (!types.includes(`"${LINKRAPI_NODE_TYPE}"`)) {
+		const problems = fs
+			.readFileSync(logFile, 'utf8')
+			.split('\n')
+			.filter((line) => /linkrapi|community|error/i.test(line))
+			.slice(-20)
+			.join('\n');
+		throw new Error(
+			`n8n started but did not load ${LINKRAPI_NODE_TYPE} (${nodesJson} ${types ? 'lacks it' : 'is missing'}). ` +
+				`Related log lines:\n${problems}`,
+		);
+	}
+}
