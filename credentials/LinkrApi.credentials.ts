@@ -56,7 +56,8 @@ export class LinkrApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'LinkrAPI rejected the API key. Copy the key (lkr_…) again from the hold card in the LinkrAPI dashboard.',
+					message:
+						'LinkrAPI rejected the API key. Copy the key (lkr_…) again from the hold card in the LinkrAPI dashboard.',
 				},
 			},
 			{

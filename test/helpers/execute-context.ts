@@ -1,11 +1,5 @@
 import axios, { type AxiosResponseHeaders } from 'axios';
-import type {
-	IBinaryData,
-	IExecuteFunctions,
-	IHttpRequestOptions,
-	INode,
-	INodeExecutionData,
-} from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { LinkrApi } from '../../credentials/LinkrApi.credentials';
 
@@ -77,11 +71,20 @@ export interface FakeContext {
 
 export function createExecuteContext(options: ContextOptions): FakeContext {
 	const itemCount = options.items ?? (Array.isArray(options.params) ? options.params.length : 1);
-	const items: INodeExecutionData[] = Array.from({ length: itemCount }, (_, index) => ({ json: { index } }));
+	const items: INodeExecutionData[] = Array.from({ length: itemCount }, (_, index) => ({
+		json: { index },
+	}));
 	const paramsFor = (itemIndex: number): Params =>
 		Array.isArray(options.params) ? options.params[itemIndex] : options.params;
-	const credentials = options.credentials ?? { apiKey: API_KEY, baseUrl: BASE_URL };
-	const fake: FakeContext = { context: undefined as unknown as IExecuteFunctions, binaries: [], authenticatedCalls: 0 };
+	const credentials = options.credentials ?? {
+		apiKey: API_KEY,
+		baseUrl: BASE_URL,
+	};
+	const fake: FakeContext = {
+		context: undefined as unknown as IExecuteFunctions,
+		binaries: [],
+		authenticatedCalls: 0,
+	};
 
 	fake.context = {
 		getInputData: () => items,
@@ -107,7 +110,12 @@ export function createExecuteContext(options: ContextOptions): FakeContext {
 			},
 			prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string): Promise<IBinaryData> => {
 				fake.binaries.push({ fileName, mimeType, size: data.length });
-				return { data: data.toString('base64'), fileName, mimeType: mimeType ?? 'application/octet-stream', fileSize: String(data.length) };
+				return {
+					data: data.toString('base64'),
+					fileName,
+					mimeType: mimeType ?? 'application/octet-stream',
+					fileSize: String(data.length),
+				};
 			},
 		},
 	} as unknown as IExecuteFunctions;

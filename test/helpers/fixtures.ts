@@ -4,7 +4,11 @@ export const TASK_ID = 'a1b2c3d4-e5f6-7890-abcd-ef1234567890';
 export const UPSCALE_TASK_ID = 'f7e8d9c0-b1a2-3456-cdef-789012345678';
 
 export function submitted(taskId = TASK_ID) {
-	return { status: 'SUCCESS', task_id: taskId, message: 'Task submitted successfully' };
+	return {
+		status: 'SUCCESS',
+		task_id: taskId,
+		message: 'Task submitted successfully',
+	};
 }
 
 export function runningTask(status: string, progress: number | null, taskId = TASK_ID) {
@@ -33,7 +37,11 @@ export function completedGrid(taskId = TASK_ID) {
 			{ custom_id: `MJ::JOB::upsample::1::${taskId}`, label: 'U1', style: 2 },
 			{ custom_id: `MJ::JOB::upsample::2::${taskId}`, label: 'U2', style: 2 },
 			{ custom_id: `MJ::JOB::variation::1::${taskId}`, label: 'V1', style: 2 },
-			{ custom_id: `MJ::JOB::reroll::0::${taskId}::SOLO`, label: '🔄', style: 2 },
+			{
+				custom_id: `MJ::JOB::reroll::0::${taskId}::SOLO`,
+				label: '🔄',
+				style: 2,
+			},
 		],
 	};
 }

@@ -10,11 +10,16 @@ export async function runNode(options: ContextOptions): Promise<{ output: INodeE
 }
 
 /** Runs the node expecting it to throw, and returns the error. */
-export async function runNodeError(options: ContextOptions): Promise<Error & { description?: string; context?: Record<string, unknown> }> {
+export async function runNodeError(
+	options: ContextOptions,
+): Promise<Error & { description?: string; context?: Record<string, unknown> }> {
 	try {
 		await runNode(options);
 	} catch (error) {
-		return error as Error & { description?: string; context?: Record<string, unknown> };
+		return error as Error & {
+			description?: string;
+			context?: Record<string, unknown>;
+		};
 	}
 	throw new Error('Expected the node to throw');
 }

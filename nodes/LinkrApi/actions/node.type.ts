@@ -7,8 +7,7 @@ export type LinkrResource = 'task' | 'account';
 
 /** An operation either outputs at once, or hands a submitted task to the router, which waits on all tasks together. */
 export type OperationResult =
-	| { kind: 'output'; item: INodeExecutionData }
-	| { kind: 'wait'; target: TaskToWaitFor; download: DownloadOptions };
+	{ kind: 'output'; item: INodeExecutionData } | { kind: 'wait'; target: TaskToWaitFor; download: DownloadOptions };
 
 export interface LinkrOperation {
 	description: INodeProperties[];

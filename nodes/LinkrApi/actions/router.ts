@@ -34,12 +34,7 @@ function errorItem(error: Error, itemIndex: number): INodeExecutionData {
  * When one item stops the node, the tasks of the other items are still running on Midjourney:
  * name them in the error so the user can fetch them instead of paying for them twice.
  */
-function asNodeError(
-	context: IExecuteFunctions,
-	error: Error,
-	itemIndex: number,
-	others: Waiting[],
-): Error {
+function asNodeError(context: IExecuteFunctions, error: Error, itemIndex: number, others: Waiting[]): Error {
 	const nodeError =
 		error instanceof NodeApiError || error instanceof NodeOperationError
 			? error
@@ -47,7 +42,8 @@ function asNodeError(
 	const running = others.filter((other) => other.target.itemIndex !== itemIndex);
 	if (running.length > 0) {
 		const list = running.map((other) => `item ${other.target.itemIndex}: ${other.target.taskId}`).join(', ');
-		nodeError.description = `${nodeError.description ?? ''} Tasks of other items were already submitted and keep running; fetch them with the Fetch operation (${list}).`.trim();
+		nodeError.description =
+			`${nodeError.description ?? ''} Tasks of other items were already submitted and keep running; fetch them with the Fetch operation (${list}).`.trim();
 	}
 	return nodeError;
 }

@@ -49,7 +49,13 @@ async function downloadBinaries(
 	const binary: IBinaryKeyData = {};
 	const property = options.binaryPropertyName;
 	if (options.downloadImage && task.image_url) {
-		binary[property] = await downloadImage.call(context, task.image_url, `${task.task_id}.png`, itemIndex, task.task_id);
+		binary[property] = await downloadImage.call(
+			context,
+			task.image_url,
+			`${task.task_id}.png`,
+			itemIndex,
+			task.task_id,
+		);
 	}
 	if (options.downloadQuadrants && task.images) {
 		for (const [index, url] of task.images.entries()) {
@@ -91,7 +97,9 @@ export async function outputWaitOutcome(
 
 	const minutes = +(wait.maxWaitMs / 60000).toFixed(2);
 	const last = outcome.task;
-	const lastState = last ? `last status "${last.status}"${last.progress !== null && last.progress !== undefined ? ` at ${last.progress}%` : ''}` : 'no status received';
+	const lastState = last
+		? `last status "${last.status}"${last.progress !== null && last.progress !== undefined ? ` at ${last.progress}%` : ''}`
+		: 'no status received';
 	if (wait.onTimeout === 'output') {
 		const json = last ? taskToJson(last) : { task_id: taskId, status: 'unknown' };
 		return { json: { ...json, wait_timed_out: true }, pairedItem: { item: itemIndex } };

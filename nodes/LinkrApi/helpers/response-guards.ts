@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { redactSecrets } from '../transport/redact';
 import type { AccountInfo, SubmitResponse, Task, TaskComponent } from './interfaces';
 
 /** Thrown when LinkrAPI answers 2xx with a body we cannot use; transport turns it into a NodeApiError. */
@@ -42,8 +43,7 @@ function toNumberOrNull(value: unknown): number | null {
 function parseComponents(value: unknown): TaskComponent[] | null {
 	if (!Array.isArray(value)) return null;
 	return value.filter(
-		(component): component is TaskComponent =>
-			isObject(component) && typeof component.custom_id === 'string',
+		(component): component is TaskComponent => isObject(component) && typeof component.custom_id === 'string',
 	);
 }
 
@@ -68,7 +68,8 @@ export function parseTask(body: unknown): Task {
 		status: typeof object.status === 'string' && object.status !== '' ? object.status : 'unknown',
 		progress: toNumberOrNull(object.progress),
 		image_url: optionalString(object.image_url),
-		error: optionalString(object.error),
+		// Midjourney messages are shown to the user verbatim; never let one carry a key.
+		error: typeof object.error === 'string' ? redactSecrets(object.error) : null,
 		components: parseComponents(object.components),
 	};
 	if (Array.isArray(object.images)) {

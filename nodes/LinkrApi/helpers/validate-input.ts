@@ -16,7 +16,12 @@ function asText(value: unknown): string {
 export function requireText(node: INode, itemIndex: number, field: string, value: unknown): string {
 	const text = asText(value);
 	if (text === '') {
-		fail(node, itemIndex, `The "${field}" field is empty`, `Enter a value for "${field}" (an expression that resolves to text also works).`);
+		fail(
+			node,
+			itemIndex,
+			`The "${field}" field is empty`,
+			`Enter a value for "${field}" (an expression that resolves to text also works).`,
+		);
 	}
 	return text;
 }
@@ -26,10 +31,20 @@ function parseHttpUrl(node: INode, itemIndex: number, field: string, text: strin
 	try {
 		url = new URL(text);
 	} catch {
-		return fail(node, itemIndex, `The "${field}" field is not a valid URL`, `Got "${text}". Enter a full URL starting with https://.`);
+		return fail(
+			node,
+			itemIndex,
+			`The "${field}" field is not a valid URL`,
+			`Got "${text}". Enter a full URL starting with https://.`,
+		);
 	}
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		fail(node, itemIndex, `The "${field}" field must be an http or https URL`, `Got a ${url.protocol} URL. Enter a URL starting with https://.`);
+		fail(
+			node,
+			itemIndex,
+			`The "${field}" field must be an http or https URL`,
+			`Got a ${url.protocol} URL. Enter a URL starting with https://.`,
+		);
 	}
 	return url;
 }

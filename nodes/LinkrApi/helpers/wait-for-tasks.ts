@@ -21,9 +21,7 @@ export interface TaskToWaitFor {
 }
 
 export type WaitOutcome =
-	| { kind: 'finished'; task: Task }
-	| { kind: 'maxWaitReached'; task?: Task }
-	| { kind: 'error'; error: Error };
+	{ kind: 'finished'; task: Task } | { kind: 'maxWaitReached'; task?: Task } | { kind: 'error'; error: Error };
 
 interface Watch {
 	target: TaskToWaitFor;

@@ -72,12 +72,7 @@ function joinDescription(parts: Array<string | undefined>): string {
 }
 
 /** Builds the error for a non-2xx answer from a plain object, so no request options or headers can leak into it. */
-export function httpStatusError(
-	node: INode,
-	statusCode: number,
-	body: unknown,
-	context: ErrorContext,
-): NodeApiError {
+export function httpStatusError(node: INode, statusCode: number, body: unknown, context: ErrorContext): NodeApiError {
 	const detail = describeErrorBody(body);
 	const message = redactSecrets(messageFor(statusCode, detail, context), context.apiKey);
 	const description = redactSecrets(
@@ -128,7 +123,7 @@ export function networkError(node: INode, error: unknown, context: ErrorContext)
 		]),
 		context.apiKey,
 	);
-	const apiError = new NodeApiError(node, { message, code: code ?? 'UNKNOWN' } as JsonObject, {
+	const apiError = new NodeApiError(node, { message, networkErrorCode: code ?? 'UNKNOWN' } as JsonObject, {
 		itemIndex: context.itemIndex,
 		message,
 		description,

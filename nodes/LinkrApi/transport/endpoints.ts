@@ -2,12 +2,7 @@ import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { AccountInfo, SubmitResponse, Task } from '../helpers/interfaces';
-import {
-	parseAccountInfo,
-	parseSubmitResponse,
-	parseTask,
-	UnexpectedResponseError,
-} from '../helpers/response-guards';
+import { parseAccountInfo, parseSubmitResponse, parseTask, UnexpectedResponseError } from '../helpers/response-guards';
 import { linkrApiRequest, type LinkrContext, type LinkrRequest } from './index';
 
 /** /info sends a real Discord command and takes 5–15 s; allow for a slow Midjourney reply. */
@@ -15,11 +10,7 @@ const INFO_TIMEOUT_MS = 90000;
 
 type CallOptions = Pick<LinkrRequest, 'itemIndex' | 'requestsPerSecond' | 'deadline'>;
 
-async function call<T>(
-	context: LinkrContext,
-	request: LinkrRequest,
-	parse: (body: unknown) => T,
-): Promise<T> {
+async function call<T>(context: LinkrContext, request: LinkrRequest, parse: (body: unknown) => T): Promise<T> {
 	const body = await linkrApiRequest.call(context, request);
 	try {
 		return parse(body);
@@ -70,11 +61,7 @@ export async function submitAction(
 	);
 }
 
-export async function fetchTask(
-	this: LinkrContext,
-	taskId: string,
-	options: CallOptions,
-): Promise<Task> {
+export async function fetchTask(this: LinkrContext, taskId: string, options: CallOptions): Promise<Task> {
 	return await call(
 		this,
 		{ method: 'GET', path: `/fetch/${encodeURIComponent(taskId)}`, taskId, ...options },

@@ -14,11 +14,7 @@ export function budgetKey(baseUrl: string, apiKey: string): string {
  * Waits for this credential's next request slot. Slots are spaced 1/rps apart and shared by every
  * execution in this n8n process, so parallel items and workflows together stay under the budget.
  */
-export async function takeRequestSlot(
-	key: string,
-	requestsPerSecond: number,
-	signal?: AbortSignal,
-): Promise<void> {
+export async function takeRequestSlot(key: string, requestsPerSecond: number, signal?: AbortSignal): Promise<void> {
 	const spacingMs = 1000 / Math.max(requestsPerSecond, 0.01);
 	const now = Date.now();
 	const slot = Math.max(now, nextFreeSlotByCredential.get(key) ?? 0);

@@ -5,12 +5,7 @@ import { readTaskOptions, readWaitMode } from '../../helpers/read-options';
 import { submittedToJson } from '../../helpers/task-output';
 import { optionalHttpUrl, requireText } from '../../helpers/validate-input';
 import { submitAction, type ActionBody } from '../../transport/endpoints';
-import {
-	callbackUrlProperty,
-	taskIdProperty,
-	waitingOptionsProperty,
-	waitModeProperty,
-} from '../common.descriptions';
+import { callbackUrlProperty, taskIdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult } from '../node.type';
 
 const properties: INodeProperties[] = [
@@ -20,7 +15,8 @@ const properties: INodeProperties[] = [
 		name: 'action',
 		type: 'options',
 		default: 'upsample1',
-		description: 'What to do with the grid. Images are numbered 1 top-left, 2 top-right, 3 bottom-left, 4 bottom-right.',
+		description:
+			'What to do with the grid. Images are numbered 1 top-left, 2 top-right, 3 bottom-left, 4 bottom-right.',
 		options: [
 			{
 				name: 'Custom (Raw Custom ID)',
@@ -99,10 +95,7 @@ const properties: INodeProperties[] = [
 	waitingOptionsProperty,
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['task'], operation: ['action'] } },
-	properties,
-);
+export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['action'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> {
 	const node = this.getNode();
@@ -112,7 +105,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		choice === 'custom'
 			? requireText(node, itemIndex, 'Custom ID', this.getNodeParameter('customId', itemIndex, ''))
 			: choice;
-	const webhookUrl = optionalHttpUrl(node, itemIndex, 'Callback URL', this.getNodeParameter('callbackUrl', itemIndex, ''));
+	const webhookUrl = optionalHttpUrl(
+		node,
+		itemIndex,
+		'Callback URL',
+		this.getNodeParameter('callbackUrl', itemIndex, ''),
+	);
 	const waitMode = readWaitMode.call(this, itemIndex, 'poll');
 	const options = readTaskOptions.call(this, itemIndex);
 

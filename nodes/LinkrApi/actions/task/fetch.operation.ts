@@ -12,10 +12,7 @@ import type { OperationResult } from '../node.type';
 
 const properties: INodeProperties[] = [taskIdProperty, waitModeProperty('none'), waitingOptionsProperty];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['task'], operation: ['fetch'] } },
-	properties,
-);
+export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['fetch'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> {
 	const taskId = requireText(this.getNode(), itemIndex, 'Task ID', this.getNodeParameter('taskId', itemIndex));

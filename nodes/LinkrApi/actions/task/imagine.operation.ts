@@ -33,10 +33,7 @@ const properties: INodeProperties[] = [
 	waitingOptionsProperty,
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['task'], operation: ['imagine'] } },
-	properties,
-);
+export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['imagine'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> {
 	const node = this.getNode();
@@ -47,7 +44,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		'Reference Image URL',
 		this.getNodeParameter('referenceImageUrl', itemIndex, ''),
 	);
-	const webhookUrl = optionalHttpUrl(node, itemIndex, 'Callback URL', this.getNodeParameter('callbackUrl', itemIndex, ''));
+	const webhookUrl = optionalHttpUrl(
+		node,
+		itemIndex,
+		'Callback URL',
+		this.getNodeParameter('callbackUrl', itemIndex, ''),
+	);
 	const waitMode = readWaitMode.call(this, itemIndex, 'poll');
 	const options = readTaskOptions.call(this, itemIndex);
 
@@ -60,7 +62,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		requestsPerSecond: options.requestsPerSecond,
 	});
 	if (waitMode === 'none') {
-		return { kind: 'output', item: { json: submittedToJson(submitted, 'imagine', prompt), pairedItem: { item: itemIndex } } };
+		return {
+			kind: 'output',
+			item: { json: submittedToJson(submitted, 'imagine', prompt), pairedItem: { item: itemIndex } },
+		};
 	}
 	return {
 		kind: 'wait',

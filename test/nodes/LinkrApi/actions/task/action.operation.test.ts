@@ -6,7 +6,10 @@ import { completedGrid, submitted, TASK_ID, UPSCALE_TASK_ID } from '../../../../
 import { runNode, runNodeError } from '../../../../helpers/run-node';
 import { VirtualClock } from '../../../../helpers/virtual-clock';
 
-jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleepWithAbort: jest.fn() }));
+jest.mock('n8n-workflow', () => ({
+	...jest.requireActual('n8n-workflow'),
+	sleepWithAbort: jest.fn(),
+}));
 
 const clock = new VirtualClock();
 const action = (extra: Record<string, unknown> = {}) => ({
@@ -21,7 +24,12 @@ const action = (extra: Record<string, unknown> = {}) => ({
 	...extra,
 });
 const api = () => nock(API_HOST).matchHeader('authorization', `Bearer ${API_KEY}`);
-const upscaled = { ...completedGrid(UPSCALE_TASK_ID), action: 'upsample2', images: undefined, components: [] };
+const upscaled = {
+	...completedGrid(UPSCALE_TASK_ID),
+	action: 'upsample2',
+	images: undefined,
+	components: [],
+};
 
 beforeAll(() => nock.disableNetConnect());
 beforeEach(() => clock.install(sleepWithAbort as jest.Mock));
@@ -43,14 +51,22 @@ describe('Action', () => {
 			const { output } = await runNode({ params: action({ action: name }) });
 
 			expect(scope.isDone()).toBe(true);
-			expect(output[0].json).toMatchObject({ task_id: UPSCALE_TASK_ID, action: name, status: 'completed' });
+			expect(output[0].json).toMatchObject({
+				task_id: UPSCALE_TASK_ID,
+				action: name,
+				status: 'completed',
+			});
 		},
 	);
 
 	it('sends a raw custom_id, trimmed, when the action is Custom', async () => {
 		const customId = `MJ::JOB::upsample::1::${TASK_ID}`;
 		const scope = api()
-			.post('/api/v1/action', { task_id: TASK_ID, action: customId, webhook_url: 'https://hooks.example.com/x' })
+			.post('/api/v1/action', {
+				task_id: TASK_ID,
+				action: customId,
+				webhook_url: 'https://hooks.example.com/x',
+			})
 			.reply(200, submitted(UPSCALE_TASK_ID));
 
 		const { output } = await runNode({
@@ -72,7 +88,9 @@ describe('Action', () => {
 	});
 
 	it('rejects an empty Custom ID before any request', async () => {
-		const error = await runNodeError({ params: action({ action: 'custom', customId: '' }) });
+		const error = await runNodeError({
+			params: action({ action: 'custom', customId: '' }),
+		});
 		expect(error.message).toBe('The "Custom ID" field is empty');
 	});
 

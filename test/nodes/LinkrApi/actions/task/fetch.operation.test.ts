@@ -6,7 +6,10 @@ import { completedGrid, failedTask, PNG_BYTES, runningTask, TASK_ID } from '../.
 import { runNode, runNodeError } from '../../../../helpers/run-node';
 import { VirtualClock } from '../../../../helpers/virtual-clock';
 
-jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleepWithAbort: jest.fn() }));
+jest.mock('n8n-workflow', () => ({
+	...jest.requireActual('n8n-workflow'),
+	sleepWithAbort: jest.fn(),
+}));
 
 const clock = new VirtualClock();
 const fetchParams = (extra: Record<string, unknown> = {}) => ({
@@ -34,7 +37,12 @@ describe('Fetch', () => {
 
 		const { output } = await runNode({ params: fetchParams() });
 
-		expect(output[0].json).toMatchObject({ task_id: TASK_ID, status: 'processing', progress: 45, queue_position: 2 });
+		expect(output[0].json).toMatchObject({
+			task_id: TASK_ID,
+			status: 'processing',
+			progress: 45,
+			queue_position: 2,
+		});
 		expect(output[0].json.actions).toEqual([]);
 	});
 
@@ -43,7 +51,10 @@ describe('Fetch', () => {
 
 		const { output } = await runNode({ params: fetchParams() });
 
-		expect(output[0].json).toMatchObject({ status: 'failed', error: 'Job action restricted' });
+		expect(output[0].json).toMatchObject({
+			status: 'failed',
+			error: 'Job action restricted',
+		});
 	});
 
 	it('polls at once and until the task is finished when asked to wait', async () => {
@@ -56,7 +67,9 @@ describe('Fetch', () => {
 				return [200, times.length === 1 ? runningTask('processing', 10) : completedGrid()];
 			});
 
-		const { output } = await runNode({ params: fetchParams({ waitMode: 'poll', options: { pollInterval: 3 } }) });
+		const { output } = await runNode({
+			params: fetchParams({ waitMode: 'poll', options: { pollInterval: 3 } }),
+		});
 
 		expect(output[0].json.status).toBe('completed');
 		expect(times[0] - (times[1] - 3000)).toBeLessThan(50);
@@ -64,11 +77,18 @@ describe('Fetch', () => {
 
 	it('downloads the image of a completed task', async () => {
 		api().get(`/api/v1/fetch/${TASK_ID}`).reply(200, completedGrid());
-		nock(CDN_HOST).get(/grid\.png$/).reply(200, PNG_BYTES, { 'Content-Type': 'image/png' });
+		nock(CDN_HOST)
+			.get(/grid\.png$/)
+			.reply(200, PNG_BYTES, { 'Content-Type': 'image/png' });
 
-		const { output } = await runNode({ params: fetchParams({ options: { downloadImage: true } }) });
+		const { output } = await runNode({
+			params: fetchParams({ options: { downloadImage: true } }),
+		});
 
-		expect(output[0].binary?.data).toMatchObject({ fileName: `${TASK_ID}.png`, mimeType: 'image/png' });
+		expect(output[0].binary?.data).toMatchObject({
+			fileName: `${TASK_ID}.png`,
+			mimeType: 'image/png',
+		});
 	});
 
 	it('says the task was not found for this key on 404', async () => {
@@ -104,7 +124,9 @@ describe('Fetch', () => {
 	it('retries a GET on 5xx and dropped connections with back-off, and gives up after 4 retries', async () => {
 		const scope = api()
 			.get(`/api/v1/fetch/${TASK_ID}`)
-			.reply(502, '<html><body><h1>502 Bad Gateway</h1></body></html>', { 'Content-Type': 'text/html' })
+			.reply(502, '<html><body><h1>502 Bad Gateway</h1></body></html>', {
+				'Content-Type': 'text/html',
+			})
 			.get(`/api/v1/fetch/${TASK_ID}`)
 			.replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
 			.get(`/api/v1/fetch/${TASK_ID}`)

@@ -2,18 +2,14 @@ import nock from 'nock';
 import { sleepWithAbort } from 'n8n-workflow';
 
 import { API_HOST, API_KEY, CDN_HOST } from '../../../../helpers/execute-context';
-import {
-	completedGrid,
-	failedTask,
-	PNG_BYTES,
-	runningTask,
-	submitted,
-	TASK_ID,
-} from '../../../../helpers/fixtures';
+import { completedGrid, failedTask, PNG_BYTES, runningTask, submitted, TASK_ID } from '../../../../helpers/fixtures';
 import { runNode, runNodeError } from '../../../../helpers/run-node';
 import { gapsBetween, VirtualClock } from '../../../../helpers/virtual-clock';
 
-jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleepWithAbort: jest.fn() }));
+jest.mock('n8n-workflow', () => ({
+	...jest.requireActual('n8n-workflow'),
+	sleepWithAbort: jest.fn(),
+}));
 
 const clock = new VirtualClock();
 const imagine = (extra: Record<string, unknown> = {}) => ({
@@ -37,9 +33,7 @@ afterEach(() => {
 
 describe('Imagine', () => {
 	it('submits the trimmed prompt with the bearer key and polls through the newer statuses to completion', async () => {
-		const scope = api()
-			.post('/api/v1/imagine', { prompt: 'a cat' })
-			.reply(200, submitted());
+		const scope = api().post('/api/v1/imagine', { prompt: 'a cat' }).reply(200, submitted());
 		for (const [status, progress] of [
 			['queued', 0],
 			['sending', 0],
@@ -51,7 +45,9 @@ describe('Imagine', () => {
 		}
 		scope.get(`/api/v1/fetch/${TASK_ID}`).reply(200, completedGrid());
 
-		const { output } = await runNode({ params: imagine({ prompt: '  a cat \n' }) });
+		const { output } = await runNode({
+			params: imagine({ prompt: '  a cat \n' }),
+		});
 
 		expect(scope.isDone()).toBe(true);
 		expect(output).toHaveLength(1);
@@ -67,10 +63,26 @@ describe('Imagine', () => {
 			error: null,
 		});
 		expect(output[0].json.actions).toEqual([
-			{ name: 'upsample1', label: 'U1', custom_id: `MJ::JOB::upsample::1::${TASK_ID}` },
-			{ name: 'upsample2', label: 'U2', custom_id: `MJ::JOB::upsample::2::${TASK_ID}` },
-			{ name: 'variation1', label: 'V1', custom_id: `MJ::JOB::variation::1::${TASK_ID}` },
-			{ name: 'reroll', label: '🔄', custom_id: `MJ::JOB::reroll::0::${TASK_ID}::SOLO` },
+			{
+				name: 'upsample1',
+				label: 'U1',
+				custom_id: `MJ::JOB::upsample::1::${TASK_ID}`,
+			},
+			{
+				name: 'upsample2',
+				label: 'U2',
+				custom_id: `MJ::JOB::upsample::2::${TASK_ID}`,
+			},
+			{
+				name: 'variation1',
+				label: 'V1',
+				custom_id: `MJ::JOB::variation::1::${TASK_ID}`,
+			},
+			{
+				name: 'reroll',
+				label: '🔄',
+				custom_id: `MJ::JOB::reroll::0::${TASK_ID}::SOLO`,
+			},
 		]);
 	});
 
@@ -161,13 +173,17 @@ describe('Imagine', () => {
 		['not a url', 'is not a valid URL'],
 		['https://example.com/a.gif', 'points to a .gif file, which LinkrAPI does not accept'],
 	])('rejects the reference image %s with a clear message', async (url, message) => {
-		const error = await runNodeError({ params: imagine({ referenceImageUrl: url }) });
+		const error = await runNodeError({
+			params: imagine({ referenceImageUrl: url }),
+		});
 		expect(error.message).toContain('"Reference Image URL"');
 		expect(error.message).toContain(message);
 	});
 
 	it('lists the accepted formats when the reference image has another extension', async () => {
-		const error = await runNodeError({ params: imagine({ referenceImageUrl: 'https://example.com/a.bmp' }) });
+		const error = await runNodeError({
+			params: imagine({ referenceImageUrl: 'https://example.com/a.bmp' }),
+		});
 		expect(error.description).toContain('JPG, JPEG, PNG or WebP');
 	});
 
@@ -201,7 +217,9 @@ describe('Imagine', () => {
 		const scope = api().post('/api/v1/imagine').reply(200, submitted());
 		scope.get(`/api/v1/fetch/${TASK_ID}`).times(100).reply(200, runningTask('processing', 40));
 
-		const error = await runNodeError({ params: imagine({ options: { maxWait: 0.5, pollInterval: 10 } }) });
+		const error = await runNodeError({
+			params: imagine({ options: { maxWait: 0.5, pollInterval: 10 } }),
+		});
 
 		expect(error.message).toBe(
 			`Task ${TASK_ID} did not finish within Max Wait (0.5 min), last status "processing" at 40%`,
@@ -216,10 +234,16 @@ describe('Imagine', () => {
 		scope.get(`/api/v1/fetch/${TASK_ID}`).times(100).reply(200, runningTask('queued', 0));
 
 		const { output } = await runNode({
-			params: imagine({ options: { maxWait: 1, pollInterval: 5, onTimeout: 'output' } }),
+			params: imagine({
+				options: { maxWait: 1, pollInterval: 5, onTimeout: 'output' },
+			}),
 		});
 
-		expect(output[0].json).toMatchObject({ task_id: TASK_ID, status: 'queued', wait_timed_out: true });
+		expect(output[0].json).toMatchObject({
+			task_id: TASK_ID,
+			status: 'queued',
+			wait_timed_out: true,
+		});
 	});
 
 	it('backs off while the task sits queued, then polls at the interval once it runs', async () => {
@@ -248,11 +272,7 @@ describe('Imagine', () => {
 	});
 
 	it('downloads the image and the four quadrants as binary data without sending the API key to the image host', async () => {
-		api()
-			.post('/api/v1/imagine')
-			.reply(200, submitted())
-			.get(`/api/v1/fetch/${TASK_ID}`)
-			.reply(200, completedGrid());
+		api().post('/api/v1/imagine').reply(200, submitted()).get(`/api/v1/fetch/${TASK_ID}`).reply(200, completedGrid());
 		const seenAuthorization: Array<string | undefined> = [];
 		const cdn = nock(CDN_HOST)
 			.get(/\/attachments\/.*\.png$/)
@@ -263,25 +283,38 @@ describe('Imagine', () => {
 			});
 
 		const { output, fake } = await runNode({
-			params: imagine({ options: { downloadImage: true, downloadQuadrants: true, binaryPropertyName: 'image' } }),
+			params: imagine({
+				options: {
+					downloadImage: true,
+					downloadQuadrants: true,
+					binaryPropertyName: 'image',
+				},
+			}),
 		});
 
 		expect(cdn.isDone()).toBe(true);
 		expect(seenAuthorization).toEqual([undefined, undefined, undefined, undefined, undefined]);
 		expect(Object.keys(output[0].binary ?? {})).toEqual(['image', 'image_1', 'image_2', 'image_3', 'image_4']);
-		expect(output[0].binary?.image).toMatchObject({ fileName: `${TASK_ID}.png`, mimeType: 'image/png' });
-		expect(fake.binaries[0]).toEqual({ fileName: `${TASK_ID}.png`, mimeType: 'image/png', size: PNG_BYTES.length });
+		expect(output[0].binary?.image).toMatchObject({
+			fileName: `${TASK_ID}.png`,
+			mimeType: 'image/png',
+		});
+		expect(fake.binaries[0]).toEqual({
+			fileName: `${TASK_ID}.png`,
+			mimeType: 'image/png',
+			size: PNG_BYTES.length,
+		});
 	});
 
 	it('names the task when the image download fails', async () => {
-		api()
-			.post('/api/v1/imagine')
-			.reply(200, submitted())
-			.get(`/api/v1/fetch/${TASK_ID}`)
-			.reply(200, completedGrid());
-		nock(CDN_HOST).get(/grid\.png$/).reply(403, 'expired');
+		api().post('/api/v1/imagine').reply(200, submitted()).get(`/api/v1/fetch/${TASK_ID}`).reply(200, completedGrid());
+		nock(CDN_HOST)
+			.get(/grid\.png$/)
+			.reply(403, 'expired');
 
-		const error = await runNodeError({ params: imagine({ options: { downloadImage: true } }) });
+		const error = await runNodeError({
+			params: imagine({ options: { downloadImage: true } }),
+		});
 
 		expect(error.message).toBe(`Could not download the image of task ${TASK_ID}`);
 		expect(error.description).toContain('HTTP 403');

@@ -1,0 +1,117 @@
+import nock from 'nock';
+import { sleepWithAbort } from 'n8n-workflow';
+
+import { API_HOST } from '../../../helpers/execute-context';
+import { submitted } from '../../../helpers/fixtures';
+import { runNode, runNodeError } from '../../../helpers/run-node';
+import { VirtualClock } from '../../../helpers/virtual-clock';
+
+jest.mock('n8n-workflow', () => ({
+	...jest.requireActual('n8n-workflow'),
+	sleepWithAbort: jest.fn(),
+}));
+
+const clock = new VirtualClock();
+const imagineNoWait = {
+	resource: 'task',
+	operation: 'imagine',
+	prompt: 'a cat',
+	referenceImageUrl: '',
+	callbackUrl: '',
+	waitMode: 'none',
+	options: {},
+};
+
+beforeAll(() => nock.disableNetConnect());
+beforeEach(() => clock.install(sleepWithAbort as jest.Mock));
+afterEach(() => {
+	clock.uninstall();
+	nock.cleanAll();
+});
+
+describe('retries of calls that start a job', () => {
+	it('retries a submit answered 429, as no task was created', async () => {
+		const scope = nock(API_HOST)
+			.post('/api/v1/imagine')
+			.reply(429, { detail: 'slow down' }, { 'Retry-After': '2' })
+			.post('/api/v1/imagine')
+			.reply(200, submitted());
+
+		const { output } = await runNode({ params: imagineNoWait });
+
+		expect(scope.isDone()).toBe(true);
+		expect(output[0].json.task_id).toBe(submitted().task_id);
+	});
+
+	it('retries a submit whose connection was refused', async () => {
+		const scope = nock(API_HOST)
+			.post('/api/v1/imagine')
+			.replyWithError(
+				Object.assign(new Error('connect ECONNREFUSED'), {
+					code: 'ECONNREFUSED',
+				}),
+			)
+			.post('/api/v1/imagine')
+			.reply(200, submitted());
+
+		await runNode({ params: imagineNoWait });
+
+		expect(scope.isDone()).toBe(true);
+	});
+
+	it('never repeats a submit after a 500: the job may already be running', async () => {
+		const scope = nock(API_HOST).post('/api/v1/imagine').reply(500, { detail: 'boom' });
+		const extra = nock(API_HOST).post('/api/v1/imagine').reply(200, submitted());
+
+		const error = await runNodeError({ params: imagineNoWait });
+
+		expect(scope.isDone()).toBe(true);
+		expect(extra.isDone()).toBe(false);
+		expect(error.message).toBe('LinkrAPI could not reach Discord/Midjourney (HTTP 500)');
+	});
+
+	it('never repeats a submit after a dropped connection', async () => {
+		nock(API_HOST)
+			.post('/api/v1/imagine')
+			.replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+		const extra = nock(API_HOST).post('/api/v1/imagine').reply(200, submitted());
+
+		const error = await runNodeError({ params: imagineNoWait });
+
+		expect(extra.isDone()).toBe(false);
+		expect(error.message).toBe('The connection to LinkrAPI was dropped');
+		expect(error.description).toContain('POST /imagine failed (ECONNRESET)');
+	});
+
+	it('gives up on 429 after two retries', async () => {
+		const scope = nock(API_HOST).post('/api/v1/imagine').times(3).reply(429, 'Too Many Requests');
+
+		const error = await runNodeError({ params: imagineNoWait });
+
+		expect(scope.isDone()).toBe(true);
+		expect(error.message).toBe('LinkrAPI rate limit reached');
+		expect(error.description).toContain('Max Requests per Second');
+	});
+});
+
+describe('request budget', () => {
+	it('spaces requests of one credential by 1 / Max Requests per Second', async () => {
+		const times: number[] = [];
+		nock(API_HOST)
+			.persist()
+			.post('/api/v1/imagine')
+			.reply(() => {
+				times.push(clock.now());
+				return [200, submitted()];
+			});
+
+		await runNode({
+			params: { ...imagineNoWait, options: { maxRequestsPerSecond: 2 } },
+			items: 5,
+		});
+
+		const gaps = times.slice(1).map((time, index) => time - times[index]);
+		expect(gaps).toHaveLength(4);
+		for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(490);
+	});
+});
