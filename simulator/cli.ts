@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 
-import { DEFAULT_KEY, startSimulator, type FaultRule, type SimulatorOptions } from './index';
+import { DEFAULT_KEY, startSimulator, type FaultRule, type Simulator, type SimulatorOptions } from './index';
 
 const USAGE = `Usage: npm run simulator -- [options]
 
@@ -85,23 +85,40 @@ export function parseCli(argv: string[]): SimulatorOptions | 'help' {
 	return options;
 }
 
-async function main(): Promise<void> {
-	const options = parseCli(process.argv.slice(2));
+export interface RunningCli {
+	sim: Simulator;
+	/** Stops the simulator after a signal; resolves once both ports are closed. */
+	shutdown: (signal: string) => Promise<void>;
+}
+
+/** Starts the simulator from command-line arguments; `log` receives the banner. Undefined after `--help`. */
+export async function runCli(argv: string[], log: (line: string) => void = console.log): Promise<RunningCli | undefined> {
+	const options = parseCli(argv);
 	if (options === 'help') {
-		console.log(USAGE);
-		return;
+		log(USAGE);
+		return undefined;
 	}
 	const sim = await startSimulator(options);
 	const keys = options.keys ?? [DEFAULT_KEY];
-	console.log(`LinkrAPI simulator listening
+	log(`LinkrAPI simulator listening
   Base URL:   ${sim.url}
   API key:    ${keys.join(', ')}
   Image CDN:  ${sim.cdnUrl}
   Inspect:    ${sim.url.replace(/\/api\/v1$/, '')}/__sim/inspect`);
+	return {
+		sim,
+		shutdown: async (signal) => {
+			log(`${signal} received, stopping the simulator`);
+			await sim.stop();
+		},
+	};
+}
 
-	const shutdown = (signal: string) => {
-		console.log(`${signal} received, stopping the simulator`);
-		sim.stop().then(
+async function main(): Promise<void> {
+	const running = await runCli(process.argv.slice(2));
+	if (!running) return;
+	const onSignal = (signal: NodeJS.Signals) => {
+		running.shutdown(signal).then(
 			() => process.exit(0),
 			(error: Error) => {
 				console.error(error);
@@ -109,8 +126,8 @@ async function main(): Promise<void> {
 			},
 		);
 	};
-	process.once('SIGINT', () => shutdown('SIGINT'));
-	process.once('SIGTERM', () => shutdown('SIGTERM'));
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
 }
 
 if (require.main === module) {

@@ -13,7 +13,10 @@ describe('POST /v1/action (manual clock, 1000 ms tasks)', () => {
 	async function runAction(taskId: string, name: string): Promise<Record<string, unknown>> {
 		const response = await action(h.api, taskId, name);
 		expect(response.status).toBe(200);
-		expect(SubmitResponse.parse(response.data)).toMatchObject({ status: 'SUCCESS', message: 'Action submitted successfully' });
+		expect(SubmitResponse.parse(response.data)).toMatchObject({
+			status: 'SUCCESS',
+			message: 'Action submitted successfully',
+		});
 		h.clock!.advance(1000);
 		return fetchTask(h.api, response.data.task_id);
 	}
@@ -32,16 +35,25 @@ describe('POST /v1/action (manual clock, 1000 ms tasks)', () => {
 	it.each(['upsample1', 'upsample2', 'upsample3', 'upsample4'])('%s makes a single upscaled image', async (name) => {
 		const grid = await completedGrid();
 		const upscale = await runAction(grid.task_id as string, name);
-		expect(upscale).toMatchObject({ action: name, status: 'completed', prompt: grid.prompt });
+		expect(upscale).toMatchObject({
+			action: name,
+			status: 'completed',
+			prompt: grid.prompt,
+		});
 		expect(upscale).not.toHaveProperty('images');
 		const image = await download(upscale.image_url as string);
-		expect(pngDimensions(Buffer.from(image.data))).toEqual({ width: 128, height: 128 });
+		expect(pngDimensions(Buffer.from(image.data))).toEqual({
+			width: 128,
+			height: 128,
+		});
 	});
 
 	it('upscales the quadrant it names: upsample3 shows the same picture as the grid image _3.png', async () => {
 		const grid = await completedGrid();
 		const upscale = await runAction(grid.task_id as string, 'upsample3');
-		const quadrants = await Promise.all((grid.images as string[]).map(async (url) => Buffer.from((await download(url)).data)));
+		const quadrants = await Promise.all(
+			(grid.images as string[]).map(async (url) => Buffer.from((await download(url)).data)),
+		);
 		const upscaled = Buffer.from((await download(upscale.image_url as string)).data);
 		expect(quadrants.map((q) => q.equals(upscaled))).toEqual([false, false, true, false]);
 	});
@@ -101,14 +113,28 @@ describe('POST /v1/action (manual clock, 1000 ms tasks)', () => {
 		const grid = await completedGrid();
 		const upscale = await runAction(grid.task_id as string, 'upsample1');
 		const components = upscale.components as TaskComponent[];
-		expect(components.map((c) => c.label)).toEqual(['Upscale (Subtle)', 'Upscale (Creative)', 'Vary (Subtle)', 'Vary (Strong)']);
+		expect(components.map((c) => c.label)).toEqual([
+			'Upscale (Subtle)',
+			'Upscale (Creative)',
+			'Vary (Subtle)',
+			'Vary (Strong)',
+		]);
 		expect(components[0].custom_id).toMatch(/^MJ::JOB::upsample_v7_2x_subtle::1::[0-9a-f-]{36}::SOLO$/);
 
-		expect((await action(h.api, upscale.task_id as string, 'upsample1')).data).toEqual({ detail: ACTION_NOT_FOUND_DETAIL });
+		expect((await action(h.api, upscale.task_id as string, 'upsample1')).data).toEqual({
+			detail: ACTION_NOT_FOUND_DETAIL,
+		});
 
 		const subtle = await runAction(upscale.task_id as string, components[0].custom_id);
-		expect(subtle).toMatchObject({ action: 'upsample_v7_2x_subtle', status: 'completed', components: null });
-		expect(pngDimensions(Buffer.from((await download(subtle.image_url as string)).data))).toEqual({ width: 256, height: 256 });
+		expect(subtle).toMatchObject({
+			action: 'upsample_v7_2x_subtle',
+			status: 'completed',
+			components: null,
+		});
+		expect(pngDimensions(Buffer.from((await download(subtle.image_url as string)).data))).toEqual({
+			width: 256,
+			height: 256,
+		});
 
 		const vary = await runAction(upscale.task_id as string, components[3].custom_id);
 		expect(vary).toMatchObject({ action: 'high_variation' });
@@ -119,6 +145,9 @@ describe('POST /v1/action (manual clock, 1000 ms tasks)', () => {
 		const grid = await completedGrid();
 		const upscale = await runAction(grid.task_id as string, 'upsample2');
 		const record = h.sim.inspect().tasks.find((t) => t.task_id === upscale.task_id);
-		expect(record).toMatchObject({ action: 'upsample2', parent_task_id: grid.task_id });
+		expect(record).toMatchObject({
+			action: 'upsample2',
+			parent_task_id: grid.task_id,
+		});
 	});
 });

@@ -29,7 +29,13 @@ describe('per-key concurrency (manual clock, 1000 ms tasks, 3 running per key)',
 		const fifth = await imagine(h.api, 'castle 4');
 
 		h.clock!.advance(700); // the first task ends: the fourth takes its slot, the fifth still waits
-		expect(await statuses([first, second, third, fourth, fifth])).toEqual(['completed', 'processing', 'processing', 'sending', 'queued']);
+		expect(await statuses([first, second, third, fourth, fifth])).toEqual([
+			'completed',
+			'processing',
+			'processing',
+			'sending',
+			'queued',
+		]);
 		h.clock!.advance(300);
 		expect(await statuses([fifth])).toEqual(['sending']);
 	});
@@ -53,10 +59,16 @@ describe('per-key concurrency (manual clock, 1000 ms tasks, 3 running per key)',
 	it('reports running and queued jobs of the key in /info', async () => {
 		for (let i = 0; i < 5; i++) await imagine(h.api, `castle ${i}`);
 		const info = await h.api.get('/info');
-		expect(info.data.data).toMatchObject({ running_jobs: '3', queued_jobs_fast: '2' });
+		expect(info.data.data).toMatchObject({
+			running_jobs: '3',
+			queued_jobs_fast: '2',
+		});
 
 		const otherInfo = await apiClient(h.sim, OTHER_KEY).get('/info');
-		expect(otherInfo.data.data).toMatchObject({ running_jobs: '0', queued_jobs_fast: '0' });
+		expect(otherInfo.data.data).toMatchObject({
+			running_jobs: '0',
+			queued_jobs_fast: '0',
+		});
 	});
 
 	it('applies a concurrency changed at runtime to new tasks', async () => {

@@ -13,7 +13,10 @@ describe('task outcome tokens in the prompt (manual clock, 1000 ms tasks)', () =
 
 	it('[[fail]] ends failed halfway with a Midjourney error', async () => {
 		const id = await imagine(h.api, 'a tower [[fail]]');
-		expect(await at(id, 499)).toMatchObject({ status: 'processing', error: null });
+		expect(await at(id, 499)).toMatchObject({
+			status: 'processing',
+			error: null,
+		});
 		expect(await at(id, 500)).toMatchObject({
 			status: 'failed',
 			error: 'Midjourney: Banned prompt detected',
@@ -31,13 +34,23 @@ describe('task outcome tokens in the prompt (manual clock, 1000 ms tasks)', () =
 
 	it('[[timeout]] ends with status timeout and a null error', async () => {
 		const id = await imagine(h.api, 'a tower [[timeout]]');
-		expect(await at(id, 999)).toMatchObject({ status: 'processing', progress: 47 });
-		expect(await at(id, 1000)).toMatchObject({ status: 'timeout', error: null, image_url: null });
+		expect(await at(id, 999)).toMatchObject({
+			status: 'processing',
+			progress: 47,
+		});
+		expect(await at(id, 1000)).toMatchObject({
+			status: 'timeout',
+			error: null,
+			image_url: null,
+		});
 	});
 
 	it('[[stuck]] stays processing forever', async () => {
 		const id = await imagine(h.api, 'a tower [[stuck]]');
-		expect(await at(id, 24 * 3600 * 1000)).toMatchObject({ status: 'processing', progress: 47 });
+		expect(await at(id, 24 * 3600 * 1000)).toMatchObject({
+			status: 'processing',
+			progress: 47,
+		});
 		expect(h.sim.inspect().tasks[0].endedAt).toBeUndefined();
 	});
 
@@ -64,7 +77,9 @@ describe('submit tokens in the prompt', () => {
 		['[[500]]', 500, 'Internal Server Error'],
 		['[[502]]', 502, 'Failed to connect to Discord. Check your Discord token.'],
 	])('%s makes the submit answer %i with a JSON detail and create no task', async (token, status, detail) => {
-		const response = await h.api.post('/imagine', { prompt: `a tower ${token}` });
+		const response = await h.api.post('/imagine', {
+			prompt: `a tower ${token}`,
+		});
 		expect(response.status).toBe(status);
 		expect(response.data).toEqual({ detail });
 		expect(response.headers['retry-after']).toBeUndefined();
@@ -72,13 +87,17 @@ describe('submit tokens in the prompt', () => {
 	});
 
 	it('[[429]] answers 429 with Retry-After: 1', async () => {
-		const response = await h.api.post('/imagine', { prompt: 'a tower [[429]]' });
+		const response = await h.api.post('/imagine', {
+			prompt: 'a tower [[429]]',
+		});
 		expect(response.status).toBe(429);
 		expect(response.headers['retry-after']).toBe('1');
 	});
 
 	it('[[502-html]] answers an HTML error page', async () => {
-		const response = await h.api.post('/imagine', { prompt: 'a tower [[502-html]]' });
+		const response = await h.api.post('/imagine', {
+			prompt: 'a tower [[502-html]]',
+		});
 		expect(response.status).toBe(502);
 		expect(response.headers['content-type']).toMatch(/^text\/html/);
 		expect(response.data).toMatch(/^<html>[\s\S]*502 Bad Gateway/);
@@ -86,7 +105,10 @@ describe('submit tokens in the prompt', () => {
 
 	it('records which fault shaped the answer', async () => {
 		await h.api.post('/imagine', { prompt: 'a tower [[502-html]]' });
-		expect(h.sim.inspect().requests[0]).toMatchObject({ status: 502, fault: '502-html' });
+		expect(h.sim.inspect().requests[0]).toMatchObject({
+			status: 502,
+			fault: '502-html',
+		});
 	});
 
 	it('parses several tokens at once and ignores unknown ones', () => {
@@ -103,14 +125,21 @@ describe('submit tokens that need real time', () => {
 
 	it('[[slow:300]] delays the submit answer, which still succeeds', async () => {
 		const started = Date.now();
-		const response = await h.api.post('/imagine', { prompt: 'a tower [[slow:300]]' });
+		const response = await h.api.post('/imagine', {
+			prompt: 'a tower [[slow:300]]',
+		});
 		expect(Date.now() - started).toBeGreaterThanOrEqual(290);
 		expect(response.status).toBe(200);
 	});
 
 	it('[[drop]] closes the connection without an answer', async () => {
-		await expect(h.api.post('/imagine', { prompt: 'a tower [[drop]]' })).rejects.toMatchObject({ code: 'ECONNRESET' });
-		expect(h.sim.inspect().requests[0]).toMatchObject({ status: 0, fault: 'drop' });
+		await expect(h.api.post('/imagine', { prompt: 'a tower [[drop]]' })).rejects.toMatchObject({
+			code: 'ECONNRESET',
+		});
+		expect(h.sim.inspect().requests[0]).toMatchObject({
+			status: 0,
+			fault: 'drop',
+		});
 		expect(h.sim.inspect().tasks).toEqual([]);
 	});
 });
@@ -126,7 +155,9 @@ describe('fault options', () => {
 
 	it('fetchFaults every: 3 answers every third fetch with 429 and the given Retry-After', async () => {
 		const id = await imagine(h.api, 'a tower');
-		h.sim.configure({ fetchFaults: { status: 429, every: 3, retryAfterSeconds: 2 } });
+		h.sim.configure({
+			fetchFaults: { status: 429, every: 3, retryAfterSeconds: 2 },
+		});
 		expect(await fetchStatuses(h.api, id, 6)).toEqual([200, 200, 429, 200, 200, 429]);
 		const throttled = h.sim.inspect().requests.filter((r) => r.status === 429);
 		expect(throttled).toHaveLength(2);
@@ -160,7 +191,9 @@ describe('fault options', () => {
 		const id = await imagine(h.api, 'a tower');
 		h.sim.configure({ fetchFaults: { drop: true, every: 2 } });
 		expect((await h.api.get(`/fetch/${id}`)).status).toBe(200);
-		await expect(h.api.get(`/fetch/${id}`)).rejects.toMatchObject({ code: 'ECONNRESET' });
+		await expect(h.api.get(`/fetch/${id}`)).rejects.toMatchObject({
+			code: 'ECONNRESET',
+		});
 	});
 
 	it('submitFaults act on /imagine and /action, before authentication', async () => {
@@ -179,8 +212,16 @@ describe('fault options', () => {
 	});
 
 	it('taskFaults give every Nth new task a faulty outcome', async () => {
-		h.sim.configure({ taskDurationMs: 50, taskFaults: { outcome: 'fail', every: 2 } });
-		const ids = [await imagine(h.api, 'a'), await imagine(h.api, 'b'), await imagine(h.api, 'c'), await imagine(h.api, 'd')];
+		h.sim.configure({
+			taskDurationMs: 50,
+			taskFaults: { outcome: 'fail', every: 2 },
+		});
+		const ids = [
+			await imagine(h.api, 'a'),
+			await imagine(h.api, 'b'),
+			await imagine(h.api, 'c'),
+			await imagine(h.api, 'd'),
+		];
 		await new Promise((resolve) => setTimeout(resolve, 80));
 		const statuses = await Promise.all(ids.map(async (id) => (await fetchTask(h.api, id)).status));
 		expect(statuses).toEqual(['completed', 'failed', 'completed', 'failed']);
@@ -198,13 +239,20 @@ describe('fault options', () => {
 
 	it('can be changed over HTTP with POST /__sim/config', async () => {
 		const origin = new URL(h.sim.url).origin;
-		const changed = await h.api.post(`${origin}/__sim/config`, { fetchFaults: { status: 429, retryAfterSeconds: 5 } });
+		const changed = await h.api.post(`${origin}/__sim/config`, {
+			fetchFaults: { status: 429, retryAfterSeconds: 5 },
+		});
 		expect(changed.status).toBe(200);
-		expect(changed.data.fetchFaults).toEqual({ status: 429, retryAfterSeconds: 5 });
+		expect(changed.data.fetchFaults).toEqual({
+			status: 429,
+			retryAfterSeconds: 5,
+		});
 		const response = await h.api.get('/fetch/whatever');
 		expect([response.status, response.headers['retry-after']]).toEqual([429, '5']);
 
-		const rejected = await h.api.post(`${origin}/__sim/config`, { fetchFaults: { status: 200 } });
+		const rejected = await h.api.post(`${origin}/__sim/config`, {
+			fetchFaults: { status: 200 },
+		});
 		expect(rejected.status).toBe(400);
 		expect(rejected.data.detail).toMatch(/fetchFaults/);
 	});

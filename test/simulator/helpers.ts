@@ -49,7 +49,11 @@ export function useSimulator(options: SimulatorOptions = {}, manualClock = true)
 	return harness;
 }
 
-export async function imagine(api: AxiosInstance, prompt: string, extra: Record<string, unknown> = {}): Promise<string> {
+export async function imagine(
+	api: AxiosInstance,
+	prompt: string,
+	extra: Record<string, unknown> = {},
+): Promise<string> {
 	const response = await api.post('/imagine', { prompt, ...extra });
 	if (response.status !== 200) throw new Error(`imagine answered ${response.status}: ${JSON.stringify(response.data)}`);
 	return (response.data as { task_id: string }).task_id;
@@ -70,7 +74,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `check` until it returns a value (not undefined) or the deadline passes. */
-export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000, everyMs = 10): Promise<T> {
+export async function eventually<T>(
+	check: () => T | undefined | Promise<T | undefined>,
+	timeoutMs = 5000,
+	everyMs = 10,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await check();
@@ -89,5 +97,9 @@ export function pngDimensions(png: Buffer): { width: number; height: number } {
 }
 
 export async function download(url: string, headers: Record<string, string> = {}) {
-	return axios.get<ArrayBuffer>(url, { responseType: 'arraybuffer', headers, validateStatus: () => true });
+	return axios.get<ArrayBuffer>(url, {
+		responseType: 'arraybuffer',
+		headers,
+		validateStatus: () => true,
+	});
 }

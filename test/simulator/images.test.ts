@@ -12,7 +12,7 @@ interface Chunk {
 
 function chunks(png: Buffer): Chunk[] {
 	const found: Chunk[] = [];
-	for (let offset = 8; offset < png.length; ) {
+	for (let offset = 8; offset < png.length;) {
 		const length = png.readUInt32BE(offset);
 		const typeAndData = png.subarray(offset + 4, offset + 8 + length);
 		found.push({
@@ -65,14 +65,20 @@ describe('image CDN (manual clock)', () => {
 		const grid = await download(task.image_url as string);
 		expect(grid.status).toBe(200);
 		expect(grid.headers['content-type']).toBe('image/png');
-		expect(pngDimensions(Buffer.from(grid.data))).toEqual({ width: 256, height: 256 });
+		expect(pngDimensions(Buffer.from(grid.data))).toEqual({
+			width: 256,
+			height: 256,
+		});
 
 		const images = task.images as string[];
 		expect(images.map((url) => url.slice(-6))).toEqual(['_1.png', '_2.png', '_3.png', '_4.png']);
 		for (const url of images) {
 			const quadrant = await download(url);
 			expect(quadrant.headers['content-type']).toBe('image/png');
-			expect(pngDimensions(Buffer.from(quadrant.data))).toEqual({ width: 128, height: 128 });
+			expect(pngDimensions(Buffer.from(quadrant.data))).toEqual({
+				width: 128,
+				height: 128,
+			});
 		}
 	});
 
@@ -93,10 +99,16 @@ describe('image CDN (manual clock)', () => {
 	it('records every CDN request with its headers, so a leaked key would show', async () => {
 		const task = await completed('a blue whale');
 		await download(task.image_url as string, { 'X-Test': 'plain download' });
-		await download(task.image_url as string, { Authorization: `Bearer ${DEFAULT_KEY}` });
+		await download(task.image_url as string, {
+			Authorization: `Bearer ${DEFAULT_KEY}`,
+		});
 
 		const [plain, leaked] = h.sim.inspect().cdnRequests;
-		expect(plain).toMatchObject({ method: 'GET', status: 200, at: h.clock!.now });
+		expect(plain).toMatchObject({
+			method: 'GET',
+			status: 200,
+			at: h.clock!.now,
+		});
 		expect(plain.path).toBe(new URL(task.image_url as string).pathname);
 		expect(plain.headers['x-test']).toBe('plain download');
 		expect(plain.headers).not.toHaveProperty('authorization');

@@ -32,7 +32,12 @@ describe('task lifecycle, new vocabulary (manual clock, 1000 ms tasks)', () => {
 		const id = await imagine(h.api, 'a lighthouse at dawn');
 		h.clock!.advance(500);
 		const running = await fetchTask(h.api, id);
-		expect(running).toMatchObject({ image_url: null, message_id: null, components: null, error: null });
+		expect(running).toMatchObject({
+			image_url: null,
+			message_id: null,
+			components: null,
+			error: null,
+		});
 		expect(running).not.toHaveProperty('images');
 
 		h.clock!.advance(500);
@@ -76,8 +81,16 @@ describe('task lifecycle, old vocabulary', () => {
 			h.clock!.advance(100);
 		}
 		expect(statuses).toEqual([
-			'pending', 'pending',
-			'processing', 'processing', 'processing', 'processing', 'processing', 'processing', 'processing', 'processing',
+			'pending',
+			'pending',
+			'processing',
+			'processing',
+			'processing',
+			'processing',
+			'processing',
+			'processing',
+			'processing',
+			'processing',
 			'completed',
 		]);
 	});
@@ -91,17 +104,23 @@ describe('task lifecycle in real time', () => {
 			const submittedAt = Date.now();
 			const id = await imagine(api, 'a lighthouse at dawn');
 			const statuses: string[] = [];
-			await eventually(async () => {
-				const { status } = await fetchTask(api, id);
-				if (statuses[statuses.length - 1] !== status) statuses.push(status as string);
-				return status === 'completed' ? true : undefined;
-			}, 3000, 5);
+			await eventually(
+				async () => {
+					const { status } = await fetchTask(api, id);
+					if (statuses[statuses.length - 1] !== status) statuses.push(status as string);
+					return status === 'completed' ? true : undefined;
+				},
+				3000,
+				5,
+			);
 			const noticedAt = Date.now();
 
 			expect(statuses[0]).toBe('sending');
 			expect(statuses[statuses.length - 1]).toBe('completed');
 			const order = ['sending', 'starting', 'processing', 'uploading', 'completed'];
-			expect(statuses.map((s) => order.indexOf(s))).toEqual([...statuses.map((s) => order.indexOf(s))].sort((a, b) => a - b));
+			expect(statuses.map((s) => order.indexOf(s))).toEqual(
+				[...statuses.map((s) => order.indexOf(s))].sort((a, b) => a - b),
+			);
 
 			const [record] = sim.inspect().tasks;
 			expect(record.completedAt).toBe(record.startedAt! + 300);

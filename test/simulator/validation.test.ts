@@ -13,8 +13,16 @@ describe('request validation', () => {
 		['a prompt that is not a string', { prompt: 42 }, /prompt/],
 		['an undocumented field', { prompt: 'cat', mode: 'fast' }, /mode/],
 		['a null reference_image', { prompt: 'cat', reference_image: null }, /reference_image/],
-		['an ftp reference_image', { prompt: 'cat', reference_image: 'ftp://example.com/a.png' }, /reference_image: must be an http\(s\) URL/],
-		['a gif reference_image', { prompt: 'cat', reference_image: 'https://example.com/a.gif' }, /reference_image: must end in \.jpg, \.jpeg, \.png, \.webp/],
+		[
+			'an ftp reference_image',
+			{ prompt: 'cat', reference_image: 'ftp://example.com/a.png' },
+			/reference_image: must be an http\(s\) URL/,
+		],
+		[
+			'a gif reference_image',
+			{ prompt: 'cat', reference_image: 'https://example.com/a.gif' },
+			/reference_image: must end in \.jpg, \.jpeg, \.png, \.webp/,
+		],
 		['a webhook_url that is not a URL', { prompt: 'cat', webhook_url: 'my-server/hook' }, /webhook_url/],
 	])('rejects %s with 400 and a detail', async (_name, body, detail) => {
 		const response = await h.api.post('/imagine', body);
@@ -22,22 +30,31 @@ describe('request validation', () => {
 		expect(response.data.detail).toMatch(detail);
 	});
 
-	it.each(['https://example.com/ref.JPG', 'http://example.com/ref.jpeg?sig=1', 'https://example.com/ref.png', 'https://example.com/ref.webp'])(
-		'accepts reference_image %s',
-		async (url) => {
-			const response = await h.api.post('/imagine', { prompt: 'cat', reference_image: url });
-			expect(response.status).toBe(200);
-		},
-	);
+	it.each([
+		'https://example.com/ref.JPG',
+		'http://example.com/ref.jpeg?sig=1',
+		'https://example.com/ref.png',
+		'https://example.com/ref.webp',
+	])('accepts reference_image %s', async (url) => {
+		const response = await h.api.post('/imagine', {
+			prompt: 'cat',
+			reference_image: url,
+		});
+		expect(response.status).toBe(200);
+	});
 
 	it('rejects a body that is not JSON', async () => {
-		const response = await h.api.post('/imagine', 'prompt=cat', { headers: { 'Content-Type': 'application/json' } });
+		const response = await h.api.post('/imagine', 'prompt=cat', {
+			headers: { 'Content-Type': 'application/json' },
+		});
 		expect(response.status).toBe(400);
 		expect(response.data.detail).toBe('Request body must be a JSON object');
 	});
 
 	it('rejects a body sent without a JSON content type', async () => {
-		const response = await h.api.post('/imagine', 'prompt=cat', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+		const response = await h.api.post('/imagine', 'prompt=cat', {
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+		});
 		expect(response.status).toBe(400);
 		expect(response.data.detail).toBe('Content-Type must be application/json');
 	});
@@ -99,7 +116,9 @@ describe('authentication', () => {
 	});
 
 	it('rejects a valid key sent with another scheme', async () => {
-		const response = await h.api.get('/info', { headers: { Authorization: `Token ${DEFAULT_KEY}` } });
+		const response = await h.api.get('/info', {
+			headers: { Authorization: `Token ${DEFAULT_KEY}` },
+		});
 		expect(response.status).toBe(401);
 	});
 

@@ -17,14 +17,22 @@ async function receiver(statuses: number[] = []) {
 		const chunks: Buffer[] = [];
 		request.on('data', (chunk: Buffer) => chunks.push(chunk));
 		request.on('end', () => {
-			received.push({ body: JSON.parse(Buffer.concat(chunks).toString()), headers: request.headers, at: Date.now() });
+			received.push({
+				body: JSON.parse(Buffer.concat(chunks).toString()),
+				headers: request.headers,
+				at: Date.now(),
+			});
 			response.writeHead(statuses.shift() ?? 200);
 			response.end();
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/secret-path`;
-	return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+	return {
+		url,
+		received,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	};
 }
 
 describe('webhook_url callbacks (real time, 200 ms tasks, retries after 50 and 100 ms)', () => {
@@ -33,21 +41,34 @@ describe('webhook_url callbacks (real time, 200 ms tasks, retries after 50 and 1
 	it('POSTs the fetch-shaped task once when it completes', async () => {
 		const hook = await receiver();
 		try {
-			const id = await imagine(h.api, 'a green parrot', { webhook_url: hook.url });
+			const id = await imagine(h.api, 'a green parrot', {
+				webhook_url: hook.url,
+			});
 			await eventually(() => (hook.received.length > 0 ? true : undefined));
 			await sleep(100);
 
 			expect(hook.received).toHaveLength(1);
 			const [{ body, headers, at }] = hook.received;
 			expect(headers['content-type']).toBe('application/json');
-			expect(Task.parse(body)).toMatchObject({ task_id: id, status: 'completed', progress: 100 });
+			expect(Task.parse(body)).toMatchObject({
+				task_id: id,
+				status: 'completed',
+				progress: 100,
+			});
 			expect(body).toEqual(await fetchTask(h.api, id));
 
 			const task = h.sim.inspect().tasks[0];
 			expect(at).toBeGreaterThanOrEqual(task.completedAt!);
 			expect(task.webhook_url).toBe(hook.url);
 			expect(h.sim.inspect().webhookDeliveries).toEqual([
-				{ url: hook.url, taskId: id, status: 'completed', attempt: 1, at: expect.any(Number), statusCode: 200 },
+				{
+					url: hook.url,
+					taskId: id,
+					status: 'completed',
+					attempt: 1,
+					at: expect.any(Number),
+					statusCode: 200,
+				},
 			]);
 		} finally {
 			await hook.close();
@@ -60,7 +81,9 @@ describe('webhook_url callbacks (real time, 200 ms tasks, retries after 50 and 1
 	])('also calls back when a task ends %s', async (token, status) => {
 		const hook = await receiver();
 		try {
-			await imagine(h.api, `a green parrot ${token}`, { webhook_url: hook.url });
+			await imagine(h.api, `a green parrot ${token}`, {
+				webhook_url: hook.url,
+			});
 			const [{ body }] = await eventually(() => (hook.received.length > 0 ? hook.received : undefined));
 			expect(body.status).toBe(status);
 		} finally {
@@ -73,9 +96,17 @@ describe('webhook_url callbacks (real time, 200 ms tasks, retries after 50 and 1
 		try {
 			const id = await imagine(h.api, 'a green parrot');
 			await eventually(async () => ((await fetchTask(h.api, id)).status === 'completed' ? true : undefined));
-			const response = await h.api.post('/action', { task_id: id, action: 'upsample4', webhook_url: hook.url });
+			const response = await h.api.post('/action', {
+				task_id: id,
+				action: 'upsample4',
+				webhook_url: hook.url,
+			});
 			const [{ body }] = await eventually(() => (hook.received.length > 0 ? hook.received : undefined));
-			expect(body).toMatchObject({ task_id: response.data.task_id, action: 'upsample4', status: 'completed' });
+			expect(body).toMatchObject({
+				task_id: response.data.task_id,
+				action: 'upsample4',
+				status: 'completed',
+			});
 		} finally {
 			await hook.close();
 		}
@@ -87,7 +118,11 @@ describe('webhook_url callbacks (real time, 200 ms tasks, retries after 50 and 1
 			await imagine(h.api, 'a green parrot', { webhook_url: hook.url });
 			await eventually(() => (hook.received.length === 3 ? true : undefined));
 			const deliveries = h.sim.inspect().webhookDeliveries;
-			expect(deliveries.map((d) => [d.attempt, d.statusCode])).toEqual([[1, 500], [2, 503], [3, 200]]);
+			expect(deliveries.map((d) => [d.attempt, d.statusCode])).toEqual([
+				[1, 500],
+				[2, 503],
+				[3, 200],
+			]);
 			expect(deliveries[1].at - deliveries[0].at).toBeGreaterThanOrEqual(50);
 			expect(deliveries[2].at - deliveries[1].at).toBeGreaterThanOrEqual(100);
 		} finally {
@@ -112,7 +147,9 @@ describe('webhook_url callbacks (real time, 200 ms tasks, retries after 50 and 1
 	it('never calls back for a stuck task', async () => {
 		const hook = await receiver();
 		try {
-			await imagine(h.api, 'a green parrot [[stuck]]', { webhook_url: hook.url });
+			await imagine(h.api, 'a green parrot [[stuck]]', {
+				webhook_url: hook.url,
+			});
 			await sleep(400);
 			expect(hook.received).toEqual([]);
 		} finally {
@@ -139,7 +176,9 @@ describe('webhooks with a manual clock', () => {
 	it('delivers once the clock reaches the end of the task', async () => {
 		const hook = await receiver();
 		try {
-			const id = await imagine(h.api, 'a green parrot', { webhook_url: hook.url });
+			const id = await imagine(h.api, 'a green parrot', {
+				webhook_url: hook.url,
+			});
 			await sleep(100);
 			expect(hook.received).toEqual([]);
 			h.clock!.advance(1000);
