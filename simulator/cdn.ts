@@ -32,7 +32,13 @@ export function createCdnServer(deps: CdnDeps): Server {
 		const path = new URL(request.url ?? '/', 'http://cdn').pathname;
 		const image = method === 'GET' || method === 'HEAD' ? imageFor(deps, path) : undefined;
 		const status = image ? 200 : 404;
-		deps.recorder.cdn({ method, path: request.url ?? '', headers: deps.recorder.maskHeaders(request.headers), at, status });
+		deps.recorder.cdn({
+			method,
+			path: request.url ?? '',
+			headers: deps.recorder.maskHeaders(request.headers),
+			at,
+			status,
+		});
 		request.resume();
 		if (!image) {
 			response.writeHead(404, { 'content-type': 'text/plain' });

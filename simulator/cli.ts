@@ -41,7 +41,8 @@ export function parseFaultSpec(name: string, spec: string): FaultRule {
 		else if (field === 'times') rule.times = integer(name, value);
 		else if (field === 'slow') rule.slowMs = integer(name, value);
 		else if (field === 'retry-after') rule.retryAfterSeconds = integer(name, value);
-		else throw new Error(`--${name}: unknown field "${field}" (use status, every, times, slow, retry-after, drop, html)`);
+		else
+			throw new Error(`--${name}: unknown field "${field}" (use status, every, times, slow, retry-after, drop, html)`);
 	}
 	return rule;
 }
@@ -50,19 +51,19 @@ export function parseCli(argv: string[]): SimulatorOptions | 'help' {
 	const { values } = parseArgs({
 		args: argv,
 		options: {
-			port: { type: 'string', default: '4010' },
+			'port': { type: 'string', default: '4010' },
 			'cdn-port': { type: 'string', default: '0' },
-			host: { type: 'string', default: '127.0.0.1' },
-			key: { type: 'string', multiple: true },
+			'host': { type: 'string', default: '127.0.0.1' },
+			'key': { type: 'string', multiple: true },
 			'task-ms': { type: 'string' },
-			concurrency: { type: 'string' },
+			'concurrency': { type: 'string' },
 			'old-vocabulary': { type: 'boolean', default: false },
 			'info-delay-ms': { type: 'string', default: '2000' },
 			'webhook-retry-ms': { type: 'string' },
 			'submit-fault': { type: 'string' },
 			'fetch-fault': { type: 'string' },
 			'info-fault': { type: 'string' },
-			help: { type: 'boolean', default: false },
+			'help': { type: 'boolean', default: false },
 		},
 	});
 	if (values.help) return 'help';
@@ -77,7 +78,10 @@ export function parseCli(argv: string[]): SimulatorOptions | 'help' {
 	if (values['task-ms'] !== undefined) options.taskDurationMs = integer('task-ms', values['task-ms']);
 	if (values.concurrency !== undefined) options.concurrency = integer('concurrency', values.concurrency);
 	if (values['webhook-retry-ms'] !== undefined) {
-		options.webhookRetryDelaysMs = values['webhook-retry-ms'].split(',').filter(Boolean).map((v) => integer('webhook-retry-ms', v));
+		options.webhookRetryDelaysMs = values['webhook-retry-ms']
+			.split(',')
+			.filter(Boolean)
+			.map((v) => integer('webhook-retry-ms', v));
 	}
 	if (values['submit-fault']) options.submitFaults = parseFaultSpec('submit-fault', values['submit-fault']);
 	if (values['fetch-fault']) options.fetchFaults = parseFaultSpec('fetch-fault', values['fetch-fault']);
@@ -92,7 +96,10 @@ export interface RunningCli {
 }
 
 /** Starts the simulator from command-line arguments; `log` receives the banner. Undefined after `--help`. */
-export async function runCli(argv: string[], log: (line: string) => void = console.log): Promise<RunningCli | undefined> {
+export async function runCli(
+	argv: string[],
+	log: (line: string) => void = console.log,
+): Promise<RunningCli | undefined> {
 	const options = parseCli(argv);
 	if (options === 'help') {
 		log(USAGE);

@@ -13,7 +13,11 @@ export type ActionResult = 'grid' | 'upscale' | 'upscale-2x';
 const SECONDARY_STYLE = 2;
 
 export function gridComponents(jobId: string): TaskComponent[] {
-	const button = (customId: string, label: string): TaskComponent => ({ custom_id: customId, label, style: SECONDARY_STYLE });
+	const button = (customId: string, label: string): TaskComponent => ({
+		custom_id: customId,
+		label,
+		style: SECONDARY_STYLE,
+	});
 	return [
 		...[1, 2, 3, 4].map((n) => button(`MJ::JOB::upsample::${n}::${jobId}`, `U${n}`)),
 		button(`MJ::JOB::reroll::0::${jobId}::SOLO`, '🔄'),
@@ -66,7 +70,9 @@ function describe(kind: string, index: number): ResolvedAction | undefined {
 export function resolveAction(action: string, components: TaskComponent[]): ResolvedAction | undefined {
 	const documented = DOCUMENTED.exec(action);
 	const component = documented
-		? components.find((c) => c.custom_id.startsWith(documented[1] ? `MJ::JOB::${documented[1]}::${documented[2]}::` : 'MJ::JOB::reroll::'))
+		? components.find((c) =>
+				c.custom_id.startsWith(documented[1] ? `MJ::JOB::${documented[1]}::${documented[2]}::` : 'MJ::JOB::reroll::'),
+			)
 		: components.find((c) => c.custom_id === action);
 	if (!component) return undefined;
 	const parsed = CUSTOM_ID.exec(component.custom_id);

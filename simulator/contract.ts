@@ -19,13 +19,28 @@ export const ACTION_NOT_FOUND_DETAIL = 'Action not found in task components';
 export const TASK_NOT_FOUND_DETAIL = 'Task not found';
 export const INVALID_KEY_DETAIL = 'Invalid or missing API key';
 
-export const NEW_VOCABULARY = ['queued', 'sending', 'starting', 'processing', 'uploading', 'completed', 'failed', 'timeout'] as const;
+export const NEW_VOCABULARY = [
+	'queued',
+	'sending',
+	'starting',
+	'processing',
+	'uploading',
+	'completed',
+	'failed',
+	'timeout',
+] as const;
 export const OLD_VOCABULARY = ['pending', 'processing', 'completed', 'failed', 'timeout'] as const;
 export const TERMINAL_STATUSES = ['completed', 'failed', 'timeout'] as const;
 
 export const DOCUMENTED_ACTIONS = [
-	'upsample1', 'upsample2', 'upsample3', 'upsample4',
-	'variation1', 'variation2', 'variation3', 'variation4',
+	'upsample1',
+	'upsample2',
+	'upsample3',
+	'upsample4',
+	'variation1',
+	'variation2',
+	'variation3',
+	'variation4',
 	'reroll',
 ] as const;
 
@@ -100,8 +115,18 @@ export const Task = z.looseObject({
 export type Task = z.infer<typeof Task>;
 
 export const INFO_FIELDS = [
-	'user_id', 'subscription', 'job_mode', 'visibility_mode', 'fast_time_remaining', 'lifetime_usage',
-	'fast_usage', 'turbo_usage', 'relaxed_usage', 'queued_jobs_fast', 'queued_jobs_relax', 'running_jobs',
+	'user_id',
+	'subscription',
+	'job_mode',
+	'visibility_mode',
+	'fast_time_remaining',
+	'lifetime_usage',
+	'fast_usage',
+	'turbo_usage',
+	'relaxed_usage',
+	'queued_jobs_fast',
+	'queued_jobs_relax',
+	'running_jobs',
 ] as const;
 
 /** All documented `data` values are strings; unknown fields must be strings too. */

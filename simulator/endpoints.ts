@@ -32,7 +32,9 @@ export interface ApiContext {
 }
 
 function validationDetail(error: z.ZodError): string {
-	return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
+	return error.issues
+		.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+		.join('; ');
 }
 
 /** The body as JSON, or answers 400 and returns undefined. */
@@ -55,9 +57,17 @@ function taskOutcome(context: ApiContext, fromPrompt?: Outcome): Outcome {
 	return rule && context.gates.fires(rule) ? rule.outcome : 'complete';
 }
 
-function submit(context: ApiContext, exchange: Exchange, task: Omit<Parameters<TaskStore['create']>[0], 'key'>, message: string): void {
+function submit(
+	context: ApiContext,
+	exchange: Exchange,
+	task: Omit<Parameters<TaskStore['create']>[0], 'key'>,
+	message: string,
+): void {
 	const { taskDurationMs, concurrency } = context.config();
-	const created: SimTask = context.store.create({ ...task, key: exchange.key as string }, { taskDurationMs, concurrency });
+	const created: SimTask = context.store.create(
+		{ ...task, key: exchange.key as string },
+		{ taskDurationMs, concurrency },
+	);
 	if (created.webhookUrl) {
 		context.webhooks.watch({
 			url: created.webhookUrl,
@@ -107,13 +117,19 @@ export function fetchTask(context: ApiContext, exchange: Exchange, taskId: strin
 	exchange.json(200, taskView(task, state, context.cdnUrl()));
 }
 
-const RESULTS: Record<ActionResult, { buttons: ButtonSet; image: (original: SimTask, index: number, id: string) => ImageSpec }> = {
-	grid: { buttons: 'grid', image: (_original, _index, id) => ({ kind: 'grid', seed: id, size: GRID_SIZE }) },
-	upscale: {
+const RESULTS: Record<
+	ActionResult,
+	{ buttons: ButtonSet; image: (original: SimTask, index: number, id: string) => ImageSpec }
+> = {
+	'grid': { buttons: 'grid', image: (_original, _index, id) => ({ kind: 'grid', seed: id, size: GRID_SIZE }) },
+	'upscale': {
 		buttons: 'upscale',
 		image: (original, index) => ({ kind: 'single', seed: quadrantSeed(original.image.seed, index), size: TILE_SIZE }),
 	},
-	'upscale-2x': { buttons: 'none', image: (original) => ({ kind: 'single', seed: original.image.seed, size: UPSCALE_2X_SIZE }) },
+	'upscale-2x': {
+		buttons: 'none',
+		image: (original) => ({ kind: 'single', seed: original.image.seed, size: UPSCALE_2X_SIZE }),
+	},
 };
 
 export function action(context: ApiContext, exchange: Exchange): void {
@@ -126,7 +142,10 @@ export function action(context: ApiContext, exchange: Exchange): void {
 	if (!original) return exchange.detail(404, TASK_NOT_FOUND_DETAIL);
 	const state = context.store.state(original, context.config().vocabulary);
 	if (state.status !== 'completed') {
-		return exchange.detail(400, `Original task is not completed (status: ${state.status}), so it has no components yet`);
+		return exchange.detail(
+			400,
+			`Original task is not completed (status: ${state.status}), so it has no components yet`,
+		);
 	}
 	const components = componentsFor(original.buttons, original.jobId);
 	if (!components) return exchange.detail(400, 'Original task has no components');

@@ -48,7 +48,10 @@ export function endAt(schedule: Schedule): number {
 }
 
 function processingProgress(elapsed: number, durationMs: number, outcome: Outcome): number {
-	const percent = durationMs > 0 ? (100 * (elapsed * 100 - durationMs * PROCESSING_AT)) / (durationMs * (UPLOADING_AT - PROCESSING_AT)) : 100;
+	const percent =
+		durationMs > 0
+			? (100 * (elapsed * 100 - durationMs * PROCESSING_AT)) / (durationMs * (UPLOADING_AT - PROCESSING_AT))
+			: 100;
 	const progress = Math.max(0, Math.min(99, Math.floor(percent)));
 	return outcome === 'timeout' || outcome === 'stuck' ? Math.min(progress, STALLED_PROGRESS) : progress;
 }

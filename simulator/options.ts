@@ -120,7 +120,9 @@ const STARTUP_ONLY: ReadonlyArray<keyof SimulatorOptions> = ['port', 'cdnPort', 
 
 /** The runtime part of start-up options (everything but ports, host and clock). */
 export function runtimeOptions(options: SimulatorOptions): Partial<SimulatorOptions> {
-	return Object.fromEntries(Object.entries(options).filter(([name]) => !STARTUP_ONLY.includes(name as keyof SimulatorOptions)));
+	return Object.fromEntries(
+		Object.entries(options).filter(([name]) => !STARTUP_ONLY.includes(name as keyof SimulatorOptions)),
+	);
 }
 
 /** Checks a patch and returns only the runtime fields; throws on startup-only or invalid fields. */

@@ -30,7 +30,13 @@ interface Route {
 
 const ROUTES: Array<Route & { pattern: RegExp }> = [
 	{ name: 'POST /imagine', method: 'POST', pattern: /^\/imagine\/?$/, faults: (c) => c.submitFaults, handle: imagine },
-	{ name: 'GET /fetch', method: 'GET', pattern: /^\/fetch\/([^/]+)\/?$/, faults: (c) => c.fetchFaults, handle: (d, e, id) => fetchTask(d, e, id) },
+	{
+		name: 'GET /fetch',
+		method: 'GET',
+		pattern: /^\/fetch\/([^/]+)\/?$/,
+		faults: (c) => c.fetchFaults,
+		handle: (d, e, id) => fetchTask(d, e, id),
+	},
 	{ name: 'POST /action', method: 'POST', pattern: /^\/action\/?$/, faults: (c) => c.submitFaults, handle: action },
 	{ name: 'GET /info', method: 'GET', pattern: /^\/info\/?$/, faults: (c) => c.infoFaults, handle: info },
 ];
@@ -68,7 +74,8 @@ async function handle(deps: ServerDeps, request: IncomingMessage, response: Serv
 	const raw = await readBody(request);
 	if (raw === undefined) return exchange.detail(413, 'Request body too large');
 	exchange.body = decodeBody(raw);
-	if (!matched.route) return exchange.detail(matched.status, matched.status === 405 ? 'Method Not Allowed' : 'Not Found');
+	if (!matched.route)
+		return exchange.detail(matched.status, matched.status === 405 ? 'Method Not Allowed' : 'Not Found');
 
 	// Option faults act like a proxy in front of the API: before authentication.
 	const rule = matched.route.faults(deps.config());
@@ -80,7 +87,8 @@ async function handle(deps: ServerDeps, request: IncomingMessage, response: Serv
 export function createApiServer(deps: ServerDeps): Server {
 	return createServer((request, response) => {
 		handle(deps, request, response).catch((error: Error) => {
-			if (!response.headersSent && !response.destroyed) sendJson(response, 500, { detail: `Simulator error: ${error.message}` });
+			if (!response.headersSent && !response.destroyed)
+				sendJson(response, 500, { detail: `Simulator error: ${error.message}` });
 		});
 	});
 }

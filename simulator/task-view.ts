@@ -8,7 +8,7 @@ import type { SimTask } from './tasks';
 const CHANNEL_ID = '1193382706539716729';
 
 export const FAILURE_MESSAGES: Record<string, string> = {
-	fail: 'Midjourney: Banned prompt detected',
+	'fail': 'Midjourney: Banned prompt detected',
 	'fail:subscribe':
 		'Thank you for subscribing to Midjourney! Your subscription is now active; please run your command again.',
 };

@@ -104,7 +104,9 @@ export class TaskStore {
 	private startTime(key: string, createdAt: number, concurrency: number): number {
 		const earlier = this.all().filter((task) => task.key === key);
 		const notBefore = Math.max(createdAt, ...earlier.map((task) => task.startAt));
-		const candidates = [notBefore, ...earlier.map(endAt).filter((end) => end > notBefore && end < Infinity)].sort((a, b) => a - b);
+		const candidates = [notBefore, ...earlier.map(endAt).filter((end) => end > notBefore && end < Infinity)].sort(
+			(a, b) => a - b,
+		);
 		const runningAt = (t: number) => earlier.filter((task) => task.startAt <= t && t < endAt(task)).length;
 		return candidates.find((t) => runningAt(t) < concurrency) ?? Infinity;
 	}

@@ -65,7 +65,13 @@ export class WebhookSender {
 
 	private attempt(job: WebhookJob, task: Task, attempt: number): void {
 		const generation = this.generation;
-		const delivery: WebhookDelivery = { url: job.url, taskId: job.taskId, status: task.status, attempt, at: this.deps.clock() };
+		const delivery: WebhookDelivery = {
+			url: job.url,
+			taskId: job.taskId,
+			status: task.status,
+			attempt,
+			at: this.deps.clock(),
+		};
 		void this.post(job.url, JSON.stringify(task)).then((result) => {
 			if (generation !== this.generation) return; // cancelled by stop or reset
 			this.deps.record({ ...delivery, ...result });
