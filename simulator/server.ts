@@ -51,12 +51,21 @@ function bearerKey(request: IncomingMessage): string | null {
 	return match ? match[1] : null;
 }
 
+/** A malformed escape is kept as sent (it then matches no task) instead of failing the request. */
+function safeDecode(text: string): string {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return text;
+	}
+}
+
 function match(method: string, path: string) {
 	if (!path.startsWith(`${API_BASE}/`)) return { name: `${method} ${path}`, status: 404 as const };
 	const rest = path.slice(API_BASE.length);
 	const found = ROUTES.map((route) => ({ route, params: route.pattern.exec(rest) })).filter((r) => r.params);
 	const exact = found.find((r) => r.route.method === method);
-	if (exact) return { name: exact.route.name, route: exact.route, param: decodeURIComponent(exact.params?.[1] ?? '') };
+	if (exact) return { name: exact.route.name, route: exact.route, param: safeDecode(exact.params?.[1] ?? '') };
 	if (found.length > 0) return { name: `${method} ${found[0].route.name.split(' ')[1]}`, status: 405 as const };
 	return { name: `${method} ${rest}`, status: 404 as const };
 }

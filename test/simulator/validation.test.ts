@@ -150,6 +150,12 @@ describe('not found', () => {
 		expect(response.data).toEqual({ detail: 'Task not found' });
 	});
 
+	it('answers 404 for a malformed task id instead of failing', async () => {
+		const response = await h.api.get('/fetch/%E0%A4%A');
+		expect(response.status).toBe(404);
+		expect(response.data).toEqual({ detail: 'Task not found' });
+	});
+
 	it('answers 404 outside the API and 405 for a wrong method', async () => {
 		expect((await h.api.get('/describe')).status).toBe(404);
 		expect((await h.api.get(`${h.sim.url.replace('/api/v1', '')}/v1/imagine`)).status).toBe(404);
