@@ -1,4 +1,4 @@
-import type { IBinaryKeyData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryKeyData, IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { downloadImage } from './download-image';
@@ -39,8 +39,8 @@ function failureError(context: IExecuteFunctions, task: Task, itemIndex: number)
 	);
 }
 
-async function downloadBinaries(
-	context: IExecuteFunctions,
+export async function downloadBinaries(
+	context: IExecuteFunctions | IWebhookFunctions,
 	task: Task,
 	options: DownloadOptions,
 	itemIndex: number,

@@ -1,4 +1,4 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, IWebhookFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 const DOWNLOAD_TIMEOUT_MS = 120000;
@@ -8,7 +8,7 @@ const DOWNLOAD_TIMEOUT_MS = 120000;
  * credential, so the LinkrAPI key cannot be sent to the image host.
  */
 export async function downloadImage(
-	this: IExecuteFunctions,
+	this: IExecuteFunctions | IWebhookFunctions,
 	url: string,
 	fileName: string,
 	itemIndex: number,
@@ -23,7 +23,7 @@ export async function downloadImage(
 			json: false,
 			returnFullResponse: true,
 			timeout: DOWNLOAD_TIMEOUT_MS,
-			abortSignal: this.getExecutionCancelSignal(),
+			abortSignal: 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined,
 		})) as { body: ArrayBuffer | Buffer; headers: IDataObject };
 	} catch (error) {
 		const status = (error as { httpCode?: string; response?: { status?: number } }).response?.status;

@@ -1,0 +1,130 @@
+import type {
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { handleCallback } from './handle-callback';
+
+export class LinkrApiTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'LinkrAPI Trigger',
+		name: 'linkrApiTrigger',
+		icon: { light: 'file:../../icons/linkrapi.svg', dark: 'file:../../icons/linkrapi.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"On " + $parameter["events"].join(", ")}}',
+		description: 'Starts the workflow when LinkrAPI reports that a Midjourney task has finished',
+		defaults: { name: 'LinkrAPI Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'linkrApi',
+				required: true,
+				displayOptions: { show: { verifyWithApi: [true] } },
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: 'noData',
+				path: 'callback/:token',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Use the Production URL above as the Callback URL of a LinkrAPI node, with :token replaced by the Secret Token below. Activate this workflow first.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Secret Token',
+				name: 'secretToken',
+				type: 'string',
+				typeOptions: { password: true },
+				required: true,
+				default: '',
+				description:
+					'A long random string that only you and LinkrAPI know. Callbacks without it are refused with 401, so nobody can start this workflow with forged results.',
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				default: ['completed', 'failed', 'timeout'],
+				description: 'Which task endings start the workflow',
+				options: [
+					{ name: 'Completed', value: 'completed' },
+					{ name: 'Failed', value: 'failed' },
+					{ name: 'Timed Out', value: 'timeout' },
+				],
+			},
+			{
+				displayName: 'Verify With API',
+				name: 'verifyWithApi',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to re-fetch the task with the credential and output that, instead of trusting the callback body. Tasks of other API keys are then refused.',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Download Image',
+						name: 'downloadImage',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to add the finished image as binary data',
+					},
+					{
+						displayName: 'Download Grid Quadrants',
+						name: 'downloadQuadrants',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to also download the four single images of a grid, when LinkrAPI provides them',
+					},
+					{
+						displayName: 'Put Image in Field',
+						name: 'binaryPropertyName',
+						type: 'string',
+						default: 'data',
+						description: 'The name of the binary property that receives the image',
+					},
+				],
+			},
+		],
+	};
+
+	// LinkrAPI has no webhook registration API: the callback URL travels with each job (webhook_url),
+	// so there is nothing to create, check or delete when the workflow is activated or deactivated.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await handleCallback.call(this);
+	}
+}

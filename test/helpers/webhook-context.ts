@@ -1,0 +1,62 @@
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+
+import { createExecuteContext, node } from './execute-context';
+
+export interface WebhookRequest {
+	params?: Record<string, unknown>;
+	token?: string;
+	body?: unknown;
+	headers?: Record<string, string>;
+	staticData?: IDataObject;
+	workflowId?: string;
+}
+
+export interface FakeWebhook {
+	context: IWebhookFunctions;
+	response: { statusCode?: number; body?: unknown };
+	warnings: string[];
+}
+
+/** An IWebhookFunctions whose HTTP helpers make real requests (nock intercepts them), as in execute-context. */
+export function createWebhookContext(request: WebhookRequest): FakeWebhook {
+	const executeFake = createExecuteContext({ params: request.params ?? {} });
+	const params = {
+		secretToken: 's3cret-token',
+		events: ['completed', 'failed', 'timeout'],
+		verifyWithApi: true,
+		options: {},
+		...request.params,
+	};
+	const staticData = request.staticData ?? {};
+	const fake: FakeWebhook = { context: undefined as unknown as IWebhookFunctions, response: {}, warnings: [] };
+	const responseObject = {
+		status(code: number) {
+			fake.response.statusCode = code;
+			return responseObject;
+		},
+		json(body: unknown) {
+			fake.response.body = body;
+			return responseObject;
+		},
+	};
+	fake.context = {
+		getParamsData: () => ({ token: request.token }),
+		getNodeParameter: (name: string, fallback?: unknown) =>
+			name in params ? params[name as keyof typeof params] : fallback,
+		getHeaderData: () => request.headers ?? {},
+		getBodyData: () => request.body as IDataObject,
+		getResponseObject: () => responseObject,
+		getWorkflow: () => ({ id: request.workflowId ?? 'wf-1', active: true }),
+		getNode: () => ({ ...node, id: 'trigger-1', type: 'n8n-nodes-linkrapi.linkrApiTrigger' }),
+		getWorkflowStaticData: () => staticData,
+		getCredentials: executeFake.context.getCredentials,
+		helpers: executeFake.context.helpers,
+		logger: {
+			warn: (message: string) => fake.warnings.push(message),
+			debug: () => undefined,
+			info: () => undefined,
+			error: () => undefined,
+		},
+	} as unknown as IWebhookFunctions;
+	return fake;
+}
