@@ -17,7 +17,7 @@ import type { Waits } from './http';
 import { GRID_SIZE, TILE_SIZE, UPSCALE_2X_SIZE, quadrantSeed, type ImageSpec } from './images';
 import { endAt, type Outcome } from './lifecycle';
 import type { RuntimeConfig } from './options';
-import type { SimTask, TaskStore } from './tasks';
+import type { NewTask, SimTask, TaskStore } from './tasks';
 import { taskView } from './task-view';
 import type { WebhookSender } from './webhooks';
 
@@ -44,11 +44,12 @@ function jsonBody(exchange: Exchange): unknown {
 		exchange.detail(400, 'Content-Type must be application/json');
 		return undefined;
 	}
-	if (exchange.body === undefined || typeof exchange.body === 'string') {
+	const body = exchange.body;
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
 		exchange.detail(400, 'Request body must be a JSON object');
 		return undefined;
 	}
-	return exchange.body;
+	return body;
 }
 
 function taskOutcome(context: ApiContext, fromPrompt?: Outcome): Outcome {
@@ -57,12 +58,7 @@ function taskOutcome(context: ApiContext, fromPrompt?: Outcome): Outcome {
 	return rule && context.gates.fires(rule) ? rule.outcome : 'complete';
 }
 
-function submit(
-	context: ApiContext,
-	exchange: Exchange,
-	task: Omit<Parameters<TaskStore['create']>[0], 'key'>,
-	message: string,
-): void {
+function submit(context: ApiContext, exchange: Exchange, task: Omit<NewTask, 'key'>, message: string): void {
 	const { taskDurationMs, concurrency } = context.config();
 	const created: SimTask = context.store.create(
 		{ ...task, key: exchange.key as string },

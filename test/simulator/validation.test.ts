@@ -43,10 +43,18 @@ describe('request validation', () => {
 		expect(response.status).toBe(200);
 	});
 
+	/** Sends the text as is (axios would JSON-encode a string body for a JSON content type). */
+	const raw = (text: string) => ({ headers: { 'Content-Type': 'application/json' }, transformRequest: [() => text] });
+
 	it('rejects a body that is not JSON', async () => {
-		const response = await h.api.post('/imagine', 'prompt=cat', {
-			headers: { 'Content-Type': 'application/json' },
-		});
+		const response = await h.api.post('/imagine', undefined, raw('{"prompt": "cat"'));
+		expect(response.status).toBe(400);
+		expect(response.data.detail).toBe('Request body must be a JSON object');
+		expect(h.sim.inspect().requests[0].body).toBe('{"prompt": "cat"');
+	});
+
+	it.each([['null'], ['[]'], ['"a cat"']])('rejects the JSON body %s, which is not an object', async (text) => {
+		const response = await h.api.post('/imagine', undefined, raw(text));
 		expect(response.status).toBe(400);
 		expect(response.data.detail).toBe('Request body must be a JSON object');
 	});
