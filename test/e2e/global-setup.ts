@@ -1,13 +1,8 @@
-import {
-  ensureN8nInstalled,
-  type N8nServer,
-  packageTarball,
-  startN8n,
-} from "../../e2e/harness";
-import { writeServerFile } from "./support/server-file";
+import { ensureN8nInstalled, type N8nServer, packageTarball, startN8n } from '../../e2e/harness';
+import { writeServerFile } from './support/server-file';
 
 declare global {
-  var linkrApiE2eServer: N8nServer | undefined;
+	var linkrApiE2eServer: N8nServer | undefined;
 }
 
 /**
@@ -15,20 +10,20 @@ declare global {
  * overhead. Test files isolate themselves with their own simulator, key, credential and workflows.
  */
 export default async function globalSetup(): Promise<void> {
-  const started = Date.now();
-  const installation = ensureN8nInstalled();
-  const tgz = packageTarball();
-  // Debug logging makes "the key never reaches n8n's log" a stronger check.
-  const server = await startN8n({
-    tgz,
-    installation,
-    env: { N8N_LOG_LEVEL: "debug" },
-    keepUserFolder: true, // the teardown saves n8n's log, then deletes it
-  });
-  globalThis.linkrApiE2eServer = server;
-  writeServerFile(server.connection);
-  console.log(
-    `\n[e2e] n8n ${installation.n8nVersion} on Node ${installation.nodeVersion} ready at ${server.baseUrl} ` +
-      `in ${((Date.now() - started) / 1000).toFixed(1)} s (log: ${server.connection.logFile})`,
-  );
+	const started = Date.now();
+	const installation = ensureN8nInstalled();
+	const tgz = packageTarball();
+	// Debug logging makes "the key never reaches n8n's log" a stronger check.
+	const server = await startN8n({
+		tgz,
+		installation,
+		env: { N8N_LOG_LEVEL: 'debug' },
+		keepUserFolder: true, // the teardown saves n8n's log, then deletes it
+	});
+	globalThis.linkrApiE2eServer = server;
+	writeServerFile(server.connection);
+	console.log(
+		`\n[e2e] n8n ${installation.n8nVersion} on Node ${installation.nodeVersion} ready at ${server.baseUrl} ` +
+			`in ${((Date.now() - started) / 1000).toFixed(1)} s (log: ${server.connection.logFile})`,
+	);
 }
