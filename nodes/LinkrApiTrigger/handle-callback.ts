@@ -1,4 +1,4 @@
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { taskIdFromCallback } from '../LinkrApi/helpers/callback-body';
@@ -6,6 +6,7 @@ import { downloadBinaries } from '../LinkrApi/helpers/complete-task';
 import type { Task } from '../LinkrApi/helpers/interfaces';
 import { parseTask } from '../LinkrApi/helpers/response-guards';
 import { taskToJson } from '../LinkrApi/helpers/task-output';
+import { answerWithoutRunning } from '../LinkrApi/helpers/webhook-answer';
 import { isTerminalStatus } from '../LinkrApi/helpers/task-status';
 import { fetchTask } from '../LinkrApi/transport/endpoints';
 import { tokenMatches } from './callback-token';
@@ -22,20 +23,15 @@ interface TriggerOptions {
 	binaryPropertyName?: string;
 }
 
-function answer(context: IWebhookFunctions, statusCode: number, body: IDataObject): IWebhookResponseData {
-	context.getResponseObject().status(statusCode).json(body);
-	return { noWebhookResponse: true };
-}
-
 async function verifiedTask(context: IWebhookFunctions, taskId: string): Promise<Task | IWebhookResponseData> {
 	try {
 		return await fetchTask.call(context, taskId, { itemIndex: 0, deadline: Date.now() + VERIFY_BUDGET_MS });
 	} catch (error) {
 		if (error instanceof NodeApiError && error.httpCode === '404') {
-			return answer(context, 404, { error: 'This task is unknown to the API key of the trigger' });
+			return answerWithoutRunning(context, 404, { error: 'This task is unknown to the API key of the trigger' });
 		}
 		context.logger.warn(`LinkrAPI Trigger could not verify task ${taskId}: ${(error as Error).message}`);
-		return answer(context, 502, { error: 'The task could not be verified with LinkrAPI; retry later' });
+		return answerWithoutRunning(context, 502, { error: 'The task could not be verified with LinkrAPI; retry later' });
 	}
 }
 
@@ -46,14 +42,16 @@ async function verifiedTask(context: IWebhookFunctions, taskId: string): Promise
 export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const { token } = this.getParamsData() as { token?: string };
 	const secret = String(this.getNodeParameter('secretToken', '') ?? '');
-	if (!tokenMatches(token, secret)) return answer(this, 401, { error: 'Invalid or missing callback token' });
+	if (!tokenMatches(token, secret))
+		return answerWithoutRunning(this, 401, { error: 'Invalid or missing callback token' });
 
 	const declaredLength = Number(this.getHeaderData()['content-length'] ?? 0);
-	if (declaredLength > MAX_BODY_BYTES) return answer(this, 413, { error: 'The callback body is too large' });
+	if (declaredLength > MAX_BODY_BYTES)
+		return answerWithoutRunning(this, 413, { error: 'The callback body is too large' });
 
 	const body = this.getBodyData();
 	const taskId = taskIdFromCallback(body);
-	if (!taskId) return answer(this, 400, { error: 'The callback body has no task_id' });
+	if (!taskId) return answerWithoutRunning(this, 400, { error: 'The callback body has no task_id' });
 
 	let task: Task;
 	if (this.getNodeParameter('verifyWithApi', true) as boolean) {
@@ -64,20 +62,23 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		try {
 			task = parseTask(body);
 		} catch {
-			return answer(this, 400, { error: 'The callback body is not a task' });
+			return answerWithoutRunning(this, 400, { error: 'The callback body is not a task' });
 		}
 	}
 
 	if (!isTerminalStatus(task.status)) {
-		return answer(this, 202, { ignored: 'the task has not finished yet', task_id: task.task_id });
+		return answerWithoutRunning(this, 202, { ignored: 'the task has not finished yet', task_id: task.task_id });
 	}
 	const events = this.getNodeParameter('events', []) as string[];
 	if (!events.includes(task.status.toLowerCase())) {
-		return answer(this, 200, { ignored: `status "${task.status}" is not selected in Events`, task_id: task.task_id });
+		return answerWithoutRunning(this, 200, {
+			ignored: `status "${task.status}" is not selected in Events`,
+			task_id: task.task_id,
+		});
 	}
 	const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
 	if (!isFirstDelivery(this.getWorkflowStaticData('node'), scope, task.task_id, task.status)) {
-		return answer(this, 200, { ignored: 'duplicate delivery', task_id: task.task_id });
+		return answerWithoutRunning(this, 200, { ignored: 'duplicate delivery', task_id: task.task_id });
 	}
 
 	const options = this.getNodeParameter('options', {}) as TriggerOptions;

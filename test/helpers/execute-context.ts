@@ -26,6 +26,8 @@ export interface ContextOptions {
 	continueOnFail?: boolean;
 	credentials?: { apiKey: string; baseUrl: string };
 	signal?: AbortSignal;
+	/** What `{{ $execution.resumeUrl }}` resolves to */
+	resumeUrl?: string;
 }
 
 /** What n8n's httpRequest does with these options, done with axios so that nock sees real HTTP requests. */
@@ -67,6 +69,7 @@ export interface FakeContext {
 	context: IExecuteFunctions;
 	binaries: Array<{ fileName?: string; mimeType?: string; size: number }>;
 	authenticatedCalls: number;
+	waitTill?: Date;
 }
 
 export function createExecuteContext(options: ContextOptions): FakeContext {
@@ -91,6 +94,13 @@ export function createExecuteContext(options: ContextOptions): FakeContext {
 		getNode: () => node,
 		continueOnFail: () => options.continueOnFail ?? false,
 		getExecutionCancelSignal: () => options.signal,
+		evaluateExpression: (expression: string) => {
+			if (expression.includes('$execution.resumeUrl')) return options.resumeUrl;
+			throw new Error(`Unexpected expression ${expression}`);
+		},
+		putExecutionToWait: async (waitTill: Date) => {
+			fake.waitTill = waitTill;
+		},
 		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
 			const params = paramsFor(itemIndex);
 			if (name in params) return params[name];

@@ -9,6 +9,8 @@ export interface WebhookRequest {
 	headers?: Record<string, string>;
 	staticData?: IDataObject;
 	workflowId?: string;
+	/** What the node's own pre-wait output says it submitted ($('Node').first().json.task_id) */
+	submittedTaskId?: string;
 }
 
 export interface FakeWebhook {
@@ -49,6 +51,10 @@ export function createWebhookContext(request: WebhookRequest): FakeWebhook {
 		getWorkflow: () => ({ id: request.workflowId ?? 'wf-1', active: true }),
 		getNode: () => ({ ...node, id: 'trigger-1', type: 'n8n-nodes-linkrapi.linkrApiTrigger' }),
 		getWorkflowStaticData: () => staticData,
+		evaluateExpression: (expression: string) => {
+			if (expression.includes('.first().json.task_id')) return request.submittedTaskId;
+			throw new Error(`Unexpected expression ${expression}`);
+		},
 		getCredentials: executeFake.context.getCredentials,
 		helpers: executeFake.context.helpers,
 		logger: {

@@ -10,7 +10,14 @@ export const callbackUrlProperty: INodeProperties = {
 		'Optional URL that LinkrAPI POSTs to when the task finishes, e.g. the production URL of a LinkrAPI Trigger node',
 };
 
-export function waitModeProperty(defaultMode: 'poll' | 'none'): INodeProperties {
+const pauseOption = {
+	name: 'Pause Until Callback',
+	value: 'callback',
+	description:
+		'Free the worker while Midjourney runs; LinkrAPI calls this execution back when the task ends. Needs n8n reachable from the internet (WEBHOOK_URL), one item per execution.',
+};
+
+export function waitModeProperty(defaultMode: 'poll' | 'none', canPause = false): INodeProperties {
 	return {
 		displayName: 'Wait for Completion',
 		name: 'waitMode',
@@ -28,6 +35,7 @@ export function waitModeProperty(defaultMode: 'poll' | 'none'): INodeProperties 
 				value: 'none',
 				description: 'Output at once; use the Fetch operation or a LinkrAPI Trigger later',
 			},
+			...(canPause ? [pauseOption] : []),
 		],
 	};
 }
@@ -41,7 +49,7 @@ const pollingOptions: INodeProperties[] = [
 		typeOptions: { minValue: 0.05, maxValue: 60, numberPrecision: 2 },
 		description:
 			'How long to wait for the task before giving up. Fast mode tasks end within 15 minutes, relax mode within 60.',
-		displayOptions: { show: { '/waitMode': ['poll'] } },
+		displayOptions: { show: { '/waitMode': ['poll', 'callback'] } },
 	},
 	{
 		displayName: 'On Timeout',

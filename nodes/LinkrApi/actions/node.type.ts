@@ -5,9 +5,17 @@ import type { TaskToWaitFor } from '../helpers/wait-for-tasks';
 
 export type LinkrResource = 'task' | 'account';
 
-/** An operation either outputs at once, or hands a submitted task to the router, which waits on all tasks together. */
-export type OperationResult =
-	{ kind: 'output'; item: INodeExecutionData } | { kind: 'wait'; target: TaskToWaitFor; download: DownloadOptions };
+/**
+ * An operation either outputs at once, or hands a submitted task to the router, which waits on all tasks
+ * together (`wait`) or puts the execution to sleep until LinkrAPI calls back (`pause`).
+ */
+export type OperationResult = { kind: 'output'; item: INodeExecutionData } | TrackedTask;
+
+export interface TrackedTask {
+	kind: 'wait' | 'pause';
+	target: TaskToWaitFor;
+	download: DownloadOptions;
+}
 
 export interface LinkrOperation {
 	description: INodeProperties[];

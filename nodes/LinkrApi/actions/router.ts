@@ -3,17 +3,16 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { cancelledError } from '../helpers/cancellation';
 import { outputWaitOutcome } from '../helpers/complete-task';
-import { isFailedOutcome, waitForTasks, type TaskToWaitFor } from '../helpers/wait-for-tasks';
+import { pauseForCallback } from '../helpers/pause-for-callback';
+import { isFailedOutcome, waitForTasks } from '../helpers/wait-for-tasks';
 import * as account from './account';
-import type { LinkrOperation, LinkrResource, OperationResult } from './node.type';
+import type { LinkrOperation, LinkrResource, TrackedTask } from './node.type';
 import * as task from './task';
 
 const operations: Record<LinkrResource, Record<string, LinkrOperation>> = {
 	task: { imagine: task.imagine, action: task.action, fetch: task.fetch },
 	account: { getInfo: account.getInfo },
 };
-
-type Waiting = Extract<OperationResult, { kind: 'wait' }>;
 
 function taskIdOf(error: unknown): string | undefined {
 	if (!(error instanceof NodeApiError) && !(error instanceof NodeOperationError)) return undefined;
@@ -34,7 +33,7 @@ function errorItem(error: Error, itemIndex: number): INodeExecutionData {
  * When one item stops the node, the tasks of the other items are still running on Midjourney:
  * name them in the error so the user can fetch them instead of paying for them twice.
  */
-function asNodeError(context: IExecuteFunctions, error: Error, itemIndex: number, others: Waiting[]): Error {
+function asNodeError(context: IExecuteFunctions, error: Error, itemIndex: number, others: TrackedTask[]): Error {
 	const nodeError =
 		error instanceof NodeApiError || error instanceof NodeOperationError
 			? error
@@ -57,10 +56,20 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!operation) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not supported for "${resource}"`);
 	}
+	if (items.length > 1 && this.getNodeParameter('waitMode', 0, 'poll') === 'callback') {
+		throw new NodeOperationError(
+			this.getNode(),
+			`"Pause Until Callback" handles one item per execution, and this node received ${items.length}`,
+			{
+				description:
+					'n8n resumes a paused execution once. Choose "Poll Until Finished" to wait on all items together, or put a Loop Over Items node (batch size 1) in front of this node.',
+			},
+		);
+	}
 	const continueOnFail = this.continueOnFail();
 	const cancelled = () => this.getExecutionCancelSignal()?.aborted === true;
 	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
-	const waiting: Waiting[] = [];
+	const waiting: TrackedTask[] = [];
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
@@ -74,14 +83,19 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	}
 
-	if (waiting.length > 0) {
-		const onTimeoutOf = new Map<TaskToWaitFor, 'error' | 'output'>(
-			waiting.map((entry) => [entry.target, entry.target.wait.onTimeout]),
-		);
+	const paused = waiting.find((entry) => entry.kind === 'pause');
+	if (paused) {
+		try {
+			results[paused.target.itemIndex] = await pauseForCallback.call(this, paused);
+		} catch (error) {
+			if (!continueOnFail) throw asNodeError(this, error as Error, paused.target.itemIndex, []);
+			results[paused.target.itemIndex] = errorItem(error as Error, paused.target.itemIndex);
+		}
+	} else if (waiting.length > 0) {
 		const outcomes = await waitForTasks.call(
 			this,
 			waiting.map((entry) => entry.target),
-			(outcome, target) => !continueOnFail && isFailedOutcome(outcome, onTimeoutOf.get(target) ?? 'error'),
+			(outcome, target) => !continueOnFail && isFailedOutcome(outcome, target.wait.onTimeout),
 		);
 		for (const entry of waiting) {
 			const { target, download } = entry;

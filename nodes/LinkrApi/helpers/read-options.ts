@@ -8,7 +8,7 @@ const DEFAULT_POLL_INTERVAL_S = 5;
 const DEFAULT_MAX_WAIT_MIN = 15;
 const MAX_MAX_WAIT_MIN = 60;
 
-export type WaitMode = 'poll' | 'none';
+export type WaitMode = 'poll' | 'none' | 'callback';
 
 export interface TaskOptions {
 	wait: WaitOptions;
@@ -53,5 +53,5 @@ export function readTaskOptions(this: IExecuteFunctions, itemIndex: number): Tas
 
 export function readWaitMode(this: IExecuteFunctions, itemIndex: number, fallback: WaitMode): WaitMode {
 	const mode = this.getNodeParameter('waitMode', itemIndex, fallback) as string;
-	return mode === 'poll' ? 'poll' : mode === 'none' ? 'none' : fallback;
+	return mode === 'poll' || mode === 'none' || mode === 'callback' ? mode : fallback;
 }

@@ -3,10 +3,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readTaskOptions, readWaitMode } from '../../helpers/read-options';
 import { submittedToJson } from '../../helpers/task-output';
-import { optionalHttpUrl, requireText } from '../../helpers/validate-input';
+import { requireText } from '../../helpers/validate-input';
 import { submitAction, type ActionBody } from '../../transport/endpoints';
 import { callbackUrlProperty, taskIdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult } from '../node.type';
+import { trackSubmission, webhookUrlFor } from '../track-submission';
 
 const properties: INodeProperties[] = [
 	{ ...taskIdProperty, description: 'The task_id of a completed Imagine (or Variation/Reroll) task' },
@@ -91,7 +92,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { action: ['custom'] } },
 	},
 	callbackUrlProperty,
-	waitModeProperty('poll'),
+	waitModeProperty('poll', true),
 	waitingOptionsProperty,
 ];
 
@@ -105,13 +106,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		choice === 'custom'
 			? requireText(node, itemIndex, 'Custom ID', this.getNodeParameter('customId', itemIndex, ''))
 			: choice;
-	const webhookUrl = optionalHttpUrl(
-		node,
-		itemIndex,
-		'Callback URL',
-		this.getNodeParameter('callbackUrl', itemIndex, ''),
-	);
 	const waitMode = readWaitMode.call(this, itemIndex, 'poll');
+	const webhookUrl = await webhookUrlFor.call(this, itemIndex, waitMode);
 	const options = readTaskOptions.call(this, itemIndex);
 
 	const body: ActionBody = { task_id: taskId, action };
@@ -121,19 +117,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		requestsPerSecond: options.requestsPerSecond,
 	});
-	if (waitMode === 'none') {
-		const json = { ...submittedToJson(submitted, action, null), source_task_id: taskId };
-		return { kind: 'output', item: { json, pairedItem: { item: itemIndex } } };
-	}
-	return {
-		kind: 'wait',
-		target: {
-			taskId: submitted.task_id,
-			itemIndex,
-			wait: options.wait,
-			requestsPerSecond: options.requestsPerSecond,
-			startedAt: Date.now(),
-		},
-		download: options.download,
-	};
+	return trackSubmission(submitted, itemIndex, waitMode, options, {
+		...submittedToJson(submitted, action, null),
+		source_task_id: taskId,
+	});
 }

@@ -3,10 +3,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readTaskOptions, readWaitMode } from '../../helpers/read-options';
 import { submittedToJson } from '../../helpers/task-output';
-import { optionalHttpUrl, optionalReferenceImageUrl, requireText } from '../../helpers/validate-input';
+import { optionalReferenceImageUrl, requireText } from '../../helpers/validate-input';
 import { submitImagine, type ImagineBody } from '../../transport/endpoints';
 import { callbackUrlProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult } from '../node.type';
+import { trackSubmission, webhookUrlFor } from '../track-submission';
 
 const properties: INodeProperties[] = [
 	{
@@ -29,7 +30,7 @@ const properties: INodeProperties[] = [
 		description: 'Optional public link to a JPG, PNG or WebP image that guides the style or content',
 	},
 	callbackUrlProperty,
-	waitModeProperty('poll'),
+	waitModeProperty('poll', true),
 	waitingOptionsProperty,
 ];
 
@@ -44,13 +45,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		'Reference Image URL',
 		this.getNodeParameter('referenceImageUrl', itemIndex, ''),
 	);
-	const webhookUrl = optionalHttpUrl(
-		node,
-		itemIndex,
-		'Callback URL',
-		this.getNodeParameter('callbackUrl', itemIndex, ''),
-	);
 	const waitMode = readWaitMode.call(this, itemIndex, 'poll');
+	const webhookUrl = await webhookUrlFor.call(this, itemIndex, waitMode);
 	const options = readTaskOptions.call(this, itemIndex);
 
 	const body: ImagineBody = { prompt };
@@ -61,21 +57,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		requestsPerSecond: options.requestsPerSecond,
 	});
-	if (waitMode === 'none') {
-		return {
-			kind: 'output',
-			item: { json: submittedToJson(submitted, 'imagine', prompt), pairedItem: { item: itemIndex } },
-		};
-	}
-	return {
-		kind: 'wait',
-		target: {
-			taskId: submitted.task_id,
-			itemIndex,
-			wait: options.wait,
-			requestsPerSecond: options.requestsPerSecond,
-			startedAt: Date.now(),
-		},
-		download: options.download,
-	};
+	return trackSubmission(submitted, itemIndex, waitMode, options, submittedToJson(submitted, 'imagine', prompt));
 }

@@ -1,0 +1,56 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { SubmitResponse } from '../helpers/interfaces';
+import type { TaskOptions, WaitMode } from '../helpers/read-options';
+import { callbackResumeUrl } from '../helpers/resume-url';
+import { optionalHttpUrl } from '../helpers/validate-input';
+import type { OperationResult } from './node.type';
+
+/** What Imagine and Action do once LinkrAPI accepted the job: output it, or hand it over for waiting. */
+export function trackSubmission(
+	submitted: SubmitResponse,
+	itemIndex: number,
+	waitMode: WaitMode,
+	options: TaskOptions,
+	submittedJson: IDataObject,
+): OperationResult {
+	if (waitMode === 'none') {
+		return { kind: 'output', item: { json: submittedJson, pairedItem: { item: itemIndex } } };
+	}
+	return {
+		kind: waitMode === 'callback' ? 'pause' : 'wait',
+		target: {
+			taskId: submitted.task_id,
+			itemIndex,
+			wait: options.wait,
+			requestsPerSecond: options.requestsPerSecond,
+			startedAt: Date.now(),
+		},
+		download: options.download,
+	};
+}
+
+/** The webhook_url to send: the user's Callback URL, or this execution's resume URL when pausing. */
+export async function webhookUrlFor(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	waitMode: WaitMode,
+): Promise<string | undefined> {
+	const node = this.getNode();
+	const callbackUrl = optionalHttpUrl(
+		node,
+		itemIndex,
+		'Callback URL',
+		this.getNodeParameter('callbackUrl', itemIndex, ''),
+	);
+	if (waitMode !== 'callback') return callbackUrl;
+	if (callbackUrl) {
+		throw new NodeOperationError(node, 'Clear the "Callback URL" field to use "Pause Until Callback"', {
+			itemIndex,
+			description:
+				'LinkrAPI calls back a single URL per task, and this mode needs it to resume the execution. Use "Poll Until Finished" to keep your own Callback URL.',
+		});
+	}
+	return await callbackResumeUrl.call(this, itemIndex);
+}

@@ -1,0 +1,83 @@
+import type { INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { fetchTask } from '../transport/endpoints';
+import { taskIdFromCallback } from './callback-body';
+import { describeFailure, downloadBinaries } from './complete-task';
+import type { Task } from './interfaces';
+import { taskToJson } from './task-output';
+import { isFailureStatus, isTerminalStatus } from './task-status';
+import { answerWithoutRunning } from './webhook-answer';
+
+const VERIFY_BUDGET_MS = 10000;
+
+interface DownloadParameters {
+	downloadImage?: boolean;
+	downloadQuadrants?: boolean;
+	binaryPropertyName?: string;
+}
+
+/** The task this execution submitted, read from the node's own output before it went to wait. */
+function submittedTaskId(context: IWebhookFunctions): string | undefined {
+	try {
+		const name = context.getNode().name.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+		const value = context.evaluateExpression(`{{ $('${name}').first().json.task_id }}`);
+		return typeof value === 'string' && value !== '' ? value : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+async function outputFor(context: IWebhookFunctions, task: Task): Promise<INodeExecutionData> {
+	// n8n cannot fail a node after it resumed, so a failed task is output the way "continue on fail" outputs errors.
+	if (isFailureStatus(task.status)) {
+		const { message, description } = describeFailure(task);
+		return {
+			json: { error: message, description, task_id: task.task_id, status: task.status },
+			pairedItem: { item: 0 },
+		};
+	}
+	const options = context.getNodeParameter('options', {}) as DownloadParameters;
+	const binary = await downloadBinaries(
+		context,
+		task,
+		{
+			downloadImage: options.downloadImage === true,
+			downloadQuadrants: options.downloadQuadrants === true,
+			binaryPropertyName: options.binaryPropertyName?.trim() || 'data',
+		},
+		0,
+	);
+	return { json: taskToJson(task), ...(binary ? { binary } : {}), pairedItem: { item: 0 } };
+}
+
+/**
+ * Called on this execution's resume URL. The body is only a hint: the task is re-fetched with the credential,
+ * and the execution resumes only once that task has ended; anything else leaves it waiting.
+ */
+export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const taskId = taskIdFromCallback(this.getBodyData());
+	if (!taskId) return answerWithoutRunning(this, 400, { error: 'The callback body has no task_id' });
+	const expected = submittedTaskId(this);
+	if (expected && expected !== taskId) {
+		return answerWithoutRunning(this, 409, { error: 'This execution waits for another task' });
+	}
+
+	let task: Task;
+	try {
+		task = await fetchTask.call(this, taskId, { itemIndex: 0, deadline: Date.now() + VERIFY_BUDGET_MS });
+	} catch (error) {
+		if (error instanceof NodeApiError && error.httpCode === '404') {
+			return answerWithoutRunning(this, 404, { error: 'This task is unknown to the API key of the node' });
+		}
+		this.logger.warn(`LinkrAPI could not verify task ${taskId} on resume: ${(error as Error).message}`);
+		return answerWithoutRunning(this, 502, { error: 'The task could not be verified with LinkrAPI; retry later' });
+	}
+	if (!isTerminalStatus(task.status)) {
+		return answerWithoutRunning(this, 202, { ignored: 'the task has not finished yet', task_id: task.task_id });
+	}
+	return {
+		webhookResponse: { received: true, task_id: task.task_id },
+		workflowData: [[await outputFor(this, task)]],
+	};
+}
