@@ -227,6 +227,41 @@ export class N8nClient {
 		return { httpStatus: response.status, response: parsed, execution };
 	}
 
+	/**
+	 * Runs a saved workflow the way the editor's "Execute workflow" button does (`POST /rest/workflows/:id/run`, a
+	 * "manual" execution starting at `triggerName`) and waits for it to end. No activation needed.
+	 */
+	async executeManually(
+		workflow: CreatedWorkflow | string,
+		triggerName: string,
+		options: { timeoutMs?: number } = {},
+	): Promise<Execution> {
+		const id = typeof workflow === 'string' ? workflow : workflow.id;
+		const started = await this.rest<{ executionId?: string }>('POST', `/workflows/${id}/run`, {
+			triggerToStartFrom: { name: triggerName },
+		});
+		if (!started.executionId) {
+			throw new Error(`n8n did not start workflow ${id} from "${triggerName}": ${JSON.stringify(started)}`);
+		}
+		return await this.waitForExecution(started.executionId, options.timeoutMs);
+	}
+
+	/** Polls an execution until it is no longer new/running, then returns it with full data. */
+	async waitForExecution(id: string, timeoutMs = 600_000): Promise<Execution> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			try {
+				const execution = await this.getExecution(id);
+				if (execution.status !== 'new' && execution.status !== 'running') return execution;
+			} catch (error) {
+				// A just-started manual execution may not be saved yet.
+				if (!(error instanceof N8nRequestError && error.status === 404)) throw error;
+			}
+			if (Date.now() > deadline) throw new Error(`Execution ${id} did not finish within ${timeoutMs / 1000} s.`);
+			await sleep(500);
+		}
+	}
+
 	/** Executions of a workflow, newest first, without their data. */
 	async listExecutions(workflowId?: string, limit = 50): Promise<Array<{ id: string; status: string; workflowId: string }>> {
 		const filter = workflowId ? `&filter=${encodeURIComponent(JSON.stringify({ workflowId }))}` : '';
