@@ -9,7 +9,7 @@ export interface WebhookRequest {
 	headers?: Record<string, string>;
 	staticData?: IDataObject;
 	workflowId?: string;
-	/** What the node's own pre-wait output says it submitted ($('Node').first().json.task_id) */
+	/** The task id in the node's own pre-wait output ($('Node').first().json) */
 	submittedTaskId?: string;
 }
 
@@ -52,7 +52,11 @@ export function createWebhookContext(request: WebhookRequest): FakeWebhook {
 		getNode: () => ({ ...node, id: 'trigger-1', type: 'n8n-nodes-linkrapi.linkrApiTrigger' }),
 		getWorkflowStaticData: () => staticData,
 		evaluateExpression: (expression: string) => {
-			if (expression.includes('.first().json.task_id')) return request.submittedTaskId;
+			if (expression.includes('.first().json')) {
+				return request.submittedTaskId
+					? { task_id: request.submittedTaskId, final_prompt: 'a cat --ar 16:9' }
+					: undefined;
+			}
 			throw new Error(`Unexpected expression ${expression}`);
 		},
 		getCredentials: executeFake.context.getCredentials,

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { DownloadOptions } from '../helpers/interfaces';
 import type { TaskToWaitFor } from '../helpers/wait-for-tasks';
@@ -15,6 +15,8 @@ export interface TrackedTask {
 	kind: 'wait' | 'pause';
 	target: TaskToWaitFor;
 	download: DownloadOptions;
+	/** Fields added to the item's output, e.g. final_prompt */
+	extra?: IDataObject;
 }
 
 export interface LinkrOperation {

@@ -86,7 +86,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const paused = waiting.find((entry) => entry.kind === 'pause');
 	if (paused) {
 		try {
-			results[paused.target.itemIndex] = await pauseForCallback.call(this, paused);
+			const item = await pauseForCallback.call(this, paused);
+			results[paused.target.itemIndex] = { ...item, json: { ...item.json, ...paused.extra } };
 		} catch (error) {
 			if (!continueOnFail) throw asNodeError(this, error as Error, paused.target.itemIndex, []);
 			results[paused.target.itemIndex] = errorItem(error as Error, paused.target.itemIndex);
@@ -102,7 +103,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const outcome = outcomes.get(target);
 			if (!outcome) continue;
 			try {
-				results[target.itemIndex] = await outputWaitOutcome.call(
+				const item = await outputWaitOutcome.call(
 					this,
 					outcome,
 					target.taskId,
@@ -110,6 +111,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					download,
 					target.itemIndex,
 				);
+				results[target.itemIndex] = { ...item, json: { ...item.json, ...entry.extra } };
 			} catch (error) {
 				if (cancelled()) throw cancelledError(this.getNode());
 				if (!continueOnFail) throw asNodeError(this, error as Error, target.itemIndex, waiting);

@@ -7,16 +7,20 @@ import { callbackResumeUrl } from '../helpers/resume-url';
 import { optionalHttpUrl } from '../helpers/validate-input';
 import type { OperationResult } from './node.type';
 
-/** What Imagine and Action do once LinkrAPI accepted the job: output it, or hand it over for waiting. */
+/**
+ * What Imagine and Action do once LinkrAPI accepted the job: output it, or hand it over for waiting.
+ * `extra` (e.g. `final_prompt`) is added to whatever the item finally outputs.
+ */
 export function trackSubmission(
 	submitted: SubmitResponse,
 	itemIndex: number,
 	waitMode: WaitMode,
 	options: TaskOptions,
 	submittedJson: IDataObject,
+	extra: IDataObject = {},
 ): OperationResult {
 	if (waitMode === 'none') {
-		return { kind: 'output', item: { json: submittedJson, pairedItem: { item: itemIndex } } };
+		return { kind: 'output', item: { json: { ...submittedJson, ...extra }, pairedItem: { item: itemIndex } } };
 	}
 	return {
 		kind: waitMode === 'callback' ? 'pause' : 'wait',
@@ -28,6 +32,7 @@ export function trackSubmission(
 			startedAt: Date.now(),
 		},
 		download: options.download,
+		extra,
 	};
 }
 

@@ -1,4 +1,4 @@
-import type { INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { fetchTask } from '../transport/endpoints';
@@ -17,14 +17,14 @@ interface DownloadParameters {
 	binaryPropertyName?: string;
 }
 
-/** The task this execution submitted, read from the node's own output before it went to wait. */
-function submittedTaskId(context: IWebhookFunctions): string | undefined {
+/** The node's own output from before the wait: the task it submitted, and fields such as final_prompt. */
+function outputBeforeWait(context: IWebhookFunctions): IDataObject {
 	try {
 		const name = context.getNode().name.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
-		const value = context.evaluateExpression(`{{ $('${name}').first().json.task_id }}`);
-		return typeof value === 'string' && value !== '' ? value : undefined;
+		const value = context.evaluateExpression(`{{ $('${name}').first().json }}`);
+		return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as IDataObject) : {};
 	} catch {
-		return undefined;
+		return {};
 	}
 }
 
@@ -58,7 +58,8 @@ async function outputFor(context: IWebhookFunctions, task: Task): Promise<INodeE
 export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const taskId = taskIdFromCallback(this.getBodyData());
 	if (!taskId) return answerWithoutRunning(this, 400, { error: 'The callback body has no task_id' });
-	const expected = submittedTaskId(this);
+	const before = outputBeforeWait(this);
+	const expected = typeof before.task_id === 'string' ? before.task_id : undefined;
 	if (expected && expected !== taskId) {
 		return answerWithoutRunning(this, 409, { error: 'This execution waits for another task' });
 	}
@@ -76,8 +77,7 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 	if (!isTerminalStatus(task.status)) {
 		return answerWithoutRunning(this, 202, { ignored: 'the task has not finished yet', task_id: task.task_id });
 	}
-	return {
-		webhookResponse: { received: true, task_id: task.task_id },
-		workflowData: [[await outputFor(this, task)]],
-	};
+	const item = await outputFor(this, task);
+	if (typeof before.final_prompt === 'string') item.json.final_prompt = before.final_prompt;
+	return { webhookResponse: { received: true, task_id: task.task_id }, workflowData: [[item]] };
 }

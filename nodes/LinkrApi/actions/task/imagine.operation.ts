@@ -1,12 +1,14 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { buildPrompt, type MidjourneyParameters } from '../../helpers/midjourney-parameters';
 import { readTaskOptions, readWaitMode } from '../../helpers/read-options';
 import { submittedToJson } from '../../helpers/task-output';
 import { optionalReferenceImageUrl, requireText } from '../../helpers/validate-input';
 import { submitImagine, type ImagineBody } from '../../transport/endpoints';
 import { callbackUrlProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult } from '../node.type';
+import { midjourneyParametersProperty } from './midjourney-parameters.description';
 import { trackSubmission, webhookUrlFor } from '../track-submission';
 
 const properties: INodeProperties[] = [
@@ -29,6 +31,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'https://example.com/reference.jpg',
 		description: 'Optional public link to a JPG, PNG or WebP image that guides the style or content',
 	},
+	midjourneyParametersProperty,
 	callbackUrlProperty,
 	waitModeProperty('poll', true),
 	waitingOptionsProperty,
@@ -49,7 +52,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const webhookUrl = await webhookUrlFor.call(this, itemIndex, waitMode);
 	const options = readTaskOptions.call(this, itemIndex);
 
-	const body: ImagineBody = { prompt };
+	const finalPrompt = buildPrompt(
+		node,
+		itemIndex,
+		prompt,
+		this.getNodeParameter('midjourneyParameters', itemIndex, {}) as MidjourneyParameters,
+	);
+
+	const body: ImagineBody = { prompt: finalPrompt };
 	if (referenceImage) body.reference_image = referenceImage;
 	if (webhookUrl) body.webhook_url = webhookUrl;
 
@@ -57,5 +67,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		requestsPerSecond: options.requestsPerSecond,
 	});
-	return trackSubmission(submitted, itemIndex, waitMode, options, submittedToJson(submitted, 'imagine', prompt));
+	return trackSubmission(submitted, itemIndex, waitMode, options, submittedToJson(submitted, 'imagine', finalPrompt), {
+		final_prompt: finalPrompt,
+	});
 }

@@ -42,7 +42,12 @@ describe('Pause Until Callback: going to wait', () => {
 		const { output, fake } = await runNode({ params: pauseImagine(), resumeUrl: RESUME_URL });
 
 		expect(scope.isDone()).toBe(true);
-		expect(output[0].json).toEqual({ task_id: TASK_ID, status: 'waiting_for_callback', last_status: 'queued' });
+		expect(output[0].json).toEqual({
+			task_id: TASK_ID,
+			status: 'waiting_for_callback',
+			last_status: 'queued',
+			final_prompt: 'a cat',
+		});
 		const waitMs = (fake.waitTill?.getTime() ?? 0) - clock.now();
 		expect(waitMs).toBeGreaterThan(21 * 60000 - 1000);
 		expect(waitMs).toBeLessThanOrEqual(21 * 60000);
@@ -151,7 +156,12 @@ describe('Pause Until Callback: resuming', () => {
 		});
 
 		const item = result.workflowData?.[0][0];
-		expect(item?.json).toMatchObject({ task_id: TASK_ID, status: 'completed', image_url: completedGrid().image_url });
+		expect(item?.json).toMatchObject({
+			task_id: TASK_ID,
+			status: 'completed',
+			image_url: completedGrid().image_url,
+			final_prompt: 'a cat --ar 16:9',
+		});
 		expect(item?.binary?.data).toMatchObject({ mimeType: 'image/png' });
 		expect(item?.pairedItem).toEqual({ item: 0 });
 	});
@@ -166,6 +176,7 @@ describe('Pause Until Callback: resuming', () => {
 			description: expect.stringContaining(TASK_ID),
 			task_id: TASK_ID,
 			status: 'failed',
+			final_prompt: 'a cat --ar 16:9',
 		});
 	});
 

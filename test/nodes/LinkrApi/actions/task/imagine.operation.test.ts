@@ -159,7 +159,30 @@ describe('Imagine', () => {
 			prompt: 'a cat',
 			submit_status: 'SUCCESS',
 			message: 'Task submitted successfully',
+			final_prompt: 'a cat',
 		});
+	});
+
+	it('appends Midjourney parameters to the prompt it sends and outputs the final prompt', async () => {
+		const scope = api()
+			.post('/api/v1/imagine', { prompt: 'a cat --ar 2:3 --v 7 --style raw' })
+			.reply(200, submitted())
+			.get(`/api/v1/fetch/${TASK_ID}`)
+			.reply(200, completedGrid());
+
+		const { output } = await runNode({
+			params: imagine({ midjourneyParameters: { aspectRatio: '2:3', version: '7', styleRaw: true } }),
+		});
+
+		expect(scope.isDone()).toBe(true);
+		expect(output[0].json.final_prompt).toBe('a cat --ar 2:3 --v 7 --style raw');
+	});
+
+	it('refuses a parameter the prompt already sets, before any request', async () => {
+		const error = await runNodeError({
+			params: imagine({ prompt: 'a cat --ar 1:1', midjourneyParameters: { aspectRatio: '2:3' } }),
+		});
+		expect(error.message).toBe('The prompt already sets --ar, and "Aspect Ratio" sets it too');
 	});
 
 	it('rejects an empty prompt before any request, naming the field', async () => {
