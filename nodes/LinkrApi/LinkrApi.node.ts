@@ -1,6 +1,5 @@
 import type {
 	IExecuteFunctions,
-	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -12,6 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as account from './actions/account';
 import { router } from './actions/router';
 import * as task from './actions/task';
+import { noRegistrationWebhookMethods } from './helpers/no-registration-webhook-methods';
 import { resumeFromCallback } from './helpers/resume-from-callback';
 
 export class LinkrApi implements INodeType {
@@ -56,20 +56,7 @@ export class LinkrApi implements INodeType {
 		],
 	};
 
-	// The resume webhook belongs to one waiting execution; there is nothing to register at LinkrAPI.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = noRegistrationWebhookMethods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

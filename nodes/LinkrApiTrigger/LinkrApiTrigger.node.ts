@@ -1,5 +1,4 @@
 import type {
-	IHookFunctions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -7,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { noRegistrationWebhookMethods } from '../LinkrApi/helpers/no-registration-webhook-methods';
 import { handleCallback } from './handle-callback';
 
 export class LinkrApiTrigger implements INodeType {
@@ -108,21 +108,7 @@ export class LinkrApiTrigger implements INodeType {
 		],
 	};
 
-	// LinkrAPI has no webhook registration API: the callback URL travels with each job (webhook_url),
-	// so there is nothing to create, check or delete when the workflow is activated or deactivated.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = noRegistrationWebhookMethods;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await handleCallback.call(this);

@@ -1,15 +1,14 @@
 import nock from 'nock';
-import { sleepWithAbort } from 'n8n-workflow';
 
 import { ActionRequest, ImagineRequest, SubmitResponse, Task } from '../../../simulator/contract';
 import { API_HOST } from '../../helpers/execute-context';
 import { completedGrid, failedTask, runningTask, submitted, TASK_ID } from '../../helpers/fixtures';
 import { runNode } from '../../helpers/run-node';
-import { VirtualClock } from '../../helpers/virtual-clock';
+import { useVirtualClock } from '../../helpers/use-virtual-clock';
 
 jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleepWithAbort: jest.fn() }));
 
-const clock = new VirtualClock();
+useVirtualClock();
 
 /** Captures the JSON bodies the node sends to one endpoint. */
 function captureBodies(path: string): unknown[] {
@@ -23,13 +22,6 @@ function captureBodies(path: string): unknown[] {
 		});
 	return bodies;
 }
-
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => clock.install(sleepWithAbort as jest.Mock));
-afterEach(() => {
-	clock.uninstall();
-	nock.cleanAll();
-});
 
 describe('the node speaks the API contract (simulator/contract.ts)', () => {
 	it('sends imagine bodies the contract accepts, with and without optional fields', async () => {

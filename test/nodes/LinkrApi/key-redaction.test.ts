@@ -1,17 +1,16 @@
 import nock from 'nock';
-import { sleepWithAbort } from 'n8n-workflow';
 
 import { API_HOST, API_KEY, CDN_HOST } from '../../helpers/execute-context';
 import { completedGrid, failedTask, runningTask, submitted, TASK_ID } from '../../helpers/fixtures';
 import { runNode, runNodeError } from '../../helpers/run-node';
-import { VirtualClock } from '../../helpers/virtual-clock';
+import { useVirtualClock } from '../../helpers/use-virtual-clock';
 
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),
 	sleepWithAbort: jest.fn(),
 }));
 
-const clock = new VirtualClock();
+useVirtualClock();
 const imagine = (options: Record<string, unknown> = {}) => ({
 	resource: 'task',
 	operation: 'imagine',
@@ -123,13 +122,6 @@ function serialise(error: unknown): string {
 		'\n',
 	);
 }
-
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => clock.install(sleepWithAbort as jest.Mock));
-afterEach(() => {
-	clock.uninstall();
-	nock.cleanAll();
-});
 
 describe('the API key never appears in errors or outputs', () => {
 	it.each(errorPaths)('when the node fails on %s', async (_name, serve, options) => {

@@ -1,17 +1,16 @@
 import nock from 'nock';
-import { sleepWithAbort } from 'n8n-workflow';
 
 import { API_HOST, API_KEY } from '../../../helpers/execute-context';
 import { completedGrid, failedTask, runningTask, submitted } from '../../../helpers/fixtures';
 import { runNode, runNodeError } from '../../../helpers/run-node';
-import { VirtualClock } from '../../../helpers/virtual-clock';
+import { useVirtualClock } from '../../../helpers/use-virtual-clock';
 
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),
 	sleepWithAbort: jest.fn(),
 }));
 
-const clock = new VirtualClock();
+const clock = useVirtualClock();
 const imagine = (prompt: string) => ({
 	resource: 'task',
 	operation: 'imagine',
@@ -47,13 +46,6 @@ function serveTasks(pollsToFinish: Record<string, number>, failing: string[] = [
 		});
 	return { polls, fetchOrder };
 }
-
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => clock.install(sleepWithAbort as jest.Mock));
-afterEach(() => {
-	clock.uninstall();
-	nock.cleanAll();
-});
 
 describe('router', () => {
 	it('submits every item first, then waits on all tasks together, output in input order', async () => {

@@ -1,16 +1,15 @@
 import nock from 'nock';
-import { sleepWithAbort } from 'n8n-workflow';
 
 import { LinkrApi } from '../../../../nodes/LinkrApi/LinkrApi.node';
 import { API_HOST, API_KEY, CDN_HOST } from '../../../helpers/execute-context';
 import { completedGrid, failedTask, PNG_BYTES, runningTask, submitted, TASK_ID } from '../../../helpers/fixtures';
 import { runNode, runNodeError } from '../../../helpers/run-node';
-import { VirtualClock } from '../../../helpers/virtual-clock';
+import { useVirtualClock } from '../../../helpers/use-virtual-clock';
 import { createWebhookContext, type WebhookRequest } from '../../../helpers/webhook-context';
 
 jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleepWithAbort: jest.fn() }));
 
-const clock = new VirtualClock();
+const clock = useVirtualClock();
 const RESUME_URL = 'https://n8n.example.com/webhook-waiting/42?signature=abc123';
 const pauseImagine = (extra: Record<string, unknown> = {}) => ({
 	resource: 'task',
@@ -23,13 +22,6 @@ const pauseImagine = (extra: Record<string, unknown> = {}) => ({
 	...extra,
 });
 const api = () => nock(API_HOST).matchHeader('authorization', `Bearer ${API_KEY}`);
-
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => clock.install(sleepWithAbort as jest.Mock));
-afterEach(() => {
-	clock.uninstall();
-	nock.cleanAll();
-});
 
 describe('Pause Until Callback: going to wait', () => {
 	it('sends the execution’s resume URL as webhook_url and waits until Max Wait plus a grace minute', async () => {

@@ -1,17 +1,16 @@
 import nock from 'nock';
-import { sleepWithAbort } from 'n8n-workflow';
 
 import { API_HOST } from '../../../helpers/execute-context';
 import { submitted } from '../../../helpers/fixtures';
 import { runNode, runNodeError } from '../../../helpers/run-node';
-import { VirtualClock } from '../../../helpers/virtual-clock';
+import { useVirtualClock } from '../../../helpers/use-virtual-clock';
 
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),
 	sleepWithAbort: jest.fn(),
 }));
 
-const clock = new VirtualClock();
+const clock = useVirtualClock();
 const imagineNoWait = {
 	resource: 'task',
 	operation: 'imagine',
@@ -21,13 +20,6 @@ const imagineNoWait = {
 	waitMode: 'none',
 	options: {},
 };
-
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => clock.install(sleepWithAbort as jest.Mock));
-afterEach(() => {
-	clock.uninstall();
-	nock.cleanAll();
-});
 
 describe('retries of calls that start a job', () => {
 	it('retries a submit answered 429, as no task was created', async () => {

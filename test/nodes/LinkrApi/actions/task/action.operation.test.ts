@@ -1,17 +1,16 @@
 import nock from 'nock';
-import { sleepWithAbort } from 'n8n-workflow';
 
 import { API_HOST, API_KEY } from '../../../../helpers/execute-context';
 import { completedGrid, submitted, TASK_ID, UPSCALE_TASK_ID } from '../../../../helpers/fixtures';
 import { runNode, runNodeError } from '../../../../helpers/run-node';
-import { VirtualClock } from '../../../../helpers/virtual-clock';
+import { useVirtualClock } from '../../../../helpers/use-virtual-clock';
 
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),
 	sleepWithAbort: jest.fn(),
 }));
 
-const clock = new VirtualClock();
+useVirtualClock();
 const action = (extra: Record<string, unknown> = {}) => ({
 	resource: 'task',
 	operation: 'action',
@@ -30,13 +29,6 @@ const upscaled = {
 	images: undefined,
 	components: [],
 };
-
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => clock.install(sleepWithAbort as jest.Mock));
-afterEach(() => {
-	clock.uninstall();
-	nock.cleanAll();
-});
 
 describe('Action', () => {
 	it.each(['upsample1', 'upsample4', 'variation3', 'reroll'])(

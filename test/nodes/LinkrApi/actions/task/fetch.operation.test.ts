@@ -1,17 +1,16 @@
 import nock from 'nock';
-import { sleepWithAbort } from 'n8n-workflow';
 
 import { API_HOST, API_KEY, CDN_HOST } from '../../../../helpers/execute-context';
 import { completedGrid, failedTask, PNG_BYTES, runningTask, TASK_ID } from '../../../../helpers/fixtures';
 import { runNode, runNodeError } from '../../../../helpers/run-node';
-import { VirtualClock } from '../../../../helpers/virtual-clock';
+import { useVirtualClock } from '../../../../helpers/use-virtual-clock';
 
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),
 	sleepWithAbort: jest.fn(),
 }));
 
-const clock = new VirtualClock();
+const clock = useVirtualClock();
 const fetchParams = (extra: Record<string, unknown> = {}) => ({
 	resource: 'task',
 	operation: 'fetch',
@@ -21,13 +20,6 @@ const fetchParams = (extra: Record<string, unknown> = {}) => ({
 	...extra,
 });
 const api = () => nock(API_HOST).matchHeader('authorization', `Bearer ${API_KEY}`);
-
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => clock.install(sleepWithAbort as jest.Mock));
-afterEach(() => {
-	clock.uninstall();
-	nock.cleanAll();
-});
 
 describe('Fetch', () => {
 	it('returns the task as it is now, keeping unknown fields', async () => {
