@@ -250,13 +250,11 @@ export class N8nClient {
 	async waitForExecution(id: string, timeoutMs = 600_000): Promise<Execution> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
-			try {
-				const execution = await this.getExecution(id);
-				if (execution.status !== 'new' && execution.status !== 'running') return execution;
-			} catch (error) {
-				// A just-started manual execution may not be saved yet.
-				if (!(error instanceof N8nRequestError && error.status === 404)) throw error;
-			}
+			// A just-started manual execution may not be saved yet (404).
+			const execution = await this.getExecution(id).catch(async (error: unknown) =>
+				error instanceof N8nRequestError && error.status === 404 ? undefined : await Promise.reject(error),
+			);
+			if (execution && execution.status !== 'new' && execution.status !== 'running') return execution;
 			if (Date.now() > deadline) throw new Error(`Execution ${id} did not finish within ${timeoutMs / 1000} s.`);
 			await sleep(500);
 		}
