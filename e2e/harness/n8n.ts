@@ -71,8 +71,13 @@ export interface RunOptions {
 	body?: unknown;
 	/** Give up waiting for the webhook's answer after this long. */
 	timeoutMs?: number;
-	/** Execution statuses that count as "done" (default: anything but new/running). */
+	/**
+	 * Execution statuses that count as "done" (default: anything but new/running). A workflow that pauses (Wait node,
+	 * Pause Until Callback) and answers its webhook at once passes e.g. `(s) => s === 'success' || s === 'error'`.
+	 */
 	settled?: (status: string) => boolean;
+	/** How long to wait for a settled execution after the webhook answered (default 30 s). */
+	executionTimeoutMs?: number;
 }
 
 export class N8nRequestError extends Error {
@@ -223,7 +228,7 @@ export class N8nClient {
 		} catch {
 			// not JSON: keep the text
 		}
-		const execution = await this.waitForNewExecution(workflow.id, before, options.settled);
+		const execution = await this.waitForNewExecution(workflow.id, before, options.settled, options.executionTimeoutMs);
 		return { httpStatus: response.status, response: parsed, execution };
 	}
 
@@ -307,8 +312,9 @@ export class N8nClient {
 		workflowId: string,
 		after: number,
 		settled: (status: string) => boolean = (status) => status !== 'new' && status !== 'running',
+		timeoutMs = EXECUTION_SAVE_TIMEOUT_MS,
 	): Promise<Execution> {
-		const deadline = Date.now() + EXECUTION_SAVE_TIMEOUT_MS;
+		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const [latest] = await this.listExecutions(workflowId, 1);
 			if (latest && Number(latest.id) > after && settled(latest.status)) {
@@ -316,7 +322,7 @@ export class N8nClient {
 			}
 			if (Date.now() > deadline) {
 				throw new Error(
-					`No finished execution of workflow ${workflowId} appeared within ${EXECUTION_SAVE_TIMEOUT_MS / 1000} s ` +
+					`No settled execution of workflow ${workflowId} appeared within ${timeoutMs / 1000} s ` +
 						`(latest: ${latest ? `${latest.id} ${latest.status}` : 'none'}).`,
 				);
 			}
