@@ -124,7 +124,11 @@ export class N8nClient {
 		return parsed.data as T;
 	}
 
-	async createCredential(name: string, type: string, data: Record<string, unknown>): Promise<CredentialRef & { type: string }> {
+	async createCredential(
+		name: string,
+		type: string,
+		data: Record<string, unknown>,
+	): Promise<CredentialRef & { type: string }> {
 		const created = await this.rest<{ id: string; name: string; type: string }>('POST', '/credentials', {
 			name,
 			type,
@@ -266,7 +270,10 @@ export class N8nClient {
 	}
 
 	/** Executions of a workflow, newest first, without their data. */
-	async listExecutions(workflowId?: string, limit = 50): Promise<Array<{ id: string; status: string; workflowId: string }>> {
+	async listExecutions(
+		workflowId?: string,
+		limit = 50,
+	): Promise<Array<{ id: string; status: string; workflowId: string }>> {
 		const filter = workflowId ? `&filter=${encodeURIComponent(JSON.stringify({ workflowId }))}` : '';
 		const page = await this.rest<{ results: Array<{ id: string; status: string; workflowId: string }> }>(
 			'GET',
