@@ -97,6 +97,7 @@ describe('Fetch, custom actions and account info, in a real n8n', () => {
 		const fetch = await bed.deploy('fetch.json');
 
 		const submitted = await bed.run(imagine, { prompt: 'a paper boat', waitMode: 'none' });
+		assertExecutionStatus(submitted.execution, 'success');
 		const early = await bed.run(fetch, { taskId: nodeOutput(submitted.execution, 'Imagine')[0].json.task_id });
 		const waited = await bed.run(imagine, { prompt: 'a paper plane' });
 
