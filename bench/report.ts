@@ -88,8 +88,10 @@ function nodeChecks(m: RunMetrics, targets: Targets): Record<'wall' | 'requests'
 }
 
 function targetSection(nodeRuns: CaseResult[], options: BenchOptions): string[] {
-	if (nodeRuns.length === 0)
-		return ['## Targets', '', 'This node was not run (`--sizes none`), so no target was checked.', ''];
+	if (nodeRuns.length === 0) {
+		const reason = options.sizes.length === 0 ? 'was not run (`--sizes none`)' : 'had no successful run (see below)';
+		return ['## Targets (this node, poll mode)', '', `This node ${reason}, so no target was checked.`, ''];
+	}
 	const targets = targetsFor(options);
 	const checks = nodeRuns.map((run) => ({ size: run.size, ...nodeChecks(run.metrics, targets) }));
 	const wallRun = checks.find((check) => check.size === WALL_TARGET_SIZE);

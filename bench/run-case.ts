@@ -7,6 +7,7 @@ import {
 	type CredentialRef,
 	describeExecution,
 	type Execution,
+	executionError,
 	LINKRAPI_CREDENTIAL_TYPE,
 	type N8nClient,
 	nodeOutput,
@@ -78,7 +79,10 @@ async function waitForEnd(
 /** Fails the run when it did not do the work: a fast wrong run must not look like a fast run. */
 function assertAllCompleted(kind: WorkflowKind, size: number, execution: Execution, seen: Inspection): void {
 	const problems: string[] = [];
-	if (execution.status !== 'success') problems.push(`execution ended "${execution.status}"`);
+	if (execution.status !== 'success') {
+		const error = executionError(execution);
+		problems.push(`execution ended "${execution.status}"${error ? ` (${error.message})` : ''}`);
+	}
 	if (seen.tasks.length !== size) problems.push(`${seen.tasks.length} tasks created, expected ${size}`);
 	const unfinished = seen.tasks.filter((task) => task.status !== 'completed' || task.noticedAt === undefined);
 	if (unfinished.length > 0) problems.push(`${unfinished.length} task(s) not completed and seen completed`);
