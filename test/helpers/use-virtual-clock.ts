@@ -1,17 +1,17 @@
 import nock from 'nock';
-import { sleepWithAbort } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { VirtualClock } from './virtual-clock';
 
 /**
  * Blocks real network access, replaces waiting by a virtual clock and cleans nock after each test. The test file
- * must mock `sleepWithAbort` itself (jest.mock is hoisted per file):
- * `jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleepWithAbort: jest.fn() }));`
+ * must mock `sleep` itself (jest.mock is hoisted per file):
+ * `jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep: jest.fn() }));`
  */
 export function useVirtualClock(): VirtualClock {
 	const clock = new VirtualClock();
 	beforeAll(() => nock.disableNetConnect());
-	beforeEach(() => clock.install(sleepWithAbort as jest.Mock));
+	beforeEach(() => clock.install(sleep as jest.Mock));
 	afterEach(() => {
 		clock.uninstall();
 		nock.cleanAll();

@@ -1,8 +1,6 @@
-import { ManualExecutionCancelledError } from 'n8n-workflow';
-
 /**
  * Replaces waiting with a clock that jumps forward, so tests of 15-minute waits run in milliseconds.
- * Use with `jest.mock('n8n-workflow', ...)` replacing `sleepWithAbort` by a jest.fn (see operation tests).
+ * Use with `jest.mock('n8n-workflow', ...)` replacing `sleep` by a jest.fn (see operation tests).
  * The offset only grows, so module state keyed on time (the request budget) stays consistent across tests.
  */
 export class VirtualClock {
@@ -18,8 +16,7 @@ export class VirtualClock {
 
 	install(sleepMock: jest.Mock): void {
 		jest.spyOn(Date, 'now').mockImplementation(() => this.now());
-		sleepMock.mockImplementation(async (ms: number, signal?: AbortSignal) => {
-			if (signal?.aborted) throw new ManualExecutionCancelledError('test');
+		sleepMock.mockImplementation(async (ms: number) => {
 			this.offsetMs += Math.max(ms, 0);
 		});
 		this.startedAt = this.now();

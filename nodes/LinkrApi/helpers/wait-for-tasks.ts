@@ -1,8 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { sleepWithAbort } from 'n8n-workflow';
 
-import { cancelledError } from './cancellation';
 import { fetchTask } from '../transport/endpoints';
+import { cancellableSleep } from './cancellable-sleep';
+import { cancelledError } from './cancellation';
 import type { Task, WaitOptions } from './interfaces';
 import { isFailureStatus, isQueuedStatus, isTerminalStatus } from './task-status';
 
@@ -81,7 +81,7 @@ export async function waitForTasks(
 	while (watches.length > 0) {
 		const watch = mostUrgent(watches);
 		const delay = watch.nextPollAt - Date.now();
-		if (delay > 0) await sleepWithAbort(delay, signal);
+		if (delay > 0) await cancellableSleep(delay, signal);
 
 		let task: Task;
 		try {

@@ -5,8 +5,8 @@ import type {
 	IHttpRequestOptions,
 	IWebhookFunctions,
 } from 'n8n-workflow';
-import { sleepWithAbort } from 'n8n-workflow';
 
+import { cancellableSleep } from '../helpers/cancellable-sleep';
 import { cancelledError } from '../helpers/cancellation';
 import { httpStatusError, networkError, networkErrorCode, type ErrorContext } from './api-errors';
 import { budgetKey, DEFAULT_REQUESTS_PER_SECOND, takeRequestSlot } from './request-budget';
@@ -128,6 +128,6 @@ async function waitBeforeRetry(
 	if (attempt >= maxRetries(retryClass(request))) return false;
 	const delay = backoffDelay(attempt, retryAfterMs);
 	if (request.deadline !== undefined && Date.now() + delay > request.deadline) return false;
-	await sleepWithAbort(delay, signal);
+	await cancellableSleep(delay, signal);
 	return true;
 }

@@ -6,7 +6,7 @@ import { completedGrid, failedTask, runningTask, submitted, TASK_ID } from '../.
 import { runNode } from '../../helpers/run-node';
 import { useVirtualClock } from '../../helpers/use-virtual-clock';
 
-jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleepWithAbort: jest.fn() }));
+jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep: jest.fn() }));
 
 useVirtualClock();
 

@@ -7,7 +7,7 @@ import { runNode, runNodeError } from '../../../helpers/run-node';
 import { useVirtualClock } from '../../../helpers/use-virtual-clock';
 import { createWebhookContext, type WebhookRequest } from '../../../helpers/webhook-context';
 
-jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleepWithAbort: jest.fn() }));
+jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep: jest.fn() }));
 
 const clock = useVirtualClock();
 const RESUME_URL = 'https://n8n.example.com/webhook-waiting/42?signature=abc123';

@@ -7,7 +7,7 @@ import { useVirtualClock } from '../../../helpers/use-virtual-clock';
 
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),
-	sleepWithAbort: jest.fn(),
+	sleep: jest.fn(),
 }));
 
 const clock = useVirtualClock();
