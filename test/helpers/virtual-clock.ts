@@ -22,6 +22,11 @@ export class VirtualClock {
 		this.startedAt = this.now();
 	}
 
+	/** Moves time forward without a sleep, e.g. to model a slow answer. */
+	advance(ms: number): void {
+		this.offsetMs += ms;
+	}
+
 	/** Milliseconds since install, virtual sleeps included. */
 	elapsedMs(): number {
 		return this.now() - this.startedAt;

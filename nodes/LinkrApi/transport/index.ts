@@ -91,7 +91,7 @@ export async function linkrApiRequest(this: LinkrContext, request: LinkrRequest)
 	if (request.body) options.body = request.body;
 
 	for (let attempt = 0; ; attempt++) {
-		await takeRequestSlot(budget, request.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND, signal);
+		const releaseSlot = await takeRequestSlot(budget, request.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND, signal);
 		let response: FullResponse;
 		try {
 			response = (await this.helpers.httpRequestWithAuthentication.call(
@@ -100,6 +100,7 @@ export async function linkrApiRequest(this: LinkrContext, request: LinkrRequest)
 				options,
 			)) as FullResponse;
 		} catch (error) {
+			releaseSlot();
 			if (signal?.aborted) throw cancelledError(this.getNode());
 			const canRetry = isRetryableNetworkError(retryClass(request), networkErrorCode(error));
 			if (!canRetry || !(await waitBeforeRetry(request, attempt, undefined, signal))) {
@@ -107,6 +108,7 @@ export async function linkrApiRequest(this: LinkrContext, request: LinkrRequest)
 			}
 			continue;
 		}
+		releaseSlot();
 		if (response.statusCode >= 200 && response.statusCode < 300) return response.body;
 		const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
 		if (
