@@ -28,6 +28,9 @@ export interface ContextOptions {
 	signal?: AbortSignal;
 	/** What `{{ $execution.resumeUrl }}` resolves to */
 	resumeUrl?: string;
+	/** Run as an AI Agent tool; input items then carry the tool call's arguments */
+	asTool?: boolean;
+	inputJson?: Array<Record<string, unknown>>;
 }
 
 /** What n8n's httpRequest does with these options, done with axios so that nock sees real HTTP requests. */
@@ -93,6 +96,7 @@ export function createExecuteContext(options: ContextOptions): FakeContext {
 		getInputData: () => items,
 		getNode: () => node,
 		continueOnFail: () => options.continueOnFail ?? false,
+		isToolExecution: () => options.asTool ?? false,
 		getExecutionCancelSignal: () => options.signal,
 		evaluateExpression: (expression: string) => {
 			if (expression.includes('$execution.resumeUrl')) return options.resumeUrl;

@@ -120,6 +120,7 @@ export const waitingOptionsProperty: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
+	description: 'Image download, request pacing and waiting settings; the defaults suit most workflows',
 	options: [...downloadOptions, maxRequestsPerSecondOption, ...pollingOptions],
 };
 

@@ -56,7 +56,17 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!operation) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not supported for "${resource}"`);
 	}
-	if (items.length > 1 && this.getNodeParameter('waitMode', 0, 'poll') === 'callback') {
+	const pausing = this.getNodeParameter('waitMode', 0, 'poll') === 'callback';
+	if (pausing && this.isToolExecution?.()) {
+		throw new NodeOperationError(
+			this.getNode(),
+			'"Pause Until Callback" cannot be used when the node runs as an AI Agent tool',
+			{
+				description: 'An agent needs the answer within its own run. Choose "Poll Until Finished" for tool use.',
+			},
+		);
+	}
+	if (pausing && items.length > 1) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`"Pause Until Callback" handles one item per execution, and this node received ${items.length}`,
