@@ -1,11 +1,12 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { cancelledError } from '../helpers/cancellation';
 import { outputWaitOutcome } from '../helpers/complete-task';
 import { pauseForCallback } from '../helpers/pause-for-callback';
 import { isFailedOutcome, waitForTasks } from '../helpers/wait-for-tasks';
 import * as account from './account';
+import { asNodeError, errorItem } from './item-errors';
 import type { LinkrOperation, LinkrResource, TrackedTask } from './node.type';
 import * as task from './task';
 
@@ -14,37 +15,68 @@ const operations: Record<LinkrResource, Record<string, LinkrOperation>> = {
 	account: { getInfo: account.getInfo },
 };
 
-function taskIdOf(error: unknown): string | undefined {
-	if (!(error instanceof NodeApiError) && !(error instanceof NodeOperationError)) return undefined;
-	const taskId = error.context.task_id;
-	return typeof taskId === 'string' ? taskId : undefined;
-}
+type Results = Array<INodeExecutionData | undefined>;
 
-function errorItem(error: Error, itemIndex: number): INodeExecutionData {
-	const json: IDataObject = { error: error.message };
-	const description = (error as { description?: unknown }).description;
-	if (typeof description === 'string' && description) json.description = description;
-	const taskId = taskIdOf(error);
-	if (taskId) json.task_id = taskId;
-	return { json, pairedItem: { item: itemIndex } };
-}
-
-/**
- * When one item stops the node, the tasks of the other items are still running on Midjourney:
- * name them in the error so the user can fetch them instead of paying for them twice.
- */
-function asNodeError(context: IExecuteFunctions, error: Error, itemIndex: number, others: TrackedTask[]): Error {
-	const nodeError =
-		error instanceof NodeApiError || error instanceof NodeOperationError
-			? error
-			: new NodeOperationError(context.getNode(), error, { itemIndex });
-	const running = others.filter((other) => other.target.itemIndex !== itemIndex);
-	if (running.length > 0) {
-		const list = running.map((other) => `item ${other.target.itemIndex}: ${other.target.taskId}`).join(', ');
-		nodeError.description =
-			`${nodeError.description ?? ''} Tasks of other items were already submitted and keep running; fetch them with the Fetch operation (${list}).`.trim();
+/** Pause Until Callback resumes one execution once, with one item, and only outside an agent's tool call. */
+function checkPauseIsPossible(context: IExecuteFunctions, itemCount: number): void {
+	if (context.getNodeParameter('waitMode', 0, 'poll') !== 'callback') return;
+	if (context.isToolExecution?.()) {
+		throw new NodeOperationError(
+			context.getNode(),
+			'"Pause Until Callback" cannot be used when the node runs as an AI Agent tool',
+			{ description: 'An agent needs the answer within its own run. Choose "Poll Until Finished" for tool use.' },
+		);
 	}
-	return nodeError;
+	if (itemCount > 1) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`"Pause Until Callback" handles one item per execution, and this node received ${itemCount}`,
+			{
+				description:
+					'n8n resumes a paused execution once. Choose "Poll Until Finished" to wait on all items together, or put a Loop Over Items node (batch size 1) in front of this node.',
+			},
+		);
+	}
+}
+
+async function finishPaused(context: IExecuteFunctions, paused: TrackedTask, results: Results): Promise<void> {
+	const { itemIndex } = paused.target;
+	try {
+		const item = await pauseForCallback.call(context, paused);
+		results[itemIndex] = { ...item, json: { ...item.json, ...paused.extra } };
+	} catch (error) {
+		if (!context.continueOnFail()) throw asNodeError(context, error as Error, itemIndex, []);
+		results[itemIndex] = errorItem(error as Error, itemIndex);
+	}
+}
+
+/** Waits on every task at once; without "continue on fail" the first failure ends the wait. */
+async function finishWaiting(context: IExecuteFunctions, waiting: TrackedTask[], results: Results): Promise<void> {
+	const continueOnFail = context.continueOnFail();
+	const outcomes = await waitForTasks.call(
+		context,
+		waiting.map((entry) => entry.target),
+		(outcome, target) => !continueOnFail && isFailedOutcome(outcome, target.wait.onTimeout),
+	);
+	for (const { target, download, extra } of waiting) {
+		const outcome = outcomes.get(target);
+		if (!outcome) continue;
+		try {
+			const item = await outputWaitOutcome.call(
+				context,
+				outcome,
+				target.taskId,
+				target.wait,
+				download,
+				target.itemIndex,
+			);
+			results[target.itemIndex] = { ...item, json: { ...item.json, ...extra } };
+		} catch (error) {
+			if (context.getExecutionCancelSignal()?.aborted) throw cancelledError(context.getNode());
+			if (!continueOnFail) throw asNodeError(context, error as Error, target.itemIndex, waiting);
+			results[target.itemIndex] = errorItem(error as Error, target.itemIndex);
+		}
+	}
 }
 
 /** Owns the item loop: submits every item first, then waits on all their tasks together, output in input order. */
@@ -56,78 +88,24 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!operation) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not supported for "${resource}"`);
 	}
-	const pausing = this.getNodeParameter('waitMode', 0, 'poll') === 'callback';
-	if (pausing && this.isToolExecution?.()) {
-		throw new NodeOperationError(
-			this.getNode(),
-			'"Pause Until Callback" cannot be used when the node runs as an AI Agent tool',
-			{
-				description: 'An agent needs the answer within its own run. Choose "Poll Until Finished" for tool use.',
-			},
-		);
-	}
-	if (pausing && items.length > 1) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`"Pause Until Callback" handles one item per execution, and this node received ${items.length}`,
-			{
-				description:
-					'n8n resumes a paused execution once. Choose "Poll Until Finished" to wait on all items together, or put a Loop Over Items node (batch size 1) in front of this node.',
-			},
-		);
-	}
-	const continueOnFail = this.continueOnFail();
-	const cancelled = () => this.getExecutionCancelSignal()?.aborted === true;
-	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
-	const waiting: TrackedTask[] = [];
+	checkPauseIsPossible(this, items.length);
 
+	const results: Results = new Array(items.length);
+	const tracked: TrackedTask[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const result = await operation.execute.call(this, itemIndex);
 			if (result.kind === 'output') results[itemIndex] = result.item;
-			else waiting.push(result);
+			else tracked.push(result);
 		} catch (error) {
-			if (cancelled()) throw cancelledError(this.getNode());
-			if (!continueOnFail) throw asNodeError(this, error as Error, itemIndex, waiting);
+			if (this.getExecutionCancelSignal()?.aborted) throw cancelledError(this.getNode());
+			if (!this.continueOnFail()) throw asNodeError(this, error as Error, itemIndex, tracked);
 			results[itemIndex] = errorItem(error as Error, itemIndex);
 		}
 	}
 
-	const paused = waiting.find((entry) => entry.kind === 'pause');
-	if (paused) {
-		try {
-			const item = await pauseForCallback.call(this, paused);
-			results[paused.target.itemIndex] = { ...item, json: { ...item.json, ...paused.extra } };
-		} catch (error) {
-			if (!continueOnFail) throw asNodeError(this, error as Error, paused.target.itemIndex, []);
-			results[paused.target.itemIndex] = errorItem(error as Error, paused.target.itemIndex);
-		}
-	} else if (waiting.length > 0) {
-		const outcomes = await waitForTasks.call(
-			this,
-			waiting.map((entry) => entry.target),
-			(outcome, target) => !continueOnFail && isFailedOutcome(outcome, target.wait.onTimeout),
-		);
-		for (const entry of waiting) {
-			const { target, download } = entry;
-			const outcome = outcomes.get(target);
-			if (!outcome) continue;
-			try {
-				const item = await outputWaitOutcome.call(
-					this,
-					outcome,
-					target.taskId,
-					target.wait,
-					download,
-					target.itemIndex,
-				);
-				results[target.itemIndex] = { ...item, json: { ...item.json, ...entry.extra } };
-			} catch (error) {
-				if (cancelled()) throw cancelledError(this.getNode());
-				if (!continueOnFail) throw asNodeError(this, error as Error, target.itemIndex, waiting);
-				results[target.itemIndex] = errorItem(error as Error, target.itemIndex);
-			}
-		}
-	}
+	const paused = tracked.find((entry) => entry.kind === 'pause');
+	if (paused) await finishPaused(this, paused, results);
+	else if (tracked.length > 0) await finishWaiting(this, tracked, results);
 	return [results.filter((item): item is INodeExecutionData => item !== undefined)];
 }
