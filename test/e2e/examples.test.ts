@@ -1,0 +1,276 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import {
+	assertExecutionStatus,
+	bindCredential,
+	type CreatedWorkflow,
+	type CredentialRef,
+	type Execution,
+	LINKRAPI_CREDENTIAL_TYPE,
+	type N8nServer,
+	nodeOutput,
+	packageTarball,
+	REPO_ROOT,
+	sleep,
+	startN8n,
+	type WorkflowJson,
+} from '../../e2e/harness';
+import { type Simulator, startSimulator } from '../../simulator';
+import { E2E_TEST_TIMEOUT_MS, FAST_TASKS, newApiKey } from './support/testbed';
+
+jest.setTimeout(E2E_TEST_TIMEOUT_MS);
+
+const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
+/** The folder the examples write to: n8n's default file-access root in its Docker image, plus `midjourney`. */
+const EXAMPLE_FOLDER = '/home/node/.n8n-files/midjourney';
+/** Placeholders a user replaces after importing. */
+const EXAMPLE_N8N_URL = 'https://your-n8n.example.com/';
+const EXAMPLE_SECRET = 'REPLACE_WITH_YOUR_SECRET_TOKEN';
+const MANUAL_TRIGGER = 'When clicking ‘Execute workflow’';
+const SCHEDULE_TRIGGER = 'Every day at 6:00';
+const RUN_TIMEOUT_MS = 60_000;
+const TRIGGER_REGISTRATION_TIMEOUT_MS = 15_000;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+const finished = (status: string) => status !== 'new' && status !== 'running' && status !== 'waiting';
+
+/**
+ * The examples write files with n8n's Read/Write Files from Disk node, which n8n 2.x confines to
+ * N8N_RESTRICT_FILE_ACCESS_TO (default `~/.n8n-files`), read once at start-up. So this file starts its own n8n whose
+ * allowed folder is a temp dir, instead of using the shared one from the global setup (and the user's home).
+ */
+describe('The workflows in examples/, imported into a real n8n and run against the simulator', () => {
+	let n8n: N8nServer;
+	let sim: Simulator;
+	let apiKey: string;
+	let credential: CredentialRef;
+	let filesRoot: string;
+
+	beforeAll(async () => {
+		filesRoot = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'linkrapi-examples-')));
+		apiKey = newApiKey();
+		sim = await startSimulator({ ...FAST_TASKS, keys: [apiKey] });
+		n8n = await startN8n({
+			tgz: packageTarball(),
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: filesRoot, N8N_LOG_LEVEL: 'debug' },
+		});
+		credential = await n8n.createCredential('LinkrAPI account', LINKRAPI_CREDENTIAL_TYPE, {
+			apiKey,
+			baseUrl: sim.url,
+		});
+	});
+
+	afterAll(async () => {
+		const log = n8n?.readLog() ?? '';
+		await n8n?.stop();
+		await sim?.stop();
+		if (filesRoot) fs.rmSync(filesRoot, { recursive: true, force: true });
+		expect(log).not.toContain(apiKey);
+	});
+
+	beforeEach(() => sim.reset());
+
+	/** A fresh folder standing in for the example's output folder; it exists, as the sticky notes ask. */
+	function newOutputFolder(): string {
+		return fs.mkdtempSync(path.join(filesRoot, 'midjourney-'));
+	}
+
+	/**
+	 * The example file as a user would set it up after importing: their credential, their folder, their n8n's URL
+	 * and secret token in place of the placeholders.
+	 */
+	function importExample(file: string, replacements: Record<string, string> = {}): WorkflowJson {
+		let text = fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8');
+		for (const [placeholder, value] of Object.entries(replacements)) text = text.split(placeholder).join(value);
+		return bindCredential(JSON.parse(text) as WorkflowJson, credential);
+	}
+
+	function expectNoKeyIn(execution: Execution): void {
+		expect(JSON.stringify(execution)).not.toContain(apiKey);
+	}
+
+	async function cdnImage(url: unknown): Promise<Buffer> {
+		return Buffer.from(await (await fetch(String(url))).arrayBuffer());
+	}
+
+	/** n8n answers an activated trigger's URL with 404 until the webhook is registered; then a wrong token gets 401. */
+	async function waitUntilTriggerListens(triggerUrl: string): Promise<void> {
+		const probe = triggerUrl.replace(/[^/]+$/, 'not-the-token');
+		const deadline = Date.now() + TRIGGER_REGISTRATION_TIMEOUT_MS;
+		for (;;) {
+			const response = await fetch(probe, {
+				method: 'POST',
+				body: '{}',
+				headers: { 'content-type': 'application/json' },
+			});
+			if (response.status === 401) return;
+			if (Date.now() > deadline) {
+				throw new Error(
+					`The LinkrAPI Trigger's production URL ${probe} still answers ${response.status} ` +
+						`${(await response.text()).slice(0, 200)} ${TRIGGER_REGISTRATION_TIMEOUT_MS / 1000} s after activation. ` +
+						'(n8n 2.40.7 finds a webhook whose path has a :parameter only when the node declares it with isFullPath: true.)',
+				);
+			}
+			await sleep(200);
+		}
+	}
+
+	async function latestExecutionId(workflow: CreatedWorkflow): Promise<number> {
+		const [latest] = await n8n.listExecutions(workflow.id, 1);
+		return latest ? Number(latest.id) : 0;
+	}
+
+	/** The first execution of a workflow after `afterId` that started by itself (here: the trigger), once it ended. */
+	async function executionAfter(workflow: CreatedWorkflow, afterId: number): Promise<Execution> {
+		const deadline = Date.now() + RUN_TIMEOUT_MS;
+		for (;;) {
+			const [latest] = await n8n.listExecutions(workflow.id, 1);
+			if (latest && Number(latest.id) > afterId && finished(latest.status)) return await n8n.getExecution(latest.id);
+			if (Date.now() > deadline) throw new Error(`Workflow "${workflow.name}" did not run within a minute.`);
+			await sleep(250);
+		}
+	}
+
+	it('imagine-upscale-download.json: Execute workflow gives the grid, then Upscale Image 1 as a PNG file', async () => {
+		const workflow = await n8n.createWorkflow(importExample('imagine-upscale-download.json'));
+
+		const execution = await n8n.executeManually(workflow, MANUAL_TRIGGER, { timeoutMs: RUN_TIMEOUT_MS });
+
+		assertExecutionStatus(execution, 'success');
+		const [grid] = nodeOutput(execution, 'Imagine');
+		expect(grid.json).toMatchObject({
+			status: 'completed',
+			final_prompt: 'a lighthouse on a cliff at sunset, watercolor --ar 1:1 --s 250',
+		});
+		expect(grid.binary?.data).toMatchObject({ mimeType: 'image/png' });
+		const [upscaled] = nodeOutput(execution, 'Upscale Image 1');
+		expect(upscaled.json).toMatchObject({ status: 'completed', action: 'upsample1' });
+		expect(upscaled.binary?.data).toMatchObject({
+			mimeType: 'image/png',
+			fileName: `${String(upscaled.json.task_id)}.png`,
+		});
+		const stored = await n8n.readBinary(upscaled.binary?.data ?? {});
+		expect(stored.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+		expect(stored.equals(await cdnImage(upscaled.json.image_url))).toBe(true);
+		const { requests } = sim.inspect();
+		expect(requests.filter((request) => request.route === 'POST /imagine').map((request) => request.body)).toEqual([
+			{ prompt: 'a lighthouse on a cliff at sunset, watercolor --ar 1:1 --s 250' },
+		]);
+		expect(requests.filter((request) => request.route === 'POST /action').map((request) => request.body)).toEqual([
+			{ task_id: grid.json.task_id, action: 'upsample1' },
+		]);
+		expectNoKeyIn(execution);
+	});
+
+	describe('webhook-automation-submit.json + webhook-automation-receive.json', () => {
+		let submitter: CreatedWorkflow;
+		let receiver: CreatedWorkflow;
+		let triggerUrl: string;
+		let folder: string;
+
+		beforeAll(async () => {
+			const token = randomBytes(24).toString('hex');
+			folder = newOutputFolder();
+			const setUp = { [EXAMPLE_FOLDER]: folder, [EXAMPLE_N8N_URL]: `${n8n.baseUrl}/`, [EXAMPLE_SECRET]: token };
+			receiver = await n8n.deployWorkflow(importExample('webhook-automation-receive.json', setUp));
+			const trigger = receiver.json.nodes.find((node) => node.type === 'n8n-nodes-linkrapi.linkrApiTrigger');
+			triggerUrl = `${n8n.baseUrl}/webhook/${String(trigger?.webhookId)}/callback/${token}`;
+			await waitUntilTriggerListens(triggerUrl);
+			submitter = await n8n.deployWorkflow(importExample('webhook-automation-submit.json', setUp));
+		});
+
+		it('answers the POSTed prompt with its task_id at once; the callback saves the image as <task_id>.png', async () => {
+			const before = await latestExecutionId(receiver);
+
+			const run = await n8n.runWorkflow(submitter, { body: { prompt: 'a red fox in the snow --ar 3:2' } });
+
+			assertExecutionStatus(run.execution, 'success');
+			expect(run.httpStatus).toBe(202);
+			expect(run.response).toEqual({ task_id: expect.any(String), status: 'submitted' });
+			const taskId = (run.response as { task_id: string }).task_id;
+			const submit = sim.inspect().requests.find((request) => request.route === 'POST /imagine');
+			expect(submit?.body).toEqual({ prompt: 'a red fox in the snow --ar 3:2', webhook_url: triggerUrl });
+
+			const received = await executionAfter(receiver, before);
+
+			assertExecutionStatus(received, 'success');
+			const [task] = nodeOutput(received, 'When a Midjourney task ends');
+			expect(task.json).toMatchObject({ task_id: taskId, status: 'completed' });
+			const [saved] = nodeOutput(received, 'Save image to disk');
+			expect(saved.json.fileName).toBe(path.join(folder, `${taskId}.png`));
+			expect(nodeOutput(received, 'Failed or timed out')).toEqual([]);
+			const file = fs.readFileSync(path.join(folder, `${taskId}.png`));
+			expect(file.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+			expect(file.equals(await cdnImage(task.json.image_url))).toBe(true);
+			const inspected = sim.inspect();
+			expect(inspected.webhookDeliveries).toEqual([
+				expect.objectContaining({ url: triggerUrl, taskId, statusCode: 200, attempt: 1 }),
+			]);
+			// Verify With API: the trigger re-fetched the task with the credential instead of trusting the callback.
+			expect(inspected.requests.filter((request) => request.path.endsWith(`/fetch/${taskId}`))).toHaveLength(1);
+			expectNoKeyIn(run.execution);
+			expectNoKeyIn(received);
+		});
+
+		it('routes a failed task to "Failed or timed out" and saves nothing', async () => {
+			const filesBefore = fs.readdirSync(folder);
+			const before = await latestExecutionId(receiver);
+
+			const run = await n8n.runWorkflow(submitter, { body: { prompt: 'a red fox [[fail]]' } });
+			const taskId = (run.response as { task_id: string }).task_id;
+			const received = await executionAfter(receiver, before);
+
+			assertExecutionStatus(received, 'success');
+			expect(nodeOutput(received, 'Failed or timed out')[0].json).toMatchObject({
+				task_id: taskId,
+				status: 'failed',
+				error: expect.stringContaining('Banned prompt'),
+			});
+			expect(nodeOutput(received, 'Save image to disk')).toEqual([]);
+			expect(fs.readdirSync(folder)).toEqual(filesBefore);
+		});
+	});
+
+	it('scheduled-batch-from-csv.json: one upscaled PNG per CSV prompt, named after the prompt', async () => {
+		const folder = newOutputFolder();
+		fs.copyFileSync(path.join(EXAMPLES_DIR, 'prompts.csv'), path.join(folder, 'prompts.csv'));
+		const workflow = await n8n.createWorkflow(
+			importExample('scheduled-batch-from-csv.json', { [EXAMPLE_FOLDER]: folder }),
+		);
+
+		const execution = await n8n.executeManually(workflow, SCHEDULE_TRIGGER, { timeoutMs: RUN_TIMEOUT_MS });
+
+		assertExecutionStatus(execution, 'success');
+		const prompts = [
+			'a lighthouse on a cliff at sunset, watercolor --ar 3:2',
+			'a red fox in the snow, photo --ar 1:1',
+			'an old map of the sea with sea monsters',
+		];
+		const files = [
+			'a-lighthouse-on-a-cliff-at-sunset-watercolor.png',
+			'a-red-fox-in-the-snow-photo.png',
+			'an-old-map-of-the-sea-with-sea-monsters.png',
+		];
+		const { requests } = sim.inspect();
+		expect(requests.filter((request) => request.route === 'POST /imagine').map((request) => request.body)).toEqual(
+			prompts.map((prompt) => ({ prompt })),
+		);
+		const grids = nodeOutput(execution, 'Imagine all prompts');
+		expect(requests.filter((request) => request.route === 'POST /action').map((request) => request.body)).toEqual(
+			grids.map((grid) => ({ task_id: grid.json.task_id, action: 'upsample1' })),
+		);
+		expect(fs.readdirSync(folder).sort()).toEqual([...files, 'prompts.csv'].sort());
+		const upscaled = nodeOutput(execution, 'Upscale image 1');
+		expect(upscaled).toHaveLength(3);
+		for (const [index, item] of upscaled.entries()) {
+			expect(item.json).toMatchObject({ status: 'completed', action: 'upsample1' });
+			const file = fs.readFileSync(path.join(folder, files[index]));
+			expect(file.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+			expect(file.equals(await cdnImage(item.json.image_url))).toBe(true);
+		}
+		expectNoKeyIn(execution);
+	});
+});
