@@ -42,6 +42,11 @@ export interface N8nConnection {
 	browserId: string;
 	owner: OwnerAccount;
 	pid?: number;
+	/**
+	 * Where production webhooks are served, when not by `baseUrl` (queue mode: a separate `n8n webhook` process).
+	 * runWorkflow POSTs to `<webhookBaseUrl>/webhook/<path>`; default `baseUrl`.
+	 */
+	webhookBaseUrl?: string;
 }
 
 export interface CreatedWorkflow {
@@ -207,7 +212,7 @@ export class N8nClient {
 	async runWorkflow(workflow: CreatedWorkflow, options: RunOptions = {}): Promise<WorkflowRun> {
 		if (!workflow.webhookPath) throw new Error(`Workflow "${workflow.name}" has no Webhook node to run it by.`);
 		const before = await this.latestExecutionId(workflow.id);
-		const url = `${this.baseUrl}/webhook/${workflow.webhookPath}`;
+		const url = `${this.connection.webhookBaseUrl ?? this.baseUrl}/webhook/${workflow.webhookPath}`;
 		const registrationDeadline = Date.now() + WEBHOOK_REGISTRATION_TIMEOUT_MS;
 		let response: Response;
 		for (;;) {
