@@ -2,6 +2,7 @@ import axios, { type AxiosResponseHeaders } from 'axios';
 import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { LinkrApi } from '../../credentials/LinkrApi.credentials';
+import { VirtualClock } from './virtual-clock';
 
 export const API_KEY = 'lkr_0123456789abcdef0123456789abcdef';
 export const API_HOST = 'https://linkrapi.test';
@@ -35,6 +36,15 @@ export interface ContextOptions {
 
 /** What n8n's httpRequest does with these options, done with axios so that nock sees real HTTP requests. */
 export async function performRequest(options: IHttpRequestOptions): Promise<unknown> {
+	VirtualClock.active?.requestStarted();
+	try {
+		return await sendWithAxios(options);
+	} finally {
+		VirtualClock.active?.requestEnded();
+	}
+}
+
+async function sendWithAxios(options: IHttpRequestOptions): Promise<unknown> {
 	const response = await axios.request({
 		method: options.method ?? 'GET',
 		url: options.url,

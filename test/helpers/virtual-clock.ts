@@ -1,12 +1,21 @@
 /**
- * Replaces waiting with a clock that jumps forward, so tests of 15-minute waits run in milliseconds.
- * Use with `jest.mock('n8n-workflow', ...)` replacing `sleep` by a jest.fn (see operation tests).
- * The offset only grows, so module state keyed on time (the request budget) stays consistent across tests.
+ * Virtual time for tests of 15-minute waits that run in milliseconds. `sleep` (mocked in each test file) registers
+ * a timer; the clock jumps to the earliest timer only when nothing else is going on — no HTTP request in flight and
+ * the event loop has gone round — so concurrent waits (a batch's polls beside its submissions) overlap as they
+ * would in real time instead of adding up. The offset only grows, so time-keyed module state stays consistent.
  */
 export class VirtualClock {
+	static active: VirtualClock | undefined;
+
 	private offsetMs = 0;
 
 	private startedAt = 0;
+
+	private timers: Array<{ at: number; wake: () => void }> = [];
+
+	private inFlight = 0;
+
+	private tickScheduled = false;
 
 	private readonly realNow = Date.now.bind(Date);
 
@@ -16,10 +25,24 @@ export class VirtualClock {
 
 	install(sleepMock: jest.Mock): void {
 		jest.spyOn(Date, 'now').mockImplementation(() => this.now());
-		sleepMock.mockImplementation(async (ms: number) => {
-			this.offsetMs += Math.max(ms, 0);
-		});
+		sleepMock.mockImplementation(
+			async (ms: number) =>
+				await new Promise<void>((wake) => {
+					this.timers.push({ at: this.now() + Math.max(ms, 0), wake });
+					this.scheduleTick();
+				}),
+		);
 		this.startedAt = this.now();
+		VirtualClock.active = this;
+	}
+
+	requestStarted(): void {
+		this.inFlight++;
+	}
+
+	requestEnded(): void {
+		this.inFlight--;
+		this.scheduleTick();
 	}
 
 	/** Moves time forward without a sleep, e.g. to model a slow answer. */
@@ -33,7 +56,32 @@ export class VirtualClock {
 	}
 
 	uninstall(): void {
+		VirtualClock.active = undefined;
+		for (const timer of this.timers) timer.wake();
+		this.timers = [];
 		jest.restoreAllMocks();
+	}
+
+	private scheduleTick(): void {
+		if (this.tickScheduled) return;
+		this.tickScheduled = true;
+		// Two turns of the event loop let pending promise chains start their requests or timers first.
+		setImmediate(() =>
+			setImmediate(() => {
+				this.tickScheduled = false;
+				this.fireEarliestTimer();
+			}),
+		);
+	}
+
+	private fireEarliestTimer(): void {
+		if (this.inFlight > 0 || this.timers.length === 0) return;
+		this.timers.sort((a, b) => a.at - b.at);
+		const timer = this.timers.shift();
+		if (!timer) return;
+		this.offsetMs = Math.max(this.offsetMs, timer.at - this.realNow());
+		timer.wake();
+		if (this.timers.length > 0) this.scheduleTick();
 	}
 }
 

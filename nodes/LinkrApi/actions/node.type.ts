@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { DownloadOptions } from '../helpers/interfaces';
-import type { TaskToWaitFor } from '../helpers/wait-for-tasks';
+import type { TaskToWaitFor } from '../helpers/task-watcher';
 
 export type LinkrResource = 'task' | 'account';
 

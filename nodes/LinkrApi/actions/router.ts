@@ -4,7 +4,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import { cancelledError } from '../helpers/cancellation';
 import { outputWaitOutcome } from '../helpers/complete-task';
 import { pauseForCallback } from '../helpers/pause-for-callback';
-import { isFailedOutcome, waitForTasks } from '../helpers/wait-for-tasks';
+import { jobDurationEstimateFor } from '../helpers/job-duration-estimate';
+import { isFailedOutcome, TaskWatcher, type TaskToWaitFor, type WaitOutcome } from '../helpers/task-watcher';
+import { CREDENTIAL_NAME, normaliseBaseUrl } from '../transport';
 import * as account from './account';
 import { asNodeError, errorItem } from './item-errors';
 import type { LinkrOperation, LinkrResource, TrackedTask } from './node.type';
@@ -50,14 +52,30 @@ async function finishPaused(context: IExecuteFunctions, paused: TrackedTask, res
 	}
 }
 
-/** Waits on every task at once; without "continue on fail" the first failure ends the wait. */
-async function finishWaiting(context: IExecuteFunctions, waiting: TrackedTask[], results: Results): Promise<void> {
+/** Starts the watcher that waits on all tasks of this execution while later items are still being submitted. */
+async function startWatcher(
+	context: IExecuteFunctions,
+): Promise<{ watcher: TaskWatcher; outcomes: Promise<Map<TaskToWaitFor, WaitOutcome>> }> {
+	const { baseUrl } = await context.getCredentials<{ baseUrl?: string }>(CREDENTIAL_NAME);
 	const continueOnFail = context.continueOnFail();
-	const outcomes = await waitForTasks.call(
+	const watcher = new TaskWatcher(
 		context,
-		waiting.map((entry) => entry.target),
+		jobDurationEstimateFor(normaliseBaseUrl(baseUrl)),
 		(outcome, target) => !continueOnFail && isFailedOutcome(outcome, target.wait.onTimeout),
 	);
+	const outcomes = watcher.run();
+	// Observed when the router awaits it; this only keeps an early rejection from counting as unhandled.
+	outcomes.catch(() => undefined);
+	return { watcher, outcomes };
+}
+
+/** Turns each outcome into its item, in input order; without "continue on fail" the first failure throws. */
+async function outputOutcomes(
+	context: IExecuteFunctions,
+	waiting: TrackedTask[],
+	outcomes: Map<TaskToWaitFor, WaitOutcome>,
+	results: Results,
+): Promise<void> {
 	for (const { target, download, extra } of waiting) {
 		const outcome = outcomes.get(target);
 		if (!outcome) continue;
@@ -73,7 +91,7 @@ async function finishWaiting(context: IExecuteFunctions, waiting: TrackedTask[],
 			results[target.itemIndex] = { ...item, json: { ...item.json, ...extra } };
 		} catch (error) {
 			if (context.getExecutionCancelSignal()?.aborted) throw cancelledError(context.getNode());
-			if (!continueOnFail) throw asNodeError(context, error as Error, target.itemIndex, waiting);
+			if (!context.continueOnFail()) throw asNodeError(context, error as Error, target.itemIndex, waiting);
 			results[target.itemIndex] = errorItem(error as Error, target.itemIndex);
 		}
 	}
@@ -92,20 +110,38 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const results: Results = new Array(items.length);
 	const tracked: TrackedTask[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const result = await operation.execute.call(this, itemIndex);
-			if (result.kind === 'output') results[itemIndex] = result.item;
-			else tracked.push(result);
-		} catch (error) {
-			if (this.getExecutionCancelSignal()?.aborted) throw cancelledError(this.getNode());
-			if (!this.continueOnFail()) throw asNodeError(this, error as Error, itemIndex, tracked);
-			results[itemIndex] = errorItem(error as Error, itemIndex);
+	let watching: Awaited<ReturnType<typeof startWatcher>> | undefined;
+	let allSubmitted = false;
+	try {
+		for (let itemIndex = 0; itemIndex < items.length && !watching?.watcher.stoppedEarly; itemIndex++) {
+			try {
+				const result = await operation.execute.call(this, itemIndex);
+				if (result.kind === 'output') {
+					results[itemIndex] = result.item;
+					continue;
+				}
+				tracked.push(result);
+				if (result.kind === 'wait') {
+					watching ??= await startWatcher(this);
+					watching.watcher.add(result.target);
+				}
+			} catch (error) {
+				if (this.getExecutionCancelSignal()?.aborted) throw cancelledError(this.getNode());
+				if (!this.continueOnFail()) throw asNodeError(this, error as Error, itemIndex, tracked);
+				results[itemIndex] = errorItem(error as Error, itemIndex);
+			}
 		}
+		allSubmitted = true;
+	} finally {
+		// A throw above ends the node: stop polling the tasks already being watched.
+		if (!allSubmitted) watching?.watcher.stop();
 	}
 
 	const paused = tracked.find((entry) => entry.kind === 'pause');
 	if (paused) await finishPaused(this, paused, results);
-	else if (tracked.length > 0) await finishWaiting(this, tracked, results);
+	if (watching) {
+		watching.watcher.close();
+		await outputOutcomes(this, tracked, await watching.outcomes, results);
+	}
 	return [results.filter((item): item is INodeExecutionData => item !== undefined)];
 }

@@ -5,7 +5,7 @@ import { downloadImage } from './download-image';
 import type { DownloadOptions, Task, WaitOptions } from './interfaces';
 import { taskToJson } from './task-output';
 import { isFailureStatus } from './task-status';
-import type { WaitOutcome } from './wait-for-tasks';
+import type { WaitOutcome } from './task-watcher';
 
 function taskError(
 	context: IExecuteFunctions,
