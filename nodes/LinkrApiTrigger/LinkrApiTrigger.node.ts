@@ -30,6 +30,8 @@ export class LinkrApiTrigger implements INodeType {
 				responseMode: 'onReceived',
 				responseData: 'noData',
 				path: 'callback/:token',
+				// n8n 2.40 finds a webhook with a :parameter in its path only when it is declared full-path.
+				isFullPath: true,
 			},
 		],
 		properties: [
