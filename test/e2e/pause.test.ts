@@ -1,48 +1,123 @@
-import { assertExecutionStatus, nodeOutput } from '../../e2e/harness';
-import { E2E_TEST_TIMEOUT_MS, startTestbed, type Testbed } from './support/testbed';
+import * as path from 'node:path';
+
+import {
+	assertExecutionStatus,
+	type CreatedWorkflow,
+	type Execution,
+	LINKRAPI_CREDENTIAL_TYPE,
+	loadWorkflow,
+	nodeOutput,
+} from '../../e2e/harness';
+import type { WebhookDelivery } from '../../simulator';
+import { msBetween, postJson, waitFor, waitForExecutionStatus } from './support/callbacks';
+import { startHoldingProxy } from './support/holding-proxy';
+import { E2E_TEST_TIMEOUT_MS, startTestbed, type Testbed, WORKFLOWS_DIR } from './support/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 
 const finished = (status: string) => status === 'success' || status === 'error';
+const PAUSE_WORKFLOW = 'pause-until-callback.json';
+/** Long enough that the node pauses instead of finding the task already finished at its one early check. */
+const RUNNING_TASK_MS = 2500;
 
 describe('Pause Until Callback: the execution waits and LinkrAPI’s callback resumes it, in a real n8n', () => {
 	let bed: Testbed;
 
 	beforeAll(async () => {
-		// Long enough that the node pauses instead of finding the task already finished at its one early check.
-		bed = await startTestbed({ taskDurationMs: 2500 });
+		bed = await startTestbed({ taskDurationMs: RUNNING_TASK_MS });
 	});
 
 	afterAll(async () => {
 		await bed?.stop();
 	});
 
-	beforeEach(() => bed.sim.reset());
+	beforeEach(() => {
+		bed.sim.configure({ taskDurationMs: RUNNING_TASK_MS, webhookRetryDelaysMs: [200, 1000, 3000] });
+		bed.sim.reset();
+	});
 
-	it('resumes with the finished task and its image when the callback arrives', async () => {
-		const workflow = await bed.deploy('pause-until-callback.json');
-
+	/** Starts the workflow (its Webhook answers at once) and returns the execution as soon as n8n saved it as waiting. */
+	async function startWaiting(workflow: CreatedWorkflow, prompt: string): Promise<Execution> {
 		const run = await bed.n8n.runWorkflow(workflow, {
-			body: { prompt: 'a hot air balloon over fields' },
-			settled: finished,
-			executionTimeoutMs: 60_000,
+			body: { prompt },
+			settled: (status) => status === 'waiting' || finished(status),
+			executionTimeoutMs: 30_000,
 		});
+		expect(run.execution.status).toBe('waiting');
+		return run.execution;
+	}
 
-		assertExecutionStatus(run.execution, 'success');
-		const [task] = bed.sim.inspect().tasks;
+	const resumeUrl = () => {
 		const submit = bed.sim.inspect().requests.find((request) => request.route === 'POST /imagine');
-		expect(submit?.body).toMatchObject({ webhook_url: expect.stringContaining('/webhook-waiting/') });
-		const deliveries = bed.sim.inspect().webhookDeliveries;
-		expect(deliveries.at(-1)).toMatchObject({ taskId: task.task_id, statusCode: 200 });
-		const [item] = nodeOutput(run.execution, 'Imagine');
-		expect(item.json).toMatchObject({ task_id: task.task_id, status: 'completed' });
-		expect(item.binary?.data).toMatchObject({ mimeType: 'image/png' });
-		expect(nodeOutput(run.execution, 'Done')).toHaveLength(1);
-		expect(JSON.stringify(run.execution)).not.toContain(bed.apiKey);
+		const url = (submit?.body as { webhook_url?: string } | undefined)?.webhook_url;
+		if (!url) throw new Error('Imagine sent no webhook_url');
+		return url;
+	};
+
+	const deliveriesOf = (taskId: string): WebhookDelivery[] =>
+		bed.sim.inspect().webhookDeliveries.filter((delivery) => delivery.taskId === taskId);
+
+	/** Logs and returns ms from the task's end in the simulator to the end of the resumed execution in n8n. */
+	function measureResume(label: string, taskId: string, execution: Execution): number {
+		const task = bed.sim.inspect().tasks.find((candidate) => candidate.task_id === taskId);
+		const endedAt = task?.completedAt ?? task?.endedAt;
+		if (endedAt === undefined) throw new Error(`task ${taskId} has not ended in the simulator`);
+		const ms = msBetween(endedAt, execution.stoppedAt);
+		const delivered = deliveriesOf(taskId).find((delivery) => delivery.statusCode === 200);
+		console.log(
+			`[measure] pause (${label}): task ${task?.status} in the simulator → execution stoppedAt ${ms} ms` +
+				(delivered
+					? ` (task end → accepted callback ${delivered.at - endedAt} ms, callback → stoppedAt ` +
+						`${msBetween(delivered.at, execution.stoppedAt)} ms)`
+					: ''),
+		);
+		return ms;
+	}
+
+	it('is "waiting" while the task runs, then resumes with the finished task and its image', async () => {
+		const workflow = await bed.deploy(PAUSE_WORKFLOW);
+
+		const waiting = await startWaiting(workflow, 'a hot air balloon over fields');
+
+		// Saved as waiting while Midjourney still works, with a wait limit past Max Wait (1 min) + 60 s of grace.
+		const [running] = bed.sim.inspect().tasks;
+		expect(['queued', 'sending', 'starting', 'processing', 'uploading']).toContain(running.status);
+		expect(deliveriesOf(running.task_id)).toEqual([]);
+		expect(waiting.finished).toBe(false);
+		const waitTill = Date.parse((waiting as Execution & { waitTill?: string }).waitTill ?? '');
+		expect(waitTill - Date.now()).toBeGreaterThan(60_000);
+		expect(waitTill - Date.now()).toBeLessThan(130_000);
+		expect(nodeOutput(waiting, 'Done')).toEqual([]);
+		expect(resumeUrl()).toMatch(new RegExp(`/webhook-waiting/${waiting.id}\\?signature=`));
+
+		const execution = await waitForExecutionStatus(bed.n8n, waiting.id, finished, 30_000);
+
+		assertExecutionStatus(execution, 'success');
+		const [task] = bed.sim.inspect().tasks;
+		expect(task.status).toBe('completed');
+		expect(deliveriesOf(task.task_id)).toEqual([
+			expect.objectContaining({ url: resumeUrl(), status: 'completed', attempt: 1, statusCode: 200 }),
+		]);
+		const [item] = nodeOutput(execution, 'Imagine');
+		expect(item.json).toMatchObject({
+			task_id: task.task_id,
+			status: 'completed',
+			prompt: 'a hot air balloon over fields',
+			image_url: expect.stringContaining(bed.sim.cdnUrl),
+		});
+		expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileName: `${task.task_id}.png` });
+		const fromCdn = Buffer.from(await (await fetch(item.json.image_url as string)).arrayBuffer());
+		expect((await bed.n8n.readBinary(item.binary!.data)).equals(fromCdn)).toBe(true);
+		expect(nodeOutput(execution, 'Done')).toHaveLength(1);
+		expect(JSON.stringify(execution)).not.toContain(bed.apiKey);
+
+		const ms = measureResume('task running 2.5 s', task.task_id, execution);
+		expect(ms).toBeGreaterThan(0);
+		expect(ms).toBeLessThan(15_000);
 	});
 
 	it('resumes with an error item when the task failed', async () => {
-		const workflow = await bed.deploy('pause-until-callback.json');
+		const workflow = await bed.deploy(PAUSE_WORKFLOW);
 
 		const run = await bed.n8n.runWorkflow(workflow, {
 			body: { prompt: 'a hot air balloon [[fail]]' },
@@ -54,6 +129,178 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 		const [task] = bed.sim.inspect().tasks;
 		expect(bed.sim.inspect().webhookDeliveries.at(-1)).toMatchObject({ taskId: task.task_id, statusCode: 200 });
 		const [item] = nodeOutput(run.execution, 'Imagine');
-		expect(item.json).toMatchObject({ task_id: task.task_id, status: 'failed', error: expect.any(String) });
+		expect(item.json).toMatchObject({
+			task_id: task.task_id,
+			status: 'failed',
+			error: expect.any(String),
+			description: expect.any(String),
+		});
+		expect(item.binary).toBeUndefined();
+	});
+
+	it('keeps final_prompt, output before the pause, in the resumed item', async () => {
+		bed.sim.configure({ taskDurationMs: 1000 });
+		const workflow = await bed.deploy(PAUSE_WORKFLOW);
+		const waiting = await startWaiting(workflow, 'a red kite');
+		expect(nodeOutput(waiting, 'Imagine')[0].json).toMatchObject({
+			status: 'waiting_for_callback',
+			final_prompt: 'a red kite',
+		});
+
+		const execution = await waitForExecutionStatus(bed.n8n, waiting.id, finished, 30_000);
+
+		assertExecutionStatus(execution, 'success');
+		expect(nodeOutput(execution, 'Imagine')[0].json).toMatchObject({ status: 'completed', final_prompt: 'a red kite' });
+	});
+
+	it('keeps waiting when its resume URL is called for another task, or without the signature', async () => {
+		const workflow = await bed.deploy(PAUSE_WORKFLOW);
+		const waiting = await startWaiting(workflow, 'a lantern in the fog');
+		const url = resumeUrl();
+		const [own] = bed.sim.inspect().tasks;
+		// Another task of the same key, already finished: a callback with it must not resume this execution.
+		bed.sim.configure({ taskDurationMs: 0 });
+		const submitted = await fetch(`${bed.sim.url}/imagine`, {
+			method: 'POST',
+			headers: { 'authorization': `Bearer ${bed.apiKey}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ prompt: 'a different picture' }),
+		});
+		const { task_id: otherId } = (await submitted.json()) as { task_id: string };
+		const other = await waitFor('the other task to end', async () => {
+			const response = await fetch(`${bed.sim.url}/fetch/${otherId}`, {
+				headers: { authorization: `Bearer ${bed.apiKey}` },
+			});
+			const task = (await response.json()) as { status: string };
+			return task.status === 'completed' ? task : undefined;
+		});
+
+		const unsigned = await postJson(url.replace(/\?.*$/, ''), { task_id: own.task_id, status: 'completed' });
+		const otherTask = await postJson(url, other);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		const after = await bed.n8n.getExecution(waiting.id);
+
+		expect(unsigned.status).toBe(401); // n8n's own check of the resume token (?signature=)
+		expect({
+			answer: otherTask,
+			status: after.status,
+			imagineOutputsTask: nodeOutput(after, 'Imagine')[0]?.json.task_id,
+		}).toEqual({
+			answer: { status: 409, body: { error: 'This execution waits for another task' } },
+			status: 'waiting',
+			imagineOutputsTask: own.task_id,
+		});
+		const execution = await waitForExecutionStatus(bed.n8n, waiting.id, finished, 30_000);
+		assertExecutionStatus(execution, 'success');
+		expect(nodeOutput(execution, 'Imagine')[0].json).toMatchObject({ task_id: own.task_id, status: 'completed' });
+	});
+
+	describe('a callback that comes before n8n saved the execution as waiting', () => {
+		it('a very short task (100 ms): the execution still ends with the completed task', async () => {
+			// Short retry delays only so the test need not wait 4 s for the last attempt.
+			bed.sim.configure({ taskDurationMs: 100, webhookRetryDelaysMs: [100, 300, 600] });
+			const workflow = await bed.deploy(PAUSE_WORKFLOW);
+
+			const run = await bed.n8n.runWorkflow(workflow, {
+				body: { prompt: 'a spark' },
+				settled: finished,
+				executionTimeoutMs: 30_000,
+			});
+
+			assertExecutionStatus(run.execution, 'success');
+			const [task] = bed.sim.inspect().tasks;
+			const [item] = nodeOutput(run.execution, 'Imagine');
+			expect(item.json).toMatchObject({ task_id: task.task_id, status: 'completed' });
+			expect(item.binary?.data).toMatchObject({ mimeType: 'image/png' });
+			// What happened: the node waited and a callback resumed it (the first one, or a retry after a 409 that came
+			// too early), or the node's one check before waiting already saw the task finished and output it directly.
+			const deliveries = await waitFor('the callback attempts to settle', () => {
+				const all = deliveriesOf(task.task_id);
+				const last = all.at(-1);
+				return last && (last.statusCode === 200 || last.attempt === 4) ? all : undefined;
+			});
+			const fetches = bed.sim
+				.inspect()
+				.requests.filter((request) => request.route === 'GET /fetch' && request.path.endsWith(task.task_id));
+			// One fetch only (no check on resume), made after the task had ended.
+			const ownCheckSawItFinished = fetches.length === 1 && fetches[0].at >= (task.endedAt ?? Infinity);
+			const at = (time: number | undefined) => `+${(time ?? NaN) - task.createdAt} ms`;
+			console.log(
+				`[observe] 100 ms task: node's check before waiting ${at(fetches[0]?.at)}, task ended ${at(task.endedAt)}; ` +
+					`callback attempts: ${deliveries
+						.map((delivery) => `#${delivery.attempt} ${at(delivery.at)} → ${delivery.statusCode ?? delivery.error}`)
+						.join(', ')}; ` +
+					(ownCheckSawItFinished
+						? 'the node’s own check saw the task finished (it never waited)'
+						: `the node waited; resumed by callback #${deliveries.find((delivery) => delivery.statusCode === 200)?.attempt}`),
+			);
+			if (ownCheckSawItFinished) {
+				expect(deliveries.every((delivery) => delivery.statusCode === 409)).toBe(true);
+			} else {
+				expect(deliveries.at(-1)).toMatchObject({ statusCode: 200 });
+			}
+			measureResume(ownCheckSawItFinished ? '100 ms task, never waited' : '100 ms task', task.task_id, run.execution);
+		});
+
+		it('a callback answered 409 while the node still runs is retried and resumes the waiting execution', async () => {
+			// A proxy between n8n and the simulator holds back the answer to the node's check before it waits: the check
+			// sees the task still running, and meanwhile the task ends and LinkrAPI calls back, into an execution that is
+			// still "running". Released after that first callback got its answer, the node goes to wait.
+			bed.sim.configure({ taskDurationMs: 1000 });
+			let holdNextFetch = true; // only the node's check before waiting; its check on resume passes
+			const proxy = await startHoldingProxy({
+				target: bed.sim.url,
+				hold: ({ method, path: route }) => {
+					if (!holdNextFetch || method !== 'GET' || !route.includes('/fetch/')) return false;
+					holdNextFetch = false;
+					return true;
+				},
+			});
+			try {
+				const credential = await bed.n8n.createCredential('LinkrAPI via holding proxy', LINKRAPI_CREDENTIAL_TYPE, {
+					apiKey: bed.apiKey,
+					baseUrl: proxy.url,
+				});
+				const workflow = await bed.n8n.deployWorkflow(loadWorkflow(path.join(WORKFLOWS_DIR, PAUSE_WORKFLOW)), {
+					credential,
+				});
+				const started = bed.n8n.runWorkflow(workflow, {
+					body: { prompt: 'an early bird' },
+					settled: finished,
+					executionTimeoutMs: 30_000,
+				});
+
+				const preWaitCheck = await proxy.nextHeld();
+				expect(preWaitCheck.body).toMatchObject({ status: expect.not.stringMatching(/^(completed|failed|timeout)$/) });
+				const [task] = bed.sim.inspect().tasks;
+				const early = await waitFor('the first callback attempt', () => deliveriesOf(task.task_id)[0], 10_000, 10);
+				preWaitCheck.release();
+				const run = await started;
+
+				assertExecutionStatus(run.execution, 'success');
+				expect(early).toMatchObject({ attempt: 1, statusCode: 409 });
+				// The 409 is n8n's own: the execution was still "running" when the first callback came.
+				expect(bed.n8n.readLog()).toContain(`The execution "${run.execution.id}" is running already`);
+				const deliveries = await waitFor('the accepted callback', () => {
+					const all = deliveriesOf(task.task_id);
+					return all.at(-1)?.statusCode === 200 ? all : undefined;
+				});
+				expect(deliveries.length).toBeGreaterThanOrEqual(2);
+				// It really waited: its check before waiting, then the check of the callback that resumed it.
+				const fetches = bed.sim
+					.inspect()
+					.requests.filter((request) => request.route === 'GET /fetch' && request.path.endsWith(task.task_id));
+				expect(fetches).toHaveLength(2);
+				const [item] = nodeOutput(run.execution, 'Imagine');
+				expect(item.json).toMatchObject({ task_id: task.task_id, status: 'completed' });
+				expect(item.binary?.data).toMatchObject({ mimeType: 'image/png' });
+				console.log(
+					`[observe] held pre-wait check: callback attempts ` +
+						deliveries.map((delivery) => `#${delivery.attempt} → ${delivery.statusCode ?? delivery.error}`).join(', '),
+				);
+				measureResume('callback too early, then retried', task.task_id, run.execution);
+			} finally {
+				await proxy.stop();
+			}
+		});
 	});
 });
