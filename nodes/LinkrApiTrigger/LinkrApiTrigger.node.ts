@@ -1,6 +1,7 @@
 import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { downloadOptions } from '../LinkrApi/actions/common.descriptions';
 import { noRegistrationWebhookMethods } from '../LinkrApi/helpers/no-registration-webhook-methods';
 import { handleCallback } from './handle-callback';
 
@@ -78,29 +79,7 @@ export class LinkrApiTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				options: [
-					{
-						displayName: 'Download Image',
-						name: 'downloadImage',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to add the finished image as binary data',
-					},
-					{
-						displayName: 'Download Grid Quadrants',
-						name: 'downloadQuadrants',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to also download the four single images of a grid, when LinkrAPI provides them',
-					},
-					{
-						displayName: 'Put Image in Field',
-						name: 'binaryPropertyName',
-						type: 'string',
-						default: 'data',
-						description: 'The name of the binary property that receives the image',
-					},
-				],
+				options: downloadOptions,
 			},
 		],
 	};

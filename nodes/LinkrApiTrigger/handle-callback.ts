@@ -1,5 +1,4 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
 import { taskIdFromCallback } from '../LinkrApi/helpers/callback-body';
 import { downloadBinaries } from '../LinkrApi/helpers/complete-task';
@@ -8,33 +7,13 @@ import { parseTask } from '../LinkrApi/helpers/response-guards';
 import { taskToJson } from '../LinkrApi/helpers/task-output';
 import { answerWithoutRunning } from '../LinkrApi/helpers/webhook-answer';
 import { isTerminalStatus } from '../LinkrApi/helpers/task-status';
-import { fetchTask } from '../LinkrApi/transport/endpoints';
+import { fetchCallbackTask } from '../LinkrApi/helpers/verify-callback-task';
+import { toDownloadOptions, type DownloadParameters } from '../LinkrApi/helpers/read-options';
 import { tokenMatches } from './callback-token';
 import { isFirstDelivery } from './delivery-memory';
 
 /** A task object is a few KB; anything far larger is not a LinkrAPI callback. */
 const MAX_BODY_BYTES = 256 * 1024;
-/** Verification must not keep LinkrAPI's callback waiting long. */
-const VERIFY_BUDGET_MS = 10000;
-
-interface TriggerOptions {
-	downloadImage?: boolean;
-	downloadQuadrants?: boolean;
-	binaryPropertyName?: string;
-}
-
-async function verifiedTask(context: IWebhookFunctions, taskId: string): Promise<Task | IWebhookResponseData> {
-	try {
-		return await fetchTask.call(context, taskId, { itemIndex: 0, deadline: Date.now() + VERIFY_BUDGET_MS });
-	} catch (error) {
-		if (error instanceof NodeApiError && error.httpCode === '404') {
-			return answerWithoutRunning(context, 404, { error: 'This task is unknown to the API key of the trigger' });
-		}
-		context.logger.warn(`LinkrAPI Trigger could not verify task ${taskId}: ${(error as Error).message}`);
-		return answerWithoutRunning(context, 502, { error: 'The task could not be verified with LinkrAPI; retry later' });
-	}
-}
-
 /**
  * Treats every callback as an untrusted hint: checks the URL token, takes only a task id from the body,
  * re-fetches the task with the credential, filters by status and drops repeated deliveries.
@@ -55,9 +34,9 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 
 	let task: Task;
 	if (this.getNodeParameter('verifyWithApi', true) as boolean) {
-		const result = await verifiedTask(this, taskId);
-		if (!('task_id' in result)) return result;
-		task = result;
+		const verified = await fetchCallbackTask(this, taskId);
+		if ('answered' in verified) return verified.answered;
+		task = verified.task;
 	} else {
 		try {
 			task = parseTask(body);
@@ -81,17 +60,8 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		return answerWithoutRunning(this, 200, { ignored: 'duplicate delivery', task_id: task.task_id });
 	}
 
-	const options = this.getNodeParameter('options', {}) as TriggerOptions;
-	const binary = await downloadBinaries(
-		this,
-		task,
-		{
-			downloadImage: options.downloadImage === true,
-			downloadQuadrants: options.downloadQuadrants === true,
-			binaryPropertyName: options.binaryPropertyName?.trim() || 'data',
-		},
-		0,
-	);
+	const download = toDownloadOptions(this.getNodeParameter('options', {}) as DownloadParameters);
+	const binary = await downloadBinaries(this, task, download, 0);
 	return {
 		webhookResponse: { received: true, task_id: task.task_id },
 		workflowData: [[{ json: taskToJson(task), ...(binary ? { binary } : {}) }]],

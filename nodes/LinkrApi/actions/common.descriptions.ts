@@ -78,7 +78,7 @@ const pollingOptions: INodeProperties[] = [
 	},
 ];
 
-const downloadOptions: INodeProperties[] = [
+export const downloadOptions: INodeProperties[] = [
 	{
 		displayName: 'Download Image',
 		name: 'downloadImage',

@@ -16,14 +16,26 @@ export interface TaskOptions {
 	requestsPerSecond: number;
 }
 
-interface RawOptions {
+interface RawOptions extends DownloadParameters {
 	pollInterval?: number;
 	maxWait?: number;
 	onTimeout?: 'error' | 'output';
+	maxRequestsPerSecond?: number;
+}
+
+export interface DownloadParameters {
 	downloadImage?: boolean;
 	downloadQuadrants?: boolean;
 	binaryPropertyName?: string;
-	maxRequestsPerSecond?: number;
+}
+
+/** The download settings of an Options collection, with the defaults the UI shows. */
+export function toDownloadOptions(raw: DownloadParameters): DownloadOptions {
+	return {
+		downloadImage: raw.downloadImage === true,
+		downloadQuadrants: raw.downloadQuadrants === true,
+		binaryPropertyName: raw.binaryPropertyName?.trim() || 'data',
+	};
 }
 
 function positiveNumber(value: unknown, fallback: number): number {
@@ -42,11 +54,7 @@ export function readTaskOptions(this: IExecuteFunctions, itemIndex: number): Tas
 			maxWaitMs: maxWaitMin * 60000,
 			onTimeout: raw.onTimeout === 'output' ? 'output' : 'error',
 		},
-		download: {
-			downloadImage: raw.downloadImage === true,
-			downloadQuadrants: raw.downloadQuadrants === true,
-			binaryPropertyName: raw.binaryPropertyName?.trim() || 'data',
-		},
+		download: toDownloadOptions(raw),
 		requestsPerSecond: positiveNumber(raw.maxRequestsPerSecond, DEFAULT_REQUESTS_PER_SECOND),
 	};
 }

@@ -1,21 +1,13 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
-import { fetchTask } from '../transport/endpoints';
 import { taskIdFromCallback } from './callback-body';
 import { describeFailure, downloadBinaries } from './complete-task';
 import type { Task } from './interfaces';
 import { taskToJson } from './task-output';
 import { isFailureStatus, isTerminalStatus } from './task-status';
+import { toDownloadOptions, type DownloadParameters } from './read-options';
+import { fetchCallbackTask } from './verify-callback-task';
 import { answerWithoutRunning } from './webhook-answer';
-
-const VERIFY_BUDGET_MS = 10000;
-
-interface DownloadParameters {
-	downloadImage?: boolean;
-	downloadQuadrants?: boolean;
-	binaryPropertyName?: string;
-}
 
 /** The node's own output from before the wait: the task it submitted, and fields such as final_prompt. */
 function outputBeforeWait(context: IWebhookFunctions): IDataObject {
@@ -37,17 +29,8 @@ async function outputFor(context: IWebhookFunctions, task: Task): Promise<INodeE
 			pairedItem: { item: 0 },
 		};
 	}
-	const options = context.getNodeParameter('options', {}) as DownloadParameters;
-	const binary = await downloadBinaries(
-		context,
-		task,
-		{
-			downloadImage: options.downloadImage === true,
-			downloadQuadrants: options.downloadQuadrants === true,
-			binaryPropertyName: options.binaryPropertyName?.trim() || 'data',
-		},
-		0,
-	);
+	const download = toDownloadOptions(context.getNodeParameter('options', {}) as DownloadParameters);
+	const binary = await downloadBinaries(context, task, download, 0);
 	return { json: taskToJson(task), ...(binary ? { binary } : {}), pairedItem: { item: 0 } };
 }
 
@@ -64,16 +47,9 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 		return answerWithoutRunning(this, 409, { error: 'This execution waits for another task' });
 	}
 
-	let task: Task;
-	try {
-		task = await fetchTask.call(this, taskId, { itemIndex: 0, deadline: Date.now() + VERIFY_BUDGET_MS });
-	} catch (error) {
-		if (error instanceof NodeApiError && error.httpCode === '404') {
-			return answerWithoutRunning(this, 404, { error: 'This task is unknown to the API key of the node' });
-		}
-		this.logger.warn(`LinkrAPI could not verify task ${taskId} on resume: ${(error as Error).message}`);
-		return answerWithoutRunning(this, 502, { error: 'The task could not be verified with LinkrAPI; retry later' });
-	}
+	const verified = await fetchCallbackTask(this, taskId);
+	if ('answered' in verified) return verified.answered;
+	const { task } = verified;
 	if (!isTerminalStatus(task.status)) {
 		return answerWithoutRunning(this, 202, { ignored: 'the task has not finished yet', task_id: task.task_id });
 	}
