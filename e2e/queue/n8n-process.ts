@@ -145,3 +145,11 @@ export function executionsStartedBy(worker: Pick<N8nProcess, 'readLog'>): string
 export function executionsFinishedBy(worker: Pick<N8nProcess, 'readLog'>): string[] {
 	return [...worker.readLog().matchAll(/Worker finished execution (\d+) \(job [^)]*\)/g)].map((match) => match[1]);
 }
+
+/**
+ * Execution ids the webhook process put on the queue ("Enqueued execution 12 (job 7)"), once per job: a production
+ * webhook or trigger call starts one, a resume URL call (`/webhook-waiting/…`) another for the same execution.
+ */
+export function executionsEnqueuedBy(webhook: Pick<N8nProcess, 'readLog'>): string[] {
+	return [...webhook.readLog().matchAll(/Enqueued execution (\d+) \(job [^)]*\)/g)].map((match) => match[1]);
+}

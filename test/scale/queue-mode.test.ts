@@ -15,7 +15,13 @@ import {
 	withNodeParameters,
 	type WorkflowJson,
 } from '../../e2e/harness';
-import { executionsStartedBy, type QueueBinaryDataMode, type QueueCluster, startQueueCluster } from '../../e2e/queue';
+import {
+	executionsEnqueuedBy,
+	executionsStartedBy,
+	type QueueBinaryDataMode,
+	type QueueCluster,
+	startQueueCluster,
+} from '../../e2e/queue';
 import { type RecordedRequest, type Simulator, startSimulator } from '../../simulator';
 
 /**
@@ -194,6 +200,11 @@ describeScale('n8n queue mode: main + webhook process + 2 workers on Redis and P
 		return `${base}${token}`;
 	}
 
+	/** How many jobs the webhook process queued for `executionId` (its log: "Enqueued execution <id> (job <n>)"). */
+	function jobsEnqueuedByWebhookProcess(executionId: string): number {
+		return executionsEnqueuedBy(cluster.webhook).filter((id) => id === executionId).length;
+	}
+
 	async function imageFromCdn(url: string): Promise<Buffer> {
 		return Buffer.from(await (await fetch(url)).arrayBuffer());
 	}
@@ -228,6 +239,7 @@ describeScale('n8n queue mode: main + webhook process + 2 workers on Redis and P
 		}
 		const ranOn = workersThatStarted(run.execution.id);
 		expect(ranOn).toHaveLength(1);
+		expect(jobsEnqueuedByWebhookProcess(run.execution.id)).toBe(1);
 		const seen = sim.inspect();
 		expect(seen.counts['POST /imagine']).toBe(20);
 		expect(Object.values(seen.peakRequestsPerSecond)[0]).toBeLessThanOrEqual(DEFAULT_MAX_REQUESTS_PER_SECOND);
@@ -281,6 +293,8 @@ describeScale('n8n queue mode: main + webhook process + 2 workers on Redis and P
 			10_000,
 		);
 		expect(ranOn).toHaveLength(2);
+		// Both jobs were queued by the webhook process: the webhook call, then the callback to the resume URL.
+		expect(jobsEnqueuedByWebhookProcess(executionId)).toBe(2);
 		console.log(
 			`[measure] pause/resume: execution ${executionId} started on ${ranOn[0]}, resumed on ${ranOn[1]}; ` +
 				`callback ${deliveries.length} attempt(s), answered ${deliveries.at(-1)?.statusCode}`,
@@ -342,6 +356,7 @@ describeScale('n8n queue mode: main + webhook process + 2 workers on Redis and P
 			10_000,
 		);
 		expect(ranOn).toHaveLength(1);
+		expect(jobsEnqueuedByWebhookProcess(execution.id)).toBe(1);
 
 		// The duplicate-delivery memory is in the workflow's static data (saved to the database by the webhook
 		// process), so another webhook process would also drop a repeated callback.
