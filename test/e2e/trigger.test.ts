@@ -152,7 +152,7 @@ describe('LinkrAPI Trigger: started by LinkrAPI’s callback to its production U
 		const answers = await Promise.all([postJson(trigger.url, body), postJson(trigger.url, body)]);
 
 		for (const answer of answers) {
-			expect(answer).toEqual({ status: 200, body: { ignored: 'duplicate delivery', task_id: taskId } });
+			expect(answer).toEqual({ status: 200, body: { ignored: expect.stringMatching(/duplicate/i), task_id: taskId } });
 		}
 		expect(await countExecutionsAfter(bed.n8n, trigger.workflow.id)).toBe(1);
 	});
@@ -165,7 +165,7 @@ describe('LinkrAPI Trigger: started by LinkrAPI’s callback to its production U
 		const answers = await Promise.all([postJson(trigger.url, body), postJson(trigger.url, body)]);
 
 		expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
-		const duplicates = answers.filter((answer) => JSON.stringify(answer.body).includes('duplicate delivery'));
+		const duplicates = answers.filter((answer) => /duplicate/i.test(JSON.stringify(answer.body)));
 		expect(duplicates).toHaveLength(1);
 		await waitForExecutions(bed.n8n, trigger.workflow.id, 1);
 		expect(await countExecutionsAfter(bed.n8n, trigger.workflow.id)).toBe(1);
@@ -218,7 +218,7 @@ describe('LinkrAPI Trigger: started by LinkrAPI’s callback to its production U
 		];
 
 		for (const answer of answers) {
-			expect(answer).toEqual({ status: 401, body: { error: 'Invalid or missing callback token' } });
+			expect(answer).toEqual({ status: 401, body: { error: expect.any(String) } });
 		}
 		expect(fetchesOf(taskId)).toHaveLength(fetchesBefore);
 		expect(await countExecutionsAfter(bed.n8n, trigger.workflow.id)).toBe(0);
@@ -243,7 +243,7 @@ describe('LinkrAPI Trigger: started by LinkrAPI’s callback to its production U
 		];
 
 		for (const answer of answers) {
-			expect(answer).toEqual({ status: 404, body: { error: 'This task is unknown to the API key of the trigger' } });
+			expect(answer).toEqual({ status: 404, body: { error: expect.stringMatching(/unknown/i) } });
 		}
 		// Both were checked with the trigger's own key, which LinkrAPI answered 404.
 		const verifications = bed.sim.inspect().requests.filter((request) => request.route === 'GET /fetch');
@@ -259,7 +259,7 @@ describe('LinkrAPI Trigger: started by LinkrAPI’s callback to its production U
 		const again = await postJson(onCompleted.url, await finishedTask(ignoredTask));
 		expect(again).toEqual({
 			status: 200,
-			body: { ignored: 'status "failed" is not selected in Events', task_id: ignoredTask },
+			body: { ignored: expect.stringContaining('"failed"'), task_id: ignoredTask },
 		});
 		expect(await countExecutionsAfter(bed.n8n, onCompleted.workflow.id)).toBe(0);
 		await retireTrigger(bed.n8n, active.pop()!);
