@@ -130,6 +130,7 @@ describeScale('n8n queue mode: main + webhook process + 2 workers on Redis and P
 	const suiteStarted = Date.now();
 
 	beforeAll(async () => {
+		fs.rmSync(LOGS_DIR, { recursive: true, force: true }); // the previous run's
 		cluster = await startQueueCluster({
 			workers: WORKERS,
 			concurrency: CONCURRENCY,
@@ -173,31 +174,27 @@ describeScale('n8n queue mode: main + webhook process + 2 workers on Redis and P
 	}
 
 	/**
-	 * The LinkrAPI Trigger's production URL as the webhook process serves it, once it does (it answers a wrong token
-	 * with the node's own 401 instead of n8n's 404 "not registered"). The documented URL is
-	 * `<WEBHOOK_URL>webhook/<webhookId>/callback/<token>`; n8n 2.40.7 stores the node's dynamic path `callback/:token`
-	 * (no isFullPath) as `<webhookId>/callback/:token` and then serves it only with the webhookId twice — in regular
-	 * mode too. Until the node is fixed this returns the URL that works and says so.
+	 * The LinkrAPI Trigger's documented production URL, `<WEBHOOK_URL>webhook/<webhookId>/callback/<token>`, once the
+	 * webhook process serves it: it then answers a wrong token with the node's own 401 instead of n8n's 404 "not
+	 * registered". Without `isFullPath` on the node's webhook, n8n 2.40.7 stores the path as
+	 * `<webhookId>/callback/:token` and serves it only with the webhookId twice; the error says so.
 	 */
 	async function servedTriggerUrl(webhookId: string, token: string): Promise<string> {
 		const documented = `${cluster.webhookUrl}/webhook/${webhookId}/callback/`;
-		const doubled = `${cluster.webhookUrl}/webhook/${webhookId}/${webhookId}/callback/`;
-		const base = await waitFor(
-			'the trigger URL to be served by the webhook process',
-			async () => {
-				for (const candidate of [documented, doubled]) {
-					if ((await postJson(`${candidate}not-the-token`, { task_id: 'probe' })).status === 401) return candidate;
-				}
-				return undefined;
-			},
-			30_000,
-		);
-		if (base === doubled) {
-			console.warn(
-				`[bug] the trigger is not served at its documented URL ${documented}:token, only at ${doubled}:token`,
-			);
+		const served = async (base: string) =>
+			(await postJson(`${base}not-the-token`, { task_id: 'probe' })).status === 401;
+		const deadline = Date.now() + 20_000;
+		while (!(await served(documented))) {
+			if (Date.now() > deadline) {
+				const doubled = `${cluster.webhookUrl}/webhook/${webhookId}/${webhookId}/callback/`;
+				const why = (await served(doubled))
+					? `n8n serves it only at ${doubled}:token (the node's webhook lacks isFullPath: true)`
+					: 'n8n does not serve it at all';
+				throw new Error(`The trigger is not served at its documented URL ${documented}:token: ${why}.`);
+			}
+			await sleep(200);
 		}
-		return `${base}${token}`;
+		return `${documented}${token}`;
 	}
 
 	/** How many jobs the webhook process queued for `executionId` (its log: "Enqueued execution <id> (job <n>)"). */
