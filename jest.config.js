@@ -14,7 +14,7 @@ module.exports = {
 			modulePathIgnorePatterns,
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/**/*.test.ts'],
-			testPathIgnorePatterns: ['<rootDir>/test/e2e/'],
+			testPathIgnorePatterns: ['<rootDir>/test/e2e/', '<rootDir>/test/scale/'],
 			setupFilesAfterEnv: ['<rootDir>/test/helpers/nock-lifecycle.ts'],
 		},
 		{

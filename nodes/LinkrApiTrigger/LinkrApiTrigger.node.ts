@@ -30,15 +30,15 @@ export class LinkrApiTrigger implements INodeType {
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
 				responseData: 'noData',
-				path: 'callback/:token',
-				// n8n 2.40 finds a webhook with a :parameter in its path only when it is declared full-path.
-				isFullPath: true,
+				// The node's own webhookId goes in front (<WEBHOOK_URL>webhook/<webhookId>/callback), so every trigger has a
+				// URL of its own; the secret travels as ?token=, as n8n's own resume URLs carry theirs (?signature=).
+				path: 'callback',
 			},
 		],
 		properties: [
 			{
 				displayName:
-					'Use the Production URL above as the Callback URL of a LinkrAPI node, with :token replaced by the Secret Token below. Activate this workflow first.',
+					'Callback URL for a LinkrAPI node: the Production URL above followed by ?token= and the Secret Token below. Activate this workflow first.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',

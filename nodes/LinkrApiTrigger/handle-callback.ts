@@ -19,7 +19,7 @@ const MAX_BODY_BYTES = 256 * 1024;
  * re-fetches the task with the credential, filters by status and drops repeated deliveries.
  */
 export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const { token } = this.getParamsData() as { token?: string };
+	const { token } = this.getQueryData() as { token?: unknown };
 	const secret = String(this.getNodeParameter('secretToken', '') ?? '');
 	if (!tokenMatches(token, secret))
 		return answerWithoutRunning(this, 401, { error: 'Invalid or missing callback token' });
@@ -62,8 +62,5 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 
 	const download = toDownloadOptions(this.getNodeParameter('options', {}) as DownloadParameters);
 	const binary = await downloadBinaries(this, task, download, 0);
-	return {
-		webhookResponse: { received: true, task_id: task.task_id },
-		workflowData: [[{ json: taskToJson(task), ...(binary ? { binary } : {}) }]],
-	};
+	return { workflowData: [[{ json: taskToJson(task), ...(binary ? { binary } : {}) }]] };
 }

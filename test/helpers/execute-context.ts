@@ -83,6 +83,7 @@ export interface FakeContext {
 	binaries: Array<{ fileName?: string; mimeType?: string; size: number }>;
 	authenticatedCalls: number;
 	waitTill?: Date;
+	customData: Record<string, string>;
 }
 
 export function createExecuteContext(options: ContextOptions): FakeContext {
@@ -100,6 +101,7 @@ export function createExecuteContext(options: ContextOptions): FakeContext {
 		context: undefined as unknown as IExecuteFunctions,
 		binaries: [],
 		authenticatedCalls: 0,
+		customData: {},
 	};
 
 	fake.context = {
@@ -114,6 +116,12 @@ export function createExecuteContext(options: ContextOptions): FakeContext {
 		},
 		putExecutionToWait: async (waitTill: Date) => {
 			fake.waitTill = waitTill;
+		},
+		customData: {
+			set: (key: string, value: string) => {
+				fake.customData[key] = value;
+			},
+			get: (key: string) => fake.customData[key],
 		},
 		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
 			const params = paramsFor(itemIndex);

@@ -9,7 +9,7 @@ export interface WebhookRequest {
 	headers?: Record<string, string>;
 	staticData?: IDataObject;
 	workflowId?: string;
-	/** The task id in the node's own pre-wait output ($('Node').first().json) */
+	/** The task the paused execution remembered in its custom data before the wait */
 	submittedTaskId?: string;
 }
 
@@ -42,7 +42,7 @@ export function createWebhookContext(request: WebhookRequest): FakeWebhook {
 		},
 	};
 	fake.context = {
-		getParamsData: () => ({ token: request.token }),
+		getQueryData: () => (request.token === undefined ? {} : { token: request.token }),
 		getNodeParameter: (name: string, fallback?: unknown) =>
 			name in params ? params[name as keyof typeof params] : fallback,
 		getHeaderData: () => request.headers ?? {},
@@ -51,13 +51,12 @@ export function createWebhookContext(request: WebhookRequest): FakeWebhook {
 		getWorkflow: () => ({ id: request.workflowId ?? 'wf-1', active: true }),
 		getNode: () => ({ ...node, id: 'trigger-1', type: 'n8n-nodes-linkrapi.linkrApiTrigger' }),
 		getWorkflowStaticData: () => staticData,
-		evaluateExpression: (expression: string) => {
-			if (expression.includes('.first().json')) {
-				return request.submittedTaskId
-					? { task_id: request.submittedTaskId, final_prompt: 'a cat --ar 16:9' }
-					: undefined;
-			}
-			throw new Error(`Unexpected expression ${expression}`);
+		customData: {
+			set: () => undefined,
+			get: (key: string) =>
+				request.submittedTaskId
+					? { linkrapi_task_id: request.submittedTaskId, linkrapi_final_prompt: 'a cat --ar 16:9' }[key]
+					: undefined,
 		},
 		getCredentials: executeFake.context.getCredentials,
 		helpers: executeFake.context.helpers,

@@ -12,9 +12,6 @@ module.exports = {
 	testMatch: ['<rootDir>/test/scale/**/*.test.ts'],
 	// dist/ holds a copy of package.json; keep jest's module map to the sources
 	modulePathIgnorePatterns: ['<rootDir>/dist/'],
-	// Read by the tests: another jest project that happens to match test/**/*.test.ts skips them instead of starting a
-	// queue cluster.
-	globals: { LINKRAPI_SCALE_SUITE: true },
 	testTimeout: 300_000,
 	// One cluster, one file: run in band so the measurements are not disturbed by a second jest worker.
 	maxWorkers: 1,

@@ -30,10 +30,6 @@ import { type RecordedRequest, type Simulator, startSimulator } from '../../simu
  * package installed. Every workflow is started through the webhook process; every execution runs on a worker.
  */
 
-// Set by test/scale/jest.config.js. Another jest project matching test/**/*.test.ts skips this file instead of
-// starting a cluster.
-const inScaleSuite = (globalThis as { LINKRAPI_SCALE_SUITE?: boolean }).LINKRAPI_SCALE_SUITE === true;
-const describeScale = inScaleSuite ? describe : describe.skip;
 
 const WORKFLOWS_DIR = path.join(__dirname, 'workflows');
 const LOGS_DIR = path.join(REPO_ROOT, '.e2e-tmp', 'scale-logs');
@@ -122,7 +118,7 @@ function rateOf(requests: RecordedRequest[]): RateFigures {
 	};
 }
 
-describeScale('n8n queue mode: main + webhook process + 2 workers on Redis and PostgreSQL', () => {
+describe('n8n queue mode: main + webhook process + 2 workers on Redis and PostgreSQL', () => {
 	let cluster: QueueCluster;
 	let sim: Simulator;
 	let apiKey: string;
@@ -174,27 +170,19 @@ describeScale('n8n queue mode: main + webhook process + 2 workers on Redis and P
 	}
 
 	/**
-	 * The LinkrAPI Trigger's documented production URL, `<WEBHOOK_URL>webhook/<webhookId>/callback/<token>`, once the
-	 * webhook process serves it: it then answers a wrong token with the node's own 401 instead of n8n's 404 "not
-	 * registered". Without `isFullPath` on the node's webhook, n8n 2.40.7 stores the path as
-	 * `<webhookId>/callback/:token` and serves it only with the webhookId twice; the error says so.
+	 * The LinkrAPI Trigger's documented callback URL, `<WEBHOOK_URL>webhook/<webhookId>/callback?token=<secret>`, once
+	 * the webhook process serves it: it then answers a wrong token with the node's own 401 instead of n8n's 404 "not
+	 * registered".
 	 */
 	async function servedTriggerUrl(webhookId: string, token: string): Promise<string> {
-		const documented = `${cluster.webhookUrl}/webhook/${webhookId}/callback/`;
-		const served = async (base: string) =>
-			(await postJson(`${base}not-the-token`, { task_id: 'probe' })).status === 401;
+		const url = (value: string) =>
+			`${cluster.webhookUrl}/webhook/${webhookId}/callback?token=${encodeURIComponent(value)}`;
 		const deadline = Date.now() + 20_000;
-		while (!(await served(documented))) {
-			if (Date.now() > deadline) {
-				const doubled = `${cluster.webhookUrl}/webhook/${webhookId}/${webhookId}/callback/`;
-				const why = (await served(doubled))
-					? `n8n serves it only at ${doubled}:token (the node's webhook lacks isFullPath: true)`
-					: 'n8n does not serve it at all';
-				throw new Error(`The trigger is not served at its documented URL ${documented}:token: ${why}.`);
-			}
+		while ((await postJson(url('not-the-token'), { task_id: 'probe' })).status !== 401) {
+			if (Date.now() > deadline) throw new Error(`The trigger is not served at its documented URL ${url(':token')}.`);
 			await sleep(200);
 		}
-		return `${documented}${token}`;
+		return url(token);
 	}
 
 	/** How many jobs the webhook process queued for `executionId` (its log: "Enqueued execution <id> (job <n>)"). */

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { TrackedTask } from '../actions/node.type';
 import { fetchTask } from '../transport/endpoints';
 import { outputFinishedTask } from './complete-task';
+import { rememberSubmittedTask } from './execution-memory';
 import { isTerminalStatus } from './task-status';
 
 /** Past the server's own timeout for the mode, so LinkrAPI's final callback still finds the execution waiting. */
@@ -22,6 +23,8 @@ export async function pauseForCallback(this: IExecuteFunctions, tracked: Tracked
 	if (isTerminalStatus(task.status)) {
 		return await outputFinishedTask.call(this, task, download, target.itemIndex);
 	}
+	const finalPrompt = typeof tracked.extra?.final_prompt === 'string' ? tracked.extra.final_prompt : undefined;
+	rememberSubmittedTask(this, target.taskId, finalPrompt);
 	await this.putExecutionToWait(new Date(Date.now() + target.wait.maxWaitMs + WAIT_GRACE_MS));
 	return {
 		json: { task_id: target.taskId, status: 'waiting_for_callback', last_status: task.status },

@@ -1,24 +1,14 @@
-import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { taskIdFromCallback } from './callback-body';
 import { describeFailure, downloadBinaries } from './complete-task';
 import type { Task } from './interfaces';
 import { taskToJson } from './task-output';
 import { isFailureStatus, isTerminalStatus } from './task-status';
+import { recallSubmittedTask } from './execution-memory';
 import { toDownloadOptions, type DownloadParameters } from './read-options';
 import { fetchCallbackTask } from './verify-callback-task';
 import { answerWithoutRunning } from './webhook-answer';
-
-/** The node's own output from before the wait: the task it submitted, and fields such as final_prompt. */
-function outputBeforeWait(context: IWebhookFunctions): IDataObject {
-	try {
-		const name = context.getNode().name.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
-		const value = context.evaluateExpression(`{{ $('${name}').first().json }}`);
-		return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as IDataObject) : {};
-	} catch {
-		return {};
-	}
-}
 
 async function outputFor(context: IWebhookFunctions, task: Task): Promise<INodeExecutionData> {
 	// n8n cannot fail a node after it resumed, so a failed task is output the way "continue on fail" outputs errors.
@@ -41,9 +31,8 @@ async function outputFor(context: IWebhookFunctions, task: Task): Promise<INodeE
 export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const taskId = taskIdFromCallback(this.getBodyData());
 	if (!taskId) return answerWithoutRunning(this, 400, { error: 'The callback body has no task_id' });
-	const before = outputBeforeWait(this);
-	const expected = typeof before.task_id === 'string' ? before.task_id : undefined;
-	if (expected && expected !== taskId) {
+	const submitted = recallSubmittedTask(this);
+	if (submitted.taskId && submitted.taskId !== taskId) {
 		return answerWithoutRunning(this, 409, { error: 'This execution waits for another task' });
 	}
 
@@ -54,6 +43,6 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 		return answerWithoutRunning(this, 202, { ignored: 'the task has not finished yet', task_id: task.task_id });
 	}
 	const item = await outputFor(this, task);
-	if (typeof before.final_prompt === 'string') item.json.final_prompt = before.final_prompt;
-	return { webhookResponse: { received: true, task_id: task.task_id }, workflowData: [[item]] };
+	if (submitted.finalPrompt) item.json.final_prompt = submitted.finalPrompt;
+	return { workflowData: [[item]] };
 }

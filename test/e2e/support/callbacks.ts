@@ -65,12 +65,9 @@ export interface DeployedTrigger {
 /** n8n 2.40.7 answers 404 "not registered" for 0.3–1 s after activation; far longer means it never will. */
 export const REGISTRATION_TIMEOUT_MS = 10_000;
 
-/**
- * The trigger's documented production URL: `<WEBHOOK_URL>webhook/<webhookId>/callback/<token>` (a dynamic path,
- * so n8n puts the node's webhookId in front of it).
- */
+/** The trigger's documented callback URL: `<WEBHOOK_URL>webhook/<webhookId>/callback?token=<secret>`. */
 export function triggerUrl(n8n: N8nClient, webhookId: string, token: string): string {
-	return `${n8n.baseUrl}/webhook/${webhookId}/callback/${encodeURIComponent(token)}`;
+	return `${n8n.baseUrl}/webhook/${webhookId}/callback?token=${encodeURIComponent(token)}`;
 }
 
 const isNotRegistered = (answer: HttpAnswer) =>
@@ -118,16 +115,11 @@ async function waitUntilServed(n8n: N8nClient, trigger: DeployedTrigger): Promis
 
 /** Explains a trigger URL that stays "not registered": where n8n serves it instead, or why it refused to. */
 async function whyNotServed(n8n: N8nClient, trigger: DeployedTrigger): Promise<string> {
-	const { webhookId, workflow } = trigger;
+	const { workflow } = trigger;
 	const lines = [
-		`n8n still answers 404 "not registered" for the trigger's production URL ${trigger.urlWithToken('TOKEN').replace('TOKEN', ':token')} ` +
+		`n8n still answers 404 "not registered" for the trigger's production URL ${trigger.urlWithToken('TOKEN')} ` +
 			`${REGISTRATION_TIMEOUT_MS / 1000} s after workflow ${workflow.id} was activated.`,
 	];
-	// A dynamic webhook path without isFullPath is stored as "<webhookId>/callback/:token" and then looked up
-	// with the webhookId in front once more.
-	const doubled = `${n8n.baseUrl}/webhook/${webhookId}/${webhookId}/callback/`;
-	const there = await postJson(`${doubled}not-the-token`, { task_id: 'probe' });
-	if (there.status === 401) lines.push(`n8n serves this trigger at ${doubled}:token instead (the webhookId twice).`);
 	const refused = n8n
 		.readLog()
 		.split('\n')

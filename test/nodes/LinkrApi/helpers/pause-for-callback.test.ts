@@ -34,6 +34,8 @@ describe('Pause Until Callback: going to wait', () => {
 		const { output, fake } = await runNode({ params: pauseImagine(), resumeUrl: RESUME_URL });
 
 		expect(scope.isDone()).toBe(true);
+		// remembered in the execution, where the resume webhook and the executions list find it
+		expect(fake.customData).toEqual({ linkrapi_task_id: TASK_ID, linkrapi_final_prompt: 'a cat' });
 		expect(output[0].json).toEqual({
 			task_id: TASK_ID,
 			status: 'waiting_for_callback',
