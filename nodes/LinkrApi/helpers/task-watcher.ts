@@ -114,7 +114,10 @@ export class TaskWatcher {
 		if (target.pollImmediately) return target.startedAt;
 		const interval = target.wait.pollIntervalMs;
 		const expected = this.durations.expectedMs();
-		if (expected === undefined) return target.startedAt + interval;
+		if (expected === undefined) {
+			// Nothing learned yet: the first jobs are about to teach the job time, and their ends hand slots over.
+			return target.startedAt + (mayHaveQueued ? Math.max(interval, MAX_QUEUED_BACKOFF_MS) : interval);
+		}
 		const jobTimes = mayHaveQueued ? QUEUED_RECHECK_JOBS : 1;
 		return (
 			target.startedAt + Math.max(interval, Math.min(MAX_QUEUED_BACKOFF_MS, jobTimes * (expected + POLL_MARGIN_MS)))
