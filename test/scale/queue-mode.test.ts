@@ -23,6 +23,7 @@ import {
 	startQueueCluster,
 } from '../../e2e/queue';
 import { type RecordedRequest, type Simulator, startSimulator } from '../../simulator';
+import { postJson } from '../e2e/support/callbacks';
 
 /**
  * n8n 2.40.7 in queue mode on one machine: Redis + PostgreSQL, a main (`n8n start`), a webhook processor
@@ -47,26 +48,6 @@ const BINARY_MODE: QueueBinaryDataMode =
 const BINARY_ID = BINARY_MODE === 'database' ? /^database:/ : /^filesystem-v2:/;
 
 jest.setTimeout(300_000);
-
-interface HttpAnswer {
-	status: number;
-	body: unknown;
-}
-
-async function postJson(url: string, body: unknown): Promise<HttpAnswer> {
-	const response = await fetch(url, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(body),
-		signal: AbortSignal.timeout(30_000),
-	});
-	const text = await response.text();
-	try {
-		return { status: response.status, body: JSON.parse(text) as unknown };
-	} catch {
-		return { status: response.status, body: text };
-	}
-}
 
 async function waitFor<T>(
 	what: string,
