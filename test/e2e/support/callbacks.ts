@@ -129,15 +129,12 @@ async function whyNotServed(n8n: N8nClient, trigger: DeployedTrigger): Promise<s
 	return lines.join(' ');
 }
 
-/** Deactivates a trigger workflow and waits until n8n no longer serves its URL, so the next test starts clean. */
+/**
+ * Deactivates a trigger workflow once its test is done. Every trigger has a URL of its own (its webhookId), so the
+ * next test does not depend on n8n having finished removing this one: no wait, which under load could take long.
+ */
 export async function retireTrigger(n8n: N8nClient, trigger: DeployedTrigger): Promise<void> {
 	await n8n.rest('POST', `/workflows/${trigger.workflow.id}/deactivate`, {});
-	await waitFor(
-		`the trigger of workflow ${trigger.workflow.id} to be removed`,
-		async () => (isNotRegistered(await postJson(trigger.urlWithToken('not-the-token'), {})) ? true : undefined),
-		REGISTRATION_TIMEOUT_MS,
-		100,
-	);
 }
 
 export interface ExecutionSummary {
