@@ -24,6 +24,29 @@ const imagine = (extra: Record<string, unknown> = {}) => ({
 });
 const api = () => nock(API_HOST).matchHeader('authorization', `Bearer ${API_KEY}`);
 
+/**
+ * Accepts one imagine, then answers its polls with these statuses (progress 0 while queued, else 50) and finally with the completed grid.
+ * Returns the scope and the (virtual) times at which the submit and every poll arrived.
+ */
+function serveStatusSequence(statuses: string[]): { scope: nock.Scope; requestTimes: number[] } {
+	const requestTimes: number[] = [];
+	const scope = api()
+		.post('/api/v1/imagine')
+		.reply(() => {
+			requestTimes.push(clock.now());
+			return [200, submitted()];
+		});
+	scope
+		.get(`/api/v1/fetch/${TASK_ID}`)
+		.times(statuses.length + 1)
+		.reply(() => {
+			const status = statuses[requestTimes.length - 1];
+			requestTimes.push(clock.now());
+			return [200, status ? runningTask(status, status === 'queued' ? 0 : 50) : completedGrid()];
+		});
+	return { scope, requestTimes };
+}
+
 describe('Imagine', () => {
 	it('submits the trimmed prompt with the bearer key and polls through the newer statuses to completion', async () => {
 		const scope = api().post('/api/v1/imagine', { prompt: 'a cat' }).reply(200, submitted());
@@ -104,20 +127,7 @@ describe('Imagine', () => {
 	});
 
 	it('waits the poll interval between polls of a running task, and never less than 2 seconds', async () => {
-		const requestTimes: number[] = [];
-		const scope = api()
-			.post('/api/v1/imagine')
-			.reply(() => {
-				requestTimes.push(clock.now());
-				return [200, submitted()];
-			});
-		scope
-			.get(`/api/v1/fetch/${TASK_ID}`)
-			.times(3)
-			.reply(() => {
-				requestTimes.push(clock.now());
-				return [200, requestTimes.length < 4 ? runningTask('processing', 50) : completedGrid()];
-			});
+		const { scope, requestTimes } = serveStatusSequence(['processing', 'processing']);
 
 		await runNode({ params: imagine({ options: { pollInterval: 1 } }) });
 
@@ -263,22 +273,14 @@ describe('Imagine', () => {
 	});
 
 	it('backs off while the task sits queued, then polls at the interval once it runs', async () => {
-		const statuses = ['queued', 'queued', 'queued', 'queued', 'processing', 'processing'];
-		const requestTimes: number[] = [];
-		const scope = api()
-			.post('/api/v1/imagine')
-			.reply(() => {
-				requestTimes.push(clock.now());
-				return [200, submitted()];
-			});
-		scope
-			.get(`/api/v1/fetch/${TASK_ID}`)
-			.times(7)
-			.reply(() => {
-				const status = statuses[requestTimes.length - 1];
-				requestTimes.push(clock.now());
-				return [200, status ? runningTask(status, 0) : completedGrid()];
-			});
+		const { scope, requestTimes } = serveStatusSequence([
+			'queued',
+			'queued',
+			'queued',
+			'queued',
+			'processing',
+			'processing',
+		]);
 
 		await runNode({ params: imagine({ options: { pollInterval: 5 } }) });
 
