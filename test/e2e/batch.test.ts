@@ -1,20 +1,12 @@
 import { assertExecutionStatus, nodeOutput } from '../../e2e/harness';
-import { E2E_TEST_TIMEOUT_MS, startTestbed, type Testbed } from './support/testbed';
+import { E2E_TEST_TIMEOUT_MS, useTestbed } from './support/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 
 const DEFAULT_MAX_REQUESTS_PER_SECOND = 3;
 
 describe('A batch of 20 prompts through one Imagine node, in a real n8n', () => {
-	let bed: Testbed;
-
-	beforeAll(async () => {
-		bed = await startTestbed({ taskDurationMs: 500, concurrency: 3 });
-	});
-
-	afterAll(async () => {
-		await bed?.stop();
-	});
+	const bed = useTestbed({ taskDurationMs: 500, concurrency: 3 });
 
 	it('outputs one completed task per input item, in input order, within the request budget', async () => {
 		const workflow = await bed.deploy('batch.json');

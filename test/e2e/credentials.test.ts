@@ -1,19 +1,11 @@
 import { LINKRAPI_CREDENTIAL_TYPE } from '../../e2e/harness';
 import { maskKey } from '../../simulator';
-import { E2E_TEST_TIMEOUT_MS, newApiKey, startTestbed, type Testbed } from './support/testbed';
+import { E2E_TEST_TIMEOUT_MS, newApiKey, useTestbed } from './support/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 
 describe('Credential test through n8n’s own credential-test path (POST /rest/credentials/test)', () => {
-	let bed: Testbed;
-
-	beforeAll(async () => {
-		bed = await startTestbed();
-	});
-
-	afterAll(async () => {
-		await bed?.stop();
-	});
+	const bed = useTestbed();
 
 	beforeEach(() => {
 		bed.sim.configure({ infoFaults: null });

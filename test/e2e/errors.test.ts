@@ -6,7 +6,7 @@ import {
 	withNodeSettings,
 	type WorkflowJson,
 } from '../../e2e/harness';
-import { E2E_TEST_TIMEOUT_MS, startTestbed, type Testbed } from './support/testbed';
+import { E2E_TEST_TIMEOUT_MS, useTestbed } from './support/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 
@@ -20,15 +20,7 @@ function shownError(run: { execution: Parameters<typeof executionError>[0] }): s
 }
 
 describe('Errors from LinkrAPI and from tasks, in a real n8n', () => {
-	let bed: Testbed;
-
-	beforeAll(async () => {
-		bed = await startTestbed();
-	});
-
-	afterAll(async () => {
-		await bed?.stop();
-	});
+	const bed = useTestbed();
 
 	beforeEach(() => {
 		bed.sim.configure({ submitFaults: null, fetchFaults: null });

@@ -1,20 +1,12 @@
 import { assertExecutionStatus, nodeOutput } from '../../e2e/harness';
-import { E2E_TEST_TIMEOUT_MS, startTestbed, type Testbed } from './support/testbed';
+import { E2E_TEST_TIMEOUT_MS, useTestbed } from './support/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 describe('Imagine → wait → Upscale 2 → download, in a real n8n', () => {
-	let bed: Testbed;
-
-	beforeAll(async () => {
-		bed = await startTestbed();
-	});
-
-	afterAll(async () => {
-		await bed?.stop();
-	});
+	const bed = useTestbed();
 
 	it('outputs the upscaled image as PNG binary data, downloaded without the API key', async () => {
 		const workflow = await bed.deploy('imagine-upscale-download.json');

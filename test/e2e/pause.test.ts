@@ -11,7 +11,7 @@ import {
 import type { WebhookDelivery } from '../../simulator';
 import { msBetween, postJson, waitFor, waitForExecutionStatus } from './support/callbacks';
 import { startHoldingProxy } from './support/holding-proxy';
-import { E2E_TEST_TIMEOUT_MS, startTestbed, type Testbed, WORKFLOWS_DIR } from './support/testbed';
+import { E2E_TEST_TIMEOUT_MS, useTestbed, WORKFLOWS_DIR } from './support/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 
@@ -21,15 +21,7 @@ const PAUSE_WORKFLOW = 'pause-until-callback.json';
 const RUNNING_TASK_MS = 2500;
 
 describe('Pause Until Callback: the execution waits and LinkrAPI’s callback resumes it, in a real n8n', () => {
-	let bed: Testbed;
-
-	beforeAll(async () => {
-		bed = await startTestbed({ taskDurationMs: RUNNING_TASK_MS });
-	});
-
-	afterAll(async () => {
-		await bed?.stop();
-	});
+	const bed = useTestbed({ taskDurationMs: RUNNING_TASK_MS });
 
 	beforeEach(() => {
 		bed.sim.configure({ taskDurationMs: RUNNING_TASK_MS, webhookRetryDelaysMs: [200, 1000, 3000] });

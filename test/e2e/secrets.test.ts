@@ -8,20 +8,12 @@ import {
 	withNodeSettings,
 } from '../../e2e/harness';
 import { leakedKeys } from './support/secrets';
-import { E2E_TEST_TIMEOUT_MS, newApiKey, startTestbed, type Testbed, WORKFLOWS_DIR } from './support/testbed';
+import { E2E_TEST_TIMEOUT_MS, newApiKey, useTestbed, WORKFLOWS_DIR } from './support/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 
 describe('The API key never leaves the credential', () => {
-	let bed: Testbed;
-
-	beforeAll(async () => {
-		bed = await startTestbed();
-	});
-
-	afterAll(async () => {
-		await bed?.stop();
-	});
+	const bed = useTestbed();
 
 	it('appears in no execution and in no n8n log line, after successes, failures and a rejected key', async () => {
 		// A success with a binary download, a failing task, a continued failure, and a key LinkrAPI rejects.

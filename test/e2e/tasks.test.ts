@@ -1,18 +1,10 @@
 import { assertExecutionStatus, nodeOutput } from '../../e2e/harness';
-import { E2E_TEST_TIMEOUT_MS, FAST_TASKS, startTestbed, type Testbed } from './support/testbed';
+import { E2E_TEST_TIMEOUT_MS, FAST_TASKS, useTestbed } from './support/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 
 describe('Fetch, custom actions and account info, in a real n8n', () => {
-	let bed: Testbed;
-
-	beforeAll(async () => {
-		bed = await startTestbed();
-	});
-
-	afterAll(async () => {
-		await bed?.stop();
-	});
+	const bed = useTestbed();
 
 	beforeEach(() => {
 		bed.sim.configure({ vocabulary: 'new', taskDurationMs: FAST_TASKS.taskDurationMs });

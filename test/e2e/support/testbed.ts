@@ -88,3 +88,18 @@ export async function startTestbed(options: SimulatorOptions = {}): Promise<Test
 		if (!started) await sim.stop();
 	}
 }
+
+/**
+ * The usual set-up of a test file: a testbed started before its tests and stopped after them. The returned object
+ * is filled in by `beforeAll`, so tests use it as they would the result of `startTestbed`.
+ */
+export function useTestbed(options: SimulatorOptions = {}): Testbed {
+	const bed = {} as Testbed;
+	beforeAll(async () => {
+		Object.assign(bed, await startTestbed(options));
+	});
+	afterAll(async () => {
+		await bed.stop?.();
+	});
+	return bed;
+}
