@@ -23,14 +23,13 @@ import {
 	startQueueCluster,
 } from '../../e2e/queue';
 import { type RecordedRequest, type Simulator, startSimulator } from '../../simulator';
-import { postJson } from '../e2e/support/callbacks';
+import { postJson, waitFor } from '../e2e/support/callbacks';
 
 /**
  * n8n 2.40.7 in queue mode on one machine: Redis + PostgreSQL, a main (`n8n start`), a webhook processor
  * (`n8n webhook`, which WEBHOOK_URL points at) and two workers (`n8n worker --concurrency=5`), every process with this
  * package installed. Every workflow is started through the webhook process; every execution runs on a worker.
  */
-
 
 const WORKFLOWS_DIR = path.join(__dirname, 'workflows');
 const LOGS_DIR = path.join(REPO_ROOT, '.e2e-tmp', 'scale-logs');
@@ -48,20 +47,6 @@ const BINARY_MODE: QueueBinaryDataMode =
 const BINARY_ID = BINARY_MODE === 'database' ? /^database:/ : /^filesystem-v2:/;
 
 jest.setTimeout(300_000);
-
-async function waitFor<T>(
-	what: string,
-	check: () => Promise<T | undefined> | T | undefined,
-	timeoutMs = 60_000,
-): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}.`);
-		await sleep(200);
-	}
-}
 
 /** Most arrivals within any window of `windowMs` (half-open, like the simulator's peakRequestsPerSecond). */
 function peakInWindow(arrivals: number[], windowMs: number): number {
@@ -234,10 +219,14 @@ describe('n8n queue mode: main + webhook process + 2 workers on Redis and Postgr
 		// $execution.resumeUrl is built from WEBHOOK_URL: the webhook process, not the main.
 		expect(resumeUrl.startsWith(`${cluster.webhookUrl}/webhook-waiting/${executionId}`)).toBe(true);
 
-		const done = await waitFor('the resumed execution to end', async () => {
-			const execution = await cluster.main.getExecution(executionId);
-			return ['success', 'error', 'crashed'].includes(execution.status) ? execution : undefined;
-		});
+		const done = await waitFor(
+			'the resumed execution to end',
+			async () => {
+				const execution = await cluster.main.getExecution(executionId);
+				return ['success', 'error', 'crashed'].includes(execution.status) ? execution : undefined;
+			},
+			60_000,
+		);
 
 		assertExecutionStatus(done, 'success');
 		const [task] = sim.inspect().tasks;
@@ -286,12 +275,16 @@ describe('n8n queue mode: main + webhook process + 2 workers on Redis and Postgr
 
 		assertExecutionStatus(submitted.execution, 'success');
 		const taskId = nodeOutput(submitted.execution, 'Imagine')[0].json.task_id as string;
-		const execution = await waitFor('the trigger execution', async () => {
-			const [latest] = await cluster.main.listExecutions(trigger.id, 5);
-			return latest && !['new', 'running'].includes(latest.status)
-				? await cluster.main.getExecution(latest.id)
-				: undefined;
-		});
+		const execution = await waitFor(
+			'the trigger execution',
+			async () => {
+				const [latest] = await cluster.main.listExecutions(trigger.id, 5);
+				return latest && !['new', 'running'].includes(latest.status)
+					? await cluster.main.getExecution(latest.id)
+					: undefined;
+			},
+			60_000,
+		);
 		assertExecutionStatus(execution, 'success');
 		const [item] = nodeOutput(execution, TRIGGER);
 		expect(item.json).toMatchObject({ task_id: taskId, status: 'completed', prompt: 'a lighthouse at dusk' });
