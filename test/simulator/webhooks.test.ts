@@ -116,8 +116,12 @@ describe('webhook_url callbacks (real time, 200 ms tasks, retries after 50 and 1
 		const hook = await receiver([500, 503]);
 		try {
 			await imagine(h.api, 'a green parrot', { webhook_url: hook.url });
-			await eventually(() => (hook.received.length === 3 ? true : undefined));
-			const deliveries = h.sim.inspect().webhookDeliveries;
+			// The simulator records an attempt once the receiver has answered, so wait on its record.
+			const deliveries = await eventually(() => {
+				const found = h.sim.inspect().webhookDeliveries;
+				return found.length === 3 ? found : undefined;
+			});
+			expect(hook.received).toHaveLength(3);
 			expect(deliveries.map((d) => [d.attempt, d.statusCode])).toEqual([
 				[1, 500],
 				[2, 503],
