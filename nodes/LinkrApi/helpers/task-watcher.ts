@@ -9,12 +9,14 @@ import { isFailureStatus, isQueuedStatus, isTerminalStatus } from './task-status
 
 /** Polls aim this long after a job's expected end, so it has surely ended. */
 const POLL_MARGIN_MS = 300;
-/** A queued task is checked less and less often, up to this gap. */
+/** Before any job was seen finishing, each look searches this many Poll Intervals past the longest run seen. */
+const SEARCH_STEP_INTERVALS = 0.1;
+/** Before any job time is learned, a task that may be queued is looked at less and less often, up to this gap. */
 const MAX_QUEUED_BACKOFF_MS = 30000;
+/** With a learned job time, a task waiting for its turn is still looked at this often. */
+const MAX_QUEUED_LOOK_MS = 5 * 60_000;
 /** Jobs most Midjourney plans run at once; a task accepted behind this many unfinished ones may have queued. */
 const ASSUMED_CONCURRENT_JOBS = 3;
-/** With a learned job time, a queued task waiting for its turn is looked at again after this many job times. */
-const QUEUED_RECHECK_JOBS = 4;
 
 export interface TaskToWaitFor {
 	taskId: string;
@@ -39,10 +41,21 @@ interface Watch {
 	lastPollAt?: number;
 	queuedPolls: number;
 	lastTask?: Task;
-	/** When the job began running, if known: at acceptance when it never queued, or when the job ahead of it ended */
-	runningSince?: number;
-	/** runningSince is measured (never queued), not guessed; only measured times teach the job time */
-	startIsKnown: boolean;
+	/** The job began running at or after this: acceptance, or the last look that saw it queued */
+	startedAfter: number;
+	/** The job began running at or before this; undefined while it may still wait in the account's queue */
+	startedBy?: number;
+	/** Best guess of when the job began running, between the two bounds */
+	likelyStart?: number;
+	/** The last look that saw the job running: it ends later */
+	seenRunningAt?: number;
+	/** While the job may be queued: the next look, set when it was accepted or last seen queued */
+	queuedLookAt?: number;
+}
+
+/** The job's start is known to within a poll margin: it began running as LinkrAPI accepted it. */
+function startWasSeen(watch: Watch): boolean {
+	return watch.startedBy !== undefined && watch.startedBy - watch.startedAfter <= POLL_MARGIN_MS;
 }
 
 export function isFailedOutcome(outcome: WaitOutcome, onTimeout: WaitOptions['onTimeout']): boolean {
@@ -92,36 +105,21 @@ export class TaskWatcher {
 	}
 
 	add(target: TaskToWaitFor): void {
-		const deadline = target.startedAt + target.wait.maxWaitMs;
 		const mayHaveQueued = this.watches.length >= ASSUMED_CONCURRENT_JOBS;
 		const startIsKnown = !target.pollImmediately && !mayHaveQueued;
-		this.watches.push({
+		const watch: Watch = {
 			target,
-			deadline,
-			nextPollAt: Math.min(this.firstLook(target, mayHaveQueued), deadline),
+			deadline: target.startedAt + target.wait.maxWaitMs,
+			nextPollAt: target.startedAt,
 			queuedPolls: 0,
-			runningSince: startIsKnown ? target.startedAt : undefined,
-			startIsKnown,
-		});
+			startedAfter: target.pollImmediately ? -Infinity : target.startedAt,
+			startedBy: startIsKnown ? target.startedAt : undefined,
+			likelyStart: startIsKnown ? target.startedAt : undefined,
+		};
+		this.watches.push(watch);
+		if (!startIsKnown) watch.queuedLookAt = this.queuedLook(watch);
+		this.plan(watch);
 		this.notify();
-	}
-
-	/**
-	 * A job that can have started at once is first looked at when it can have ended; one that probably waits
-	 * behind others is left alone until handOverSlot() sees a job end, with a late look in case it does not.
-	 */
-	private firstLook(target: TaskToWaitFor, mayHaveQueued: boolean): number {
-		if (target.pollImmediately) return target.startedAt;
-		const interval = target.wait.pollIntervalMs;
-		const expected = this.durations.expectedMs();
-		if (expected === undefined) {
-			// Nothing learned yet: the first jobs are about to teach the job time, and their ends hand slots over.
-			return target.startedAt + (mayHaveQueued ? Math.max(interval, MAX_QUEUED_BACKOFF_MS) : interval);
-		}
-		const jobTimes = mayHaveQueued ? QUEUED_RECHECK_JOBS : 1;
-		return (
-			target.startedAt + Math.max(interval, Math.min(MAX_QUEUED_BACKOFF_MS, jobTimes * (expected + POLL_MARGIN_MS)))
-		);
 	}
 
 	/** No more tasks will be added: run() returns once the added ones are settled. */
@@ -150,6 +148,7 @@ export class TaskWatcher {
 				continue;
 			}
 			await this.poll(watch, signal);
+			for (const other of this.watches) this.plan(other);
 		}
 		return this.outcomes;
 	}
@@ -191,80 +190,99 @@ export class TaskWatcher {
 			return;
 		}
 		const now = Date.now();
-		const previousPollAt = watch.lastPollAt;
 		watch.lastPollAt = now;
 		watch.lastTask = task;
 
 		if (isTerminalStatus(task.status)) {
-			if (watch.startIsKnown && watch.runningSince !== undefined && task.status.toLowerCase() === 'completed') {
-				this.durations.finishedWithin(now - watch.runningSince);
-			}
-			this.handOverSlot(now);
+			this.learnFromEnd(watch, task, now);
 			this.settle(watch, { kind: 'finished', task });
 			return;
 		}
-
-		const next = this.nextPollAfter(watch, task, now, previousPollAt);
-		if (next > watch.deadline) {
-			if (now >= watch.deadline || watch.nextPollAt >= watch.deadline) {
-				this.settle(watch, { kind: 'maxWaitReached', task });
-				return;
-			}
-			watch.nextPollAt = watch.deadline;
-			return;
-		}
-		watch.nextPollAt = next;
-	}
-
-	private nextPollAfter(watch: Watch, task: Task, now: number, previousPollAt: number | undefined): number {
-		const interval = watch.target.wait.pollIntervalMs;
-		const expected = this.durations.expectedMs();
 		if (isQueuedStatus(task.status)) {
-			watch.runningSince = undefined;
-			watch.startIsKnown = false;
 			watch.queuedPolls++;
-			// It cannot start before a job ahead of it ends, and handOverSlot() brings it forward when one does;
-			// this later look only covers a LinkrAPI that does not start queued jobs in order.
-			if (expected !== undefined) {
-				return (
-					now + Math.max(interval, Math.min(MAX_QUEUED_BACKOFF_MS, QUEUED_RECHECK_JOBS * (expected + POLL_MARGIN_MS)))
-				);
+			watch.startedAfter = now;
+			watch.startedBy = undefined;
+			watch.likelyStart = undefined;
+			watch.queuedLookAt = this.queuedLook(watch);
+		} else {
+			watch.queuedPolls = 0;
+			if (watch.startedBy === undefined) {
+				watch.startedBy = now;
+				watch.likelyStart = this.guessStart(watch, task, now);
+			} else if (startWasSeen(watch)) {
+				this.durations.stillRunningAfter(now - watch.startedAfter);
 			}
-			return (
-				now + Math.min(interval * 2 ** Math.min(watch.queuedPolls - 1, 4), Math.max(MAX_QUEUED_BACKOFF_MS, interval))
-			);
+			watch.seenRunningAt = now;
 		}
-		watch.queuedPolls = 0;
-		if (watch.runningSince === undefined) {
-			watch.runningSince = this.estimatedStart(watch, task, now, previousPollAt);
-		} else if (watch.startIsKnown) {
-			this.durations.stillRunningAfter(now - watch.runningSince);
-		}
-		const expectedEnd = expected !== undefined ? watch.runningSince + expected + POLL_MARGIN_MS : now + interval;
-		return Math.max(now + interval, expectedEnd);
+		if (now >= watch.deadline) this.settle(watch, { kind: 'maxWaitReached', task });
 	}
 
 	/** When a job whose start nobody saw began: from its progress if possible, else between two looks at it. */
-	private estimatedStart(watch: Watch, task: Task, now: number, previousPollAt: number | undefined): number {
+	private guessStart(watch: Watch, task: Task, now: number): number {
 		const expected = this.durations.expectedMs();
 		const progress = task.progress ?? 0;
 		if (expected !== undefined && progress > 0 && progress < 100) return now - (progress / 100) * expected;
-		return ((previousPollAt ?? watch.target.startedAt) + now) / 2;
+		return (Math.max(watch.startedAfter, watch.target.startedAt) + now) / 2;
 	}
 
 	/**
-	 * A job was just found ended (at `endedAt`), so the account has a free slot: the oldest task that may be queued is about to
-	 * start. Expect it to end one job time later, instead of waiting out its queued back-off.
+	 * Sets when a task is looked at next: a running job when it is expected to have ended (never sooner than one
+	 * Poll Interval after the last look, nor than one after acceptance), a job that may still be queued late, as a
+	 * job ending ahead of it brings it forward; never past Max Wait.
 	 */
-	private handOverSlot(endedAt: number): void {
+	private plan(watch: Watch): void {
+		const interval = watch.target.wait.pollIntervalMs;
+		const { lastPollAt, likelyStart, target } = watch;
+		let next: number;
+		if (target.pollImmediately && lastPollAt === undefined) {
+			next = target.startedAt;
+		} else {
+			const floor = Math.max((lastPollAt ?? target.startedAt) + interval, target.startedAt + interval);
+			const aim = this.durations.aimMs(interval * SEARCH_STEP_INTERVALS);
+			if (likelyStart === undefined) next = Math.max(floor, watch.queuedLookAt ?? floor);
+			else if (aim === undefined) next = floor;
+			else next = Math.max(floor, likelyStart + aim + POLL_MARGIN_MS);
+		}
+		watch.nextPollAt = Math.min(next, watch.deadline);
+	}
+
+	/**
+	 * A task that may wait in the account's queue cannot end before the jobs ahead of it, and the hand-over in
+	 * learnFromEnd() gives it a start when one ends; this look only covers a LinkrAPI that does not start queued
+	 * jobs in order. With a learned job time it comes when the jobs ahead should all have run, else it backs off.
+	 */
+	private queuedLook(watch: Watch): number {
+		const interval = watch.target.wait.pollIntervalMs;
+		const lookedAt = watch.lastPollAt ?? watch.target.startedAt;
 		const expected = this.durations.expectedMs();
-		if (expected === undefined) return;
+		if (expected !== undefined) {
+			const ahead = this.watches.filter(
+				(other) => !other.target.pollImmediately && other.target.startedAt < watch.target.startedAt,
+			).length;
+			const wavesAhead = Math.ceil(Math.max(0, ahead - ASSUMED_CONCURRENT_JOBS + 1) / ASSUMED_CONCURRENT_JOBS);
+			const untilEnd = (wavesAhead + 1) * (expected + POLL_MARGIN_MS);
+			return lookedAt + Math.max(interval, Math.min(MAX_QUEUED_LOOK_MS, untilEnd));
+		}
+		if (watch.lastPollAt === undefined) return lookedAt + Math.max(interval, MAX_QUEUED_BACKOFF_MS);
+		return lookedAt + Math.min(interval * 2 ** Math.min(watch.queuedPolls - 1, 4), MAX_QUEUED_BACKOFF_MS);
+	}
+
+	/**
+	 * A job was found ended. If its start was seen, it ran at most until now, which teaches the job time. The
+	 * account has had a free slot since it ended, so the oldest task that may be queued started then: most likely
+	 * one job time after this job began, but not before the last look that saw it running, nor after now.
+	 */
+	private learnFromEnd(watch: Watch, task: Task, now: number): void {
+		if (startWasSeen(watch) && task.status.toLowerCase() === 'completed') {
+			this.durations.finishedWithin(now - watch.startedAfter);
+		}
 		const queued = this.watches
-			.filter((watch) => watch.runningSince === undefined && !watch.target.pollImmediately)
+			.filter((other) => other.likelyStart === undefined && !other.target.pollImmediately)
 			.sort((a, b) => a.target.startedAt - b.target.startedAt)[0];
 		if (!queued) return;
-		queued.runningSince = endedAt;
-		const floor = queued.lastPollAt !== undefined ? queued.lastPollAt + queued.target.wait.pollIntervalMs : 0;
-		queued.nextPollAt = Math.min(queued.nextPollAt, Math.max(floor, endedAt + expected + POLL_MARGIN_MS));
+		const expected = this.durations.expectedMs();
+		const likelyEnd = expected !== undefined && watch.likelyStart !== undefined ? watch.likelyStart + expected : now;
+		queued.startedBy = now;
+		queued.likelyStart = Math.max(queued.startedAfter, watch.seenRunningAt ?? -Infinity, Math.min(likelyEnd, now));
 	}
 }

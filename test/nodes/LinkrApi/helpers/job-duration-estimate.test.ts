@@ -23,13 +23,36 @@ describe('job duration estimate', () => {
 		expect(estimate.expectedMs()).toBe(9000);
 	});
 
-	it('falls back to a typical finished run when run times vary more than the bounds allow', () => {
+	it('sits between the typical bounds when run times vary more than the extreme bounds allow', () => {
 		const estimate = new JobDurationEstimate();
-		estimate.finishedWithin(40000);
-		estimate.finishedWithin(60000);
-		estimate.finishedWithin(50000);
+		for (const ms of [40000, 60000, 55000]) estimate.finishedWithin(ms);
+		for (const ms of [70000, 45000, 50000]) estimate.stillRunningAfter(ms);
+		// Longest run seen (70 s) outlasts the shortest seen finishing (40 s): medians 50 s and 55 s instead.
+		expect(estimate.expectedMs()).toBe(52500);
+	});
+
+	it('takes the middle of the typical bounds when even those overlap', () => {
+		const estimate = new JobDurationEstimate();
+		for (const ms of [40000, 60000, 50000]) estimate.finishedWithin(ms);
 		estimate.stillRunningAfter(70000);
-		expect(estimate.expectedMs()).toBe(50000);
+		expect(estimate.expectedMs()).toBe(60000);
+	});
+
+	it('aims looks past the middle of the bounds, since a look too early costs a whole Poll Interval', () => {
+		const estimate = new JobDurationEstimate();
+		estimate.stillRunningAfter(5000);
+		estimate.finishedWithin(10000);
+		expect(estimate.aimMs(500)).toBe(8000);
+		expect(estimate.expectedMs()).toBe(7500);
+	});
+
+	it('searches a step past the longest run seen until a job was seen finishing', () => {
+		const estimate = new JobDurationEstimate();
+		expect(estimate.aimMs(500)).toBeUndefined();
+		estimate.stillRunningAfter(5000);
+		estimate.stillRunningAfter(5400);
+		expect(estimate.aimMs(500)).toBe(5900);
+		expect(estimate.expectedMs()).toBeUndefined();
 	});
 
 	it('follows recent jobs only', () => {

@@ -1,5 +1,10 @@
+import nock from 'nock';
+
+import { API_HOST } from '../../../helpers/execute-context';
+import { completedGrid, runningTask, submitted } from '../../../helpers/fixtures';
 import { runNode } from '../../../helpers/run-node';
 import { median, serveTimedJobs } from '../../../helpers/timed-api';
+import type { VirtualClock } from '../../../helpers/virtual-clock';
 import { useVirtualClock } from '../../../helpers/use-virtual-clock';
 
 jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep: jest.fn() }));
@@ -76,4 +81,80 @@ describe('waiting on a batch like a Midjourney account runs it', () => {
 			for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(2999);
 		}
 	});
+
+	it('spreads the first looks of a fresh batch to learn the job time, so even 10 jobs are noticed promptly', async () => {
+		const jobs = serveTimedJobs(clock, JOB_MS, 3);
+		const started = clock.now();
+
+		await runNode({ params: imagine, items: 10 });
+
+		// Nothing learned before: looking at every first job at +5 s and +10 s would notice each 6-second job 4 s late
+		// and start the queued ones from that late notice.
+		expect(median(jobs.detectionDelays())).toBeLessThanOrEqual((INTERVAL_S * 1000) / 2 + 500);
+		expect(clock.now() - started).toBeLessThanOrEqual(1.15 * Math.ceil(10 / 3) * JOB_MS);
+	});
+
+	it('looks at a job deep in the queue about when the jobs ahead of it should have run, not every few seconds', async () => {
+		const longJobMs = 45000;
+		serveTimedJobs(clock, longJobMs, 3);
+		await runNode({ params: { ...imagine, options: { ...imagine.options, maxWait: 60 } }, items: 3 });
+		const jobs = serveTimedJobs(clock, longJobMs, 3);
+
+		await runNode({ params: { ...imagine, options: { ...imagine.options, maxWait: 60 } }, items: 30 });
+
+		expect(jobs.tasks.every((task) => task.noticedAt !== undefined)).toBe(true);
+		const waitedLongest = jobs.tasks[29];
+		const looksWhileQueued = waitedLongest.polls.filter((at) => at < waitedLongest.startsAt);
+		expect(looksWhileQueued.length).toBeLessThanOrEqual(2);
+		expect(jobs.requestsPerTask()).toBeLessThanOrEqual(longJobMs / (INTERVAL_S * 1000) + 2);
+	});
+
+	it('still notices every job when LinkrAPI starts queued jobs out of order', async () => {
+		const jobs = serveJobsNewestFirst(clock, JOB_MS);
+
+		const { output } = await runNode({ params: imagine, items: 5 });
+
+		expect(output.map((item) => item.json.status)).toEqual(Array(5).fill('completed'));
+		// The hand-over starts the wrong (oldest) task, so the others are found by their back-off looks instead.
+		expect(Math.max(...jobs.detectionDelays())).toBeLessThanOrEqual(30_000 + INTERVAL_S * 1000);
+	});
 });
+
+/** A one-slot account that runs the first job, then the queued ones newest first. */
+function serveJobsNewestFirst(clock: VirtualClock, durationMs: number) {
+	const submittedAt: number[] = [];
+	const polls: number[][] = [];
+	const noticedAt: Array<number | undefined> = [];
+	const endOf = (index: number): number => {
+		const order = [
+			0,
+			...submittedAt
+				.map((_, i) => i)
+				.slice(1)
+				.reverse(),
+		];
+		return submittedAt[0] + (order.indexOf(index) + 1) * durationMs;
+	};
+	nock.cleanAll();
+	nock(API_HOST)
+		.persist()
+		.post('/api/v1/imagine')
+		.reply(() => {
+			submittedAt.push(clock.now());
+			polls.push([]);
+			return [200, submitted(`job-${submittedAt.length}`)];
+		})
+		.get(/\/api\/v1\/fetch\/job-\d+$/)
+		.reply((uri) => {
+			const index = Number(uri.split('-').pop()) - 1;
+			const now = clock.now();
+			polls[index].push(now);
+			const end = endOf(index);
+			if (now >= end) {
+				noticedAt[index] ??= now;
+				return [200, completedGrid(`job-${index + 1}`)];
+			}
+			return [200, runningTask(now < end - durationMs ? 'queued' : 'processing', 0, `job-${index + 1}`)];
+		});
+	return { detectionDelays: () => submittedAt.map((_, index) => (noticedAt[index] ?? Infinity) - endOf(index)) };
+}
