@@ -12,6 +12,8 @@ export interface BenchOptions {
 	requestsPerSecond: number;
 	/** Batch sizes run through this node (one Imagine node, all items at once). */
 	sizes: number[];
+	/** Batch sizes run through this node after an earlier batch taught it the job time on the same API. */
+	warmSizes: number[];
 	/** Batch sizes run through the sequential baseline (Loop Over Items, batch size 1). */
 	sequentialSizes: number[];
 	/** Batch sizes run through the do-it-yourself HTTP Request + Wait + IF loop. */
@@ -31,6 +33,7 @@ const FULL_PRESET = {
 	intervalS: 5,
 	requestsPerSecond: 3,
 	sizes: [1, 10, 30, 50],
+	warmSizes: [1, 10],
 	sequentialSizes: [1, 10, 30],
 	diySizes: [1, 10],
 	output: path.join(BENCH_DIR, 'results.md'),
@@ -41,6 +44,7 @@ const QUICK_PRESET = {
 	taskMs: 2000,
 	intervalS: 2,
 	sizes: [1, 10],
+	warmSizes: [1],
 	sequentialSizes: [1, 10],
 	diySizes: [1, 10],
 	output: path.join(BENCH_DIR, 'results.quick.md'),
@@ -56,6 +60,7 @@ export const USAGE = `Usage: npm run bench -- [options]      (tsx bench/run.ts [
   --interval S            node poll interval and DIY Wait, seconds, ≥ 2 (default 5;    env BENCH_INTERVAL)
   --rps R                 node option Max Requests per Second          (default 3;    env BENCH_RPS)
   --sizes LIST            batch sizes for this node                     (default 1,10,30,50; env BENCH_SIZES)
+  --warm-sizes LIST       sizes for this node after an earlier batch   (default 1,10; env BENCH_WARM_SIZES)
   --sequential-sizes LIST sizes for the Loop Over Items baseline        (default 1,10,30; env BENCH_SEQUENTIAL_SIZES)
   --diy-sizes LIST        sizes for the HTTP Request + Wait loop        (default 1,10; env BENCH_DIY_SIZES)
   --baseline-sizes LIST   sets both baseline lists                      (env BENCH_BASELINE_SIZES)
@@ -93,6 +98,7 @@ const SETTERS: Record<string, Setter> = {
 	'interval': (o, v) => (o.intervalS = positiveNumber('--interval', v)),
 	'rps': (o, v) => (o.requestsPerSecond = positiveNumber('--rps', v)),
 	'sizes': (o, v) => (o.sizes = sizeList('--sizes', v)),
+	'warm-sizes': (o, v) => (o.warmSizes = sizeList('--warm-sizes', v)),
 	'sequential-sizes': (o, v) => (o.sequentialSizes = sizeList('--sequential-sizes', v)),
 	'diy-sizes': (o, v) => (o.diySizes = sizeList('--diy-sizes', v)),
 	'baseline-sizes': (o, v) => {
@@ -135,8 +141,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
 	if (options.intervalS < MIN_INTERVAL_S) {
 		throw new UsageError(`--interval must be at least ${MIN_INTERVAL_S} s: the node polls no more often than that.`);
 	}
-	if (options.sizes.length + options.sequentialSizes.length + options.diySizes.length === 0) {
-		throw new UsageError('Nothing to run: --sizes and both baseline lists are empty.');
+	const runs = [options.sizes, options.warmSizes, options.sequentialSizes, options.diySizes];
+	if (runs.every((sizes) => sizes.length === 0)) {
+		throw new UsageError('Nothing to run: --sizes, --warm-sizes and both baseline lists are empty.');
 	}
 	return options;
 }

@@ -14,7 +14,7 @@ import {
 	sleep,
 	type WorkflowJson,
 } from '../e2e/harness';
-import { type Inspection, startSimulator } from '../simulator';
+import { type Inspection, type Simulator, startSimulator } from '../simulator';
 import { physicalLimitMs, runMetrics, type RunMetrics } from './metrics';
 import type { BenchOptions } from './options';
 import {
@@ -86,7 +86,7 @@ function assertAllCompleted(kind: WorkflowKind, size: number, execution: Executi
 	if (seen.tasks.length !== size) problems.push(`${seen.tasks.length} tasks created, expected ${size}`);
 	const unfinished = seen.tasks.filter((task) => task.status !== 'completed' || task.noticedAt === undefined);
 	if (unfinished.length > 0) problems.push(`${unfinished.length} task(s) not completed and seen completed`);
-	const outputNode = kind === 'node' ? IMAGINE_NODE : kind === 'sequential' ? LOOP_NODE : undefined;
+	const outputNode = kind === 'node' || kind === 'warm' ? IMAGINE_NODE : kind === 'sequential' ? LOOP_NODE : undefined;
 	if (outputNode) {
 		const items = nodeOutput(execution, outputNode);
 		const completed = items.filter((item) => item.json.status === 'completed').length;
@@ -117,6 +117,26 @@ function writeTimeline(dir: string, result: CaseResult, execution: Execution, se
 	fs.writeFileSync(path.join(dir, `${result.kind}-${result.size}.json`), `${JSON.stringify(timeline, null, '\t')}\n`);
 }
 
+/**
+ * Warm runs: one account-full of prompts through the same credential and API first, so the node has seen jobs
+ * on this Base URL, as a scheduled batch has; then the simulator forgets them, so only the measured batch counts.
+ */
+async function runEarlierBatch(
+	n8n: N8nClient,
+	sim: Simulator,
+	credential: CredentialRef | undefined,
+	options: BenchOptions,
+): Promise<void> {
+	const earlier = await n8n.deployWorkflow(nodeBatchWorkflow(workflowSettings(options, options.concurrency)), {
+		credential,
+	});
+	const started = await n8n.runWorkflow(earlier, { settled: () => true });
+	const execution = await waitForEnd(n8n, earlier.id, started.execution.id, EXECUTION_TIMEOUT_BASE_MS);
+	await n8n.rest('POST', `/workflows/${earlier.id}/deactivate`, {}).catch(() => undefined);
+	if (execution.status !== 'success') throw new Error(`The earlier batch of a warm run ended "${execution.status}".`);
+	sim.reset();
+}
+
 export async function runCase(
 	n8n: N8nClient,
 	kind: WorkflowKind,
@@ -142,8 +162,9 @@ export async function runCase(
 			workflow = diyWorkflow(settings, { baseUrl: sim.url, headerCredential });
 		} else {
 			credential = await n8n.createCredential(`Bench ${label}`, LINKRAPI_CREDENTIAL_TYPE, { apiKey, baseUrl: sim.url });
-			workflow = kind === 'node' ? nodeBatchWorkflow(settings) : sequentialWorkflow(settings);
+			workflow = kind === 'sequential' ? sequentialWorkflow(settings) : nodeBatchWorkflow(settings);
 		}
+		if (kind === 'warm') await runEarlierBatch(n8n, sim, credential, options);
 		const deployed = await n8n.deployWorkflow(workflow, { credential });
 		const started = await n8n.runWorkflow(deployed, { settled: () => true });
 		const timeoutMs = EXECUTION_TIMEOUT_BASE_MS + 3 * size * (options.taskMs + options.intervalS * 1000);

@@ -24,10 +24,13 @@ interface PlannedCase {
 
 /** Smallest N first, and for each N this node before the baselines, so a cut-short run still compares like with like. */
 function plan(options: BenchOptions): PlannedCase[] {
-	const sizes = [...new Set([...options.sizes, ...options.sequentialSizes, ...options.diySizes])].sort((a, b) => a - b);
+	const sizes = [
+		...new Set([...options.sizes, ...options.warmSizes, ...options.sequentialSizes, ...options.diySizes]),
+	].sort((a, b) => a - b);
 	const cases: PlannedCase[] = [];
 	for (const size of sizes) {
 		if (options.sizes.includes(size)) cases.push({ kind: 'node', size });
+		if (options.warmSizes.includes(size)) cases.push({ kind: 'warm', size });
 		if (options.sequentialSizes.includes(size)) cases.push({ kind: 'sequential', size });
 		if (options.diySizes.includes(size)) cases.push({ kind: 'diy', size });
 	}

@@ -1,13 +1,14 @@
 /**
- * The three workflows the benchmark compares. Each starts the same way (Webhook → Code node that makes N prompts),
+ * The three workflows the benchmark compares (this node runs both fresh and warm). Each starts the same way (Webhook → Code node that makes N prompts),
  * then waits for N Midjourney jobs in its own way.
  */
 import { LINKRAPI_NODE_TYPE, WEBHOOK_NODE_TYPE, type WorkflowJson, type WorkflowNode } from '../e2e/harness';
 
-export type WorkflowKind = 'node' | 'sequential' | 'diy';
+export type WorkflowKind = 'node' | 'warm' | 'sequential' | 'diy';
 
 export const WORKFLOW_LABELS: Record<WorkflowKind, string> = {
 	node: 'this node (one Imagine, all items)',
+	warm: 'this node, warm (after one earlier batch on this API)',
 	sequential: 'sequential (Loop Over Items, batch 1)',
 	diy: 'DIY (HTTP Request + Wait + IF loop)',
 };
