@@ -147,6 +147,17 @@ function targetSection(nodeRuns: CaseResult[], options: BenchOptions): string[] 
 		),
 		'',
 	];
+	const lone = checks.find((check) => check.state === 'fresh' && check.size === 1);
+	const intervalMs = options.intervalS * 1000;
+	if (lone && !lone.detection.ok && options.taskMs > intervalMs && options.taskMs < 2 * intervalMs) {
+		lines.push(
+			`A fresh single job cannot meet the detection target here: with nothing learned, its first look comes at the ` +
+				`minimum age (one Poll Interval, ${options.intervalS} s) and finds it running, and the next look may not ` +
+				`come sooner than one interval later, so a ${seconds(options.taskMs)} s job is noticed ` +
+				`${seconds(2 * intervalMs - options.taskMs)} s late. The warm run shows the same job once anything was learned.`,
+			'',
+		);
+	}
 	return lines;
 }
 
