@@ -11,7 +11,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 
-import { ensureN8nInstalled, type N8nServer, packageTarball, REPO_ROOT, runCommand, startN8n } from '../e2e/harness';
+import {
+	discardPackedTarball,
+	ensureN8nInstalled,
+	type N8nServer,
+	packageTarball,
+	REPO_ROOT,
+	runCommand,
+	startN8n,
+} from '../e2e/harness';
 import { type BenchOptions, parseOptions, USAGE, UsageError } from './options';
 import { type Environment, type FailedCase, renderReport } from './report';
 import { type CaseResult, runCase } from './run-case';
@@ -90,6 +98,7 @@ async function main(): Promise<number> {
 
 	console.log(`▸ Starting n8n ${installation.n8nVersion}`);
 	const n8n = await startN8n({ tgz, installation });
+	discardPackedTarball(tgz);
 	const stop = () => void n8n.stop().finally(() => process.exit(130));
 	process.once('SIGINT', stop);
 	process.once('SIGTERM', stop);

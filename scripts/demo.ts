@@ -21,6 +21,7 @@ import {
 	LINKRAPI_CREDENTIAL_TYPE,
 	loadWorkflow,
 	nodeOutput,
+	discardPackedTarball,
 	packageTarball,
 	REPO_ROOT,
 	startN8n,
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
 			port: args.serve ? (args.port ?? SERVE_PORT) : args.port,
 		});
 		cleanups.push(() => n8n.stop());
+		discardPackedTarball(tgz);
 		detail(`${n8n.baseUrl} with n8n-nodes-linkrapi installed as a community package`);
 
 		const credential = await n8n.createCredential(
@@ -125,7 +127,9 @@ async function main(): Promise<void> {
 		step('Running it as the editor’s “Execute workflow” button does');
 		const started = Date.now();
 		const execution = await n8n.executeManually(workflow, MANUAL_TRIGGER);
-		detail(`execution ${execution.id} ended "${execution.status}" after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		detail(
+			`execution ${execution.id} ended "${execution.status}" after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+		);
 		const saved = await saveResults(n8n, execution);
 		const ok = execution.status === 'success';
 		if (!ok) console.log(`\n${describeExecution(execution)}`);
@@ -133,10 +137,16 @@ async function main(): Promise<void> {
 		if (sim) {
 			const counts = sim.inspect().counts;
 			step('What the simulator saw');
-			detail(Object.entries(counts).map(([route, count]) => `${route}: ${count}`).join(', '));
+			detail(
+				Object.entries(counts)
+					.map(([route, count]) => `${route}: ${count}`)
+					.join(', '),
+			);
 		}
 
-		step(saved.length > 0 ? `Saved to ${path.relative(process.cwd(), OUTPUT_DIR) || OUTPUT_DIR}/` : 'Nothing was saved');
+		step(
+			saved.length > 0 ? `Saved to ${path.relative(process.cwd(), OUTPUT_DIR) || OUTPUT_DIR}/` : 'Nothing was saved',
+		);
 		for (const file of saved) detail(path.relative(process.cwd(), file));
 
 		if (!args.serve) {

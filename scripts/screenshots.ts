@@ -20,6 +20,7 @@ import {
 	LINKRAPI_CREDENTIAL_TYPE,
 	loadWorkflow,
 	type N8nServer,
+	discardPackedTarball,
 	packageTarball,
 	REPO_ROOT,
 	startN8n,
@@ -110,11 +111,13 @@ async function main(): Promise<void> {
 	try {
 		step('Starting the LinkrAPI simulator and n8n with this package');
 		sim = await startSimulator({ taskDurationMs: SIMULATED_TASK_MS });
+		const tgz = packageTarball();
 		n8n = await startN8n({
-			tgz: packageTarball(),
+			tgz,
 			installation: ensureN8nInstalled(),
 			env: { N8N_RESTRICT_FILE_ACCESS_TO: path.dirname(filesFolder) },
 		});
+		discardPackedTarball(tgz);
 		const credential = await n8n.createCredential('LinkrAPI account', LINKRAPI_CREDENTIAL_TYPE, {
 			apiKey: DEFAULT_KEY,
 			baseUrl: sim.url,

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { REPO_ROOT } from './install';
 import { runCommand } from './processes';
 
+const PACK_FOLDER_PREFIX = 'linkrapi-pack-';
+
 /**
  * `npm pack`s the package as it is on disk into a fresh temp folder and returns the .tgz path.
  * Builds nothing: run `npm run build` first (the test and demo commands do). Fails early when dist/ is missing,
@@ -19,7 +21,7 @@ export function packPackage(): string {
 	if (missing.length > 0) {
 		throw new Error(`Missing build output ${missing.join(', ')}. Run \`npm run build\` first.`);
 	}
-	const destination = fs.mkdtempSync(path.join(os.tmpdir(), 'linkrapi-pack-'));
+	const destination = fs.mkdtempSync(path.join(os.tmpdir(), PACK_FOLDER_PREFIX));
 	const result = runCommand('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', destination], {
 		cwd: REPO_ROOT,
 		stdio: ['ignore', 'pipe', 'inherit'],
@@ -32,6 +34,15 @@ export function packPackage(): string {
 		throw new Error(`npm pack did not produce a tarball in ${destination} (it printed: ${output})`);
 	}
 	return tgz;
+}
+
+/**
+ * Deletes a tarball packPackage() made, with its folder, once n8n has extracted it (each start extracts it before
+ * it returns). A tarball from anywhere else, e.g. `$LINKRAPI_E2E_PACKAGE`, is left alone.
+ */
+export function discardPackedTarball(tgz: string): void {
+	const folder = path.dirname(tgz);
+	if (path.basename(folder).startsWith(PACK_FOLDER_PREFIX)) fs.rmSync(folder, { recursive: true, force: true });
 }
 
 /**

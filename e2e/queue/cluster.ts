@@ -8,6 +8,7 @@ import {
 	getFreePort,
 	type N8nInstallation,
 	type N8nServer,
+	discardPackedTarball,
 	packageTarball,
 	REPO_ROOT,
 	startN8n,
@@ -100,8 +101,10 @@ export async function startQueueCluster(options: QueueClusterOptions = {}): Prom
 	const binaries: ServiceBinaries = ensureServicesInstalled(log);
 	const installation = options.installation ?? ensureN8nInstalled();
 	const tgz = options.tgz ?? packageTarball();
-	// packPackage() makes a fresh linkrapi-pack-* folder per call; delete it once every process has extracted it.
-	const packFolder = !options.tgz && !process.env.LINKRAPI_E2E_PACKAGE ? path.dirname(tgz) : undefined;
+	// A tarball packed here is deleted once every process has extracted it.
+	const discardTarball = () => {
+		if (!options.tgz) discardPackedTarball(tgz);
+	};
 
 	const rootDir = fs.mkdtempSync(path.join(os.tmpdir(), 'linkrapi-queue-'));
 	// PostgreSQL runs as the postgres user and must reach rootDir/postgres.
@@ -218,7 +221,7 @@ export async function startQueueCluster(options: QueueClusterOptions = {}): Prom
 			...workerPorts.map((port, index) => startProcess('worker', `worker-${index + 1}`, port)),
 		]);
 
-		if (packFolder?.includes('linkrapi-pack-')) fs.rmSync(packFolder, { recursive: true, force: true });
+		discardTarball();
 		const cluster: QueueCluster = {
 			main,
 			webhook,
@@ -251,7 +254,7 @@ export async function startQueueCluster(options: QueueClusterOptions = {}): Prom
 		return cluster;
 	} finally {
 		if (!ready) {
-			if (packFolder?.includes('linkrapi-pack-')) fs.rmSync(packFolder, { recursive: true, force: true });
+			discardTarball();
 			const keptLogs = path.join(REPO_ROOT, '.e2e-tmp', 'queue-start-failure');
 			fs.rmSync(keptLogs, { recursive: true, force: true });
 			await stopAll({ keepLogsIn: keptLogs }).catch(() => undefined);

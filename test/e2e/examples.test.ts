@@ -12,6 +12,7 @@ import {
 	LINKRAPI_CREDENTIAL_TYPE,
 	type N8nServer,
 	nodeOutput,
+	discardPackedTarball,
 	packageTarball,
 	REPO_ROOT,
 	sleep,
@@ -53,10 +54,9 @@ describe('The workflows in examples/, imported into a real n8n and run against t
 		filesRoot = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'linkrapi-examples-')));
 		apiKey = newApiKey();
 		sim = await startSimulator({ ...FAST_TASKS, keys: [apiKey] });
-		n8n = await startN8n({
-			tgz: packageTarball(),
-			env: { N8N_RESTRICT_FILE_ACCESS_TO: filesRoot, N8N_LOG_LEVEL: 'debug' },
-		});
+		const tgz = packageTarball();
+		n8n = await startN8n({ tgz, env: { N8N_RESTRICT_FILE_ACCESS_TO: filesRoot, N8N_LOG_LEVEL: 'debug' } });
+		discardPackedTarball(tgz);
 		credential = await n8n.createCredential('LinkrAPI account', LINKRAPI_CREDENTIAL_TYPE, {
 			apiKey,
 			baseUrl: sim.url,

@@ -1,4 +1,4 @@
-import { ensureN8nInstalled, type N8nServer, packageTarball, startN8n } from '../../e2e/harness';
+import { discardPackedTarball, ensureN8nInstalled, type N8nServer, packageTarball, startN8n } from '../../e2e/harness';
 import { writeServerFile } from './support/server-file';
 
 declare global {
@@ -20,6 +20,7 @@ export default async function globalSetup(): Promise<void> {
 		env: { N8N_LOG_LEVEL: 'debug' },
 		keepUserFolder: true, // the teardown saves n8n's log, then deletes it
 	});
+	discardPackedTarball(tgz);
 	globalThis.linkrApiE2eServer = server;
 	writeServerFile(server.connection);
 	console.log(
