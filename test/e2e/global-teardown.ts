@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { leakedKeys } from './support/secrets';
-import { E2E_TMP_DIR, readServerFile, SERVER_FILE } from './support/server-file';
+import { E2E_TMP_DIR, readServerFile, removeServerFile } from './support/server-file';
 
 /**
  * Stops the n8n of the global setup, keeps its log in .e2e-tmp/n8n.log for debugging, and fails the run if the log
@@ -21,7 +21,7 @@ export default async function globalTeardown(): Promise<void> {
 			// already gone
 		}
 	}
-	fs.rmSync(SERVER_FILE, { force: true });
+	removeServerFile();
 	if (logFile && fs.existsSync(logFile)) {
 		fs.copyFileSync(logFile, path.join(E2E_TMP_DIR, 'n8n.log'));
 	}
