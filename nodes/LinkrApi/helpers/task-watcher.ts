@@ -5,18 +5,16 @@ import { cancellableSleep } from './cancellable-sleep';
 import { cancelledError } from './cancellation';
 import type { Task, WaitOptions } from './interfaces';
 import type { JobDurationEstimate } from './job-duration-estimate';
+import {
+	ASSUMED_CONCURRENT_JOBS,
+	guessStart,
+	nextLookAt,
+	queuedLookAt,
+	startBehind,
+	startWasSeen,
+	type Watch,
+} from './look-schedule';
 import { isFailureStatus, isQueuedStatus, isTerminalStatus } from './task-status';
-
-/** Polls aim this long after a job's expected end, so it has surely ended. */
-const POLL_MARGIN_MS = 300;
-/** Before any job was seen finishing, each look searches this many Poll Intervals past the longest run seen. */
-const SEARCH_STEP_INTERVALS = 0.1;
-/** Before any job time is learned, a task that may be queued is looked at less and less often, up to this gap. */
-const MAX_QUEUED_BACKOFF_MS = 30000;
-/** With a learned job time, a task waiting for its turn is still looked at this often. */
-const MAX_QUEUED_LOOK_MS = 5 * 60_000;
-/** Jobs most Midjourney plans run at once; a task accepted behind this many unfinished ones may have queued. */
-const ASSUMED_CONCURRENT_JOBS = 3;
 
 export interface TaskToWaitFor {
 	taskId: string;
@@ -33,30 +31,6 @@ export type WaitOutcome =
 	| { kind: 'finished'; task: Task }
 	| { kind: 'maxWaitReached'; task?: Task }
 	| { kind: 'error'; error: Error };
-
-interface Watch {
-	target: TaskToWaitFor;
-	deadline: number;
-	nextPollAt: number;
-	lastPollAt?: number;
-	queuedPolls: number;
-	lastTask?: Task;
-	/** The job began running at or after this: acceptance, or the last look that saw it queued */
-	startedAfter: number;
-	/** The job began running at or before this; undefined while it may still wait in the account's queue */
-	startedBy?: number;
-	/** Best guess of when the job began running, between the two bounds */
-	likelyStart?: number;
-	/** The last look that saw the job running: it ends later */
-	seenRunningAt?: number;
-	/** While the job may be queued: the next look, set when it was accepted or last seen queued */
-	queuedLookAt?: number;
-}
-
-/** The job's start is known to within a poll margin: it began running as LinkrAPI accepted it. */
-function startWasSeen(watch: Watch): boolean {
-	return watch.startedBy !== undefined && watch.startedBy - watch.startedAfter <= POLL_MARGIN_MS;
-}
 
 export function isFailedOutcome(outcome: WaitOutcome, onTimeout: WaitOptions['onTimeout']): boolean {
 	if (outcome.kind === 'error') return true;
@@ -76,9 +50,8 @@ function mostUrgent(watches: Watch[]): Watch {
 
 /**
  * Waits on many tasks in one loop, while the router is still submitting more, so a batch takes about as long as the
- * Midjourney account needs to run it. Each task is polled when its job can have ended (learned job time), never
- * more often than its Poll Interval; queued tasks are looked at again only when a job ahead of them has ended.
- * Every poll goes through the credential's request budget.
+ * Midjourney account needs to run it. When it looks at each task is look-schedule.ts; here are the loop, the polls
+ * (each through the credential's request budget) and what they teach.
  */
 export class TaskWatcher {
 	private watches: Watch[] = [];
@@ -118,7 +91,7 @@ export class TaskWatcher {
 		};
 		this.watches.push(watch);
 		if (!startIsKnown) watch.queuedLookAt = this.queuedLook(watch);
-		this.plan(watch);
+		watch.nextPollAt = nextLookAt(watch, this.durations);
 		this.notify();
 	}
 
@@ -148,7 +121,8 @@ export class TaskWatcher {
 				continue;
 			}
 			await this.poll(watch, signal);
-			for (const other of this.watches) this.plan(other);
+			// What the poll taught moves the other looks too.
+			for (const other of this.watches) other.nextPollAt = nextLookAt(other, this.durations);
 		}
 		return this.outcomes;
 	}
@@ -208,7 +182,7 @@ export class TaskWatcher {
 			watch.queuedPolls = 0;
 			if (watch.startedBy === undefined) {
 				watch.startedBy = now;
-				watch.likelyStart = this.guessStart(watch, task, now);
+				watch.likelyStart = guessStart(watch, task, this.durations, now);
 			} else if (startWasSeen(watch)) {
 				this.durations.stillRunningAfter(now - watch.startedAfter);
 			}
@@ -217,60 +191,16 @@ export class TaskWatcher {
 		if (now >= watch.deadline) this.settle(watch, { kind: 'maxWaitReached', task });
 	}
 
-	/** When a job whose start nobody saw began: from its progress if possible, else between two looks at it. */
-	private guessStart(watch: Watch, task: Task, now: number): number {
-		const expected = this.durations.expectedMs();
-		const progress = task.progress ?? 0;
-		if (expected !== undefined && progress > 0 && progress < 100) return now - (progress / 100) * expected;
-		return (Math.max(watch.startedAfter, watch.target.startedAt) + now) / 2;
-	}
-
-	/**
-	 * Sets when a task is looked at next: a running job when it is expected to have ended (never sooner than one
-	 * Poll Interval after the last look, nor than one after acceptance), a job that may still be queued late, as a
-	 * job ending ahead of it brings it forward; never past Max Wait.
-	 */
-	private plan(watch: Watch): void {
-		const interval = watch.target.wait.pollIntervalMs;
-		const { lastPollAt, likelyStart, target } = watch;
-		let next: number;
-		if (target.pollImmediately && lastPollAt === undefined) {
-			next = target.startedAt;
-		} else {
-			const floor = Math.max((lastPollAt ?? target.startedAt) + interval, target.startedAt + interval);
-			const aim = this.durations.aimMs(interval * SEARCH_STEP_INTERVALS);
-			if (likelyStart === undefined) next = Math.max(floor, watch.queuedLookAt ?? floor);
-			else if (aim === undefined) next = floor;
-			else next = Math.max(floor, likelyStart + aim + POLL_MARGIN_MS);
-		}
-		watch.nextPollAt = Math.min(next, watch.deadline);
-	}
-
-	/**
-	 * A task that may wait in the account's queue cannot end before the jobs ahead of it, and the hand-over in
-	 * learnFromEnd() gives it a start when one ends; this look only covers a LinkrAPI that does not start queued
-	 * jobs in order. With a learned job time it comes when the jobs ahead should all have run, else it backs off.
-	 */
 	private queuedLook(watch: Watch): number {
-		const interval = watch.target.wait.pollIntervalMs;
-		const lookedAt = watch.lastPollAt ?? watch.target.startedAt;
-		const expected = this.durations.expectedMs();
-		if (expected !== undefined) {
-			const ahead = this.watches.filter(
-				(other) => !other.target.pollImmediately && other.target.startedAt < watch.target.startedAt,
-			).length;
-			const wavesAhead = Math.ceil(Math.max(0, ahead - ASSUMED_CONCURRENT_JOBS + 1) / ASSUMED_CONCURRENT_JOBS);
-			const untilEnd = (wavesAhead + 1) * (expected + POLL_MARGIN_MS);
-			return lookedAt + Math.max(interval, Math.min(MAX_QUEUED_LOOK_MS, untilEnd));
-		}
-		if (watch.lastPollAt === undefined) return lookedAt + Math.max(interval, MAX_QUEUED_BACKOFF_MS);
-		return lookedAt + Math.min(interval * 2 ** Math.min(watch.queuedPolls - 1, 4), MAX_QUEUED_BACKOFF_MS);
+		const ahead = this.watches.filter(
+			(other) => !other.target.pollImmediately && other.target.startedAt < watch.target.startedAt,
+		).length;
+		return queuedLookAt(watch, this.durations, ahead);
 	}
 
 	/**
 	 * A job was found ended. If its start was seen, it ran at most until now, which teaches the job time. The
-	 * account has had a free slot since it ended, so the oldest task that may be queued started then: most likely
-	 * one job time after this job began, but not before the last look that saw it running, nor after now.
+	 * account has had a free slot since it ended, so the oldest task that may be queued started then.
 	 */
 	private learnFromEnd(watch: Watch, task: Task, now: number): void {
 		if (startWasSeen(watch) && task.status.toLowerCase() === 'completed') {
@@ -280,9 +210,7 @@ export class TaskWatcher {
 			.filter((other) => other.likelyStart === undefined && !other.target.pollImmediately)
 			.sort((a, b) => a.target.startedAt - b.target.startedAt)[0];
 		if (!queued) return;
-		const expected = this.durations.expectedMs();
-		const likelyEnd = expected !== undefined && watch.likelyStart !== undefined ? watch.likelyStart + expected : now;
 		queued.startedBy = now;
-		queued.likelyStart = Math.max(queued.startedAfter, watch.seenRunningAt ?? -Infinity, Math.min(likelyEnd, now));
+		queued.likelyStart = startBehind(watch, queued, this.durations, now);
 	}
 }
