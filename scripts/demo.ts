@@ -16,12 +16,12 @@ import * as path from 'node:path';
 import {
 	bindCredential,
 	describeExecution,
+	discardPackedTarball,
 	ensureN8nInstalled,
 	type Execution,
 	LINKRAPI_CREDENTIAL_TYPE,
 	loadWorkflow,
 	nodeOutput,
-	discardPackedTarball,
 	packageTarball,
 	REPO_ROOT,
 	startN8n,
