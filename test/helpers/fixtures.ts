@@ -3,6 +3,20 @@ import { CDN_HOST } from './execute-context';
 export const TASK_ID = 'a1b2c3d4-e5f6-7890-abcd-ef1234567890';
 export const UPSCALE_TASK_ID = 'f7e8d9c0-b1a2-3456-cdef-789012345678';
 
+/** The LinkrAPI node's parameters for Imagine with an empty optional field each; `overrides` replace them. */
+export function imagineParameters(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+	return {
+		resource: 'task',
+		operation: 'imagine',
+		prompt: 'a cat',
+		referenceImageUrl: '',
+		callbackUrl: '',
+		waitMode: 'poll',
+		options: {},
+		...overrides,
+	};
+}
+
 export function submitted(taskId = TASK_ID) {
 	return {
 		status: 'SUCCESS',

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { LinkrApi } from '../../../nodes/LinkrApi/LinkrApi.node';
 import { API_HOST, API_KEY } from '../../helpers/execute-context';
-import { completedGrid, submitted, TASK_ID } from '../../helpers/fixtures';
+import { completedGrid, imagineParameters, submitted, TASK_ID } from '../../helpers/fixtures';
 import { runNode, runNodeError } from '../../helpers/run-node';
 import { useVirtualClock } from '../../helpers/use-virtual-clock';
 
@@ -19,16 +19,10 @@ function allProperties(properties: INodeProperties[]): INodeProperties[] {
 }
 
 /** What an AI Agent's tool call looks like to the node: $fromAI() values resolved into parameters, one input item. */
-const toolCall = {
-	resource: 'task',
-	operation: 'imagine',
+const toolCall = imagineParameters({
 	prompt: 'a red fox in fresh snow, golden hour',
-	referenceImageUrl: '',
-	callbackUrl: '',
 	midjourneyParameters: { aspectRatio: '3:2' },
-	waitMode: 'poll',
-	options: {},
-};
+});
 
 describe('as an AI Agent tool', () => {
 	it('is offered to agents', () => {

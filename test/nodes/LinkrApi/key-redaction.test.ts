@@ -1,7 +1,7 @@
 import nock from 'nock';
 
 import { API_HOST, API_KEY, CDN_HOST } from '../../helpers/execute-context';
-import { completedGrid, failedTask, runningTask, submitted, TASK_ID } from '../../helpers/fixtures';
+import { completedGrid, failedTask, imagineParameters, runningTask, submitted, TASK_ID } from '../../helpers/fixtures';
 import { runNode, runNodeError } from '../../helpers/run-node';
 import { useVirtualClock } from '../../helpers/use-virtual-clock';
 
@@ -11,15 +11,7 @@ jest.mock('n8n-workflow', () => ({
 }));
 
 useVirtualClock();
-const imagine = (options: Record<string, unknown> = {}) => ({
-	resource: 'task',
-	operation: 'imagine',
-	prompt: 'a cat',
-	referenceImageUrl: '',
-	callbackUrl: '',
-	waitMode: 'poll',
-	options: { maxWait: 0.2, ...options },
-});
+const imagine = (options: Record<string, unknown> = {}) => imagineParameters({ options: { maxWait: 0.2, ...options } });
 const echoedKey = `Bearer ${API_KEY}`;
 
 /** Every way the node can fail; some answers even echo the Authorization header back. */

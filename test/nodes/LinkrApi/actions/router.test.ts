@@ -1,7 +1,7 @@
 import nock from 'nock';
 
 import { API_HOST, API_KEY } from '../../../helpers/execute-context';
-import { completedGrid, failedTask, runningTask, submitted } from '../../../helpers/fixtures';
+import { completedGrid, failedTask, imagineParameters, runningTask, submitted } from '../../../helpers/fixtures';
 import { runNode, runNodeError } from '../../../helpers/run-node';
 import { useVirtualClock } from '../../../helpers/use-virtual-clock';
 
@@ -11,15 +11,7 @@ jest.mock('n8n-workflow', () => ({
 }));
 
 const clock = useVirtualClock();
-const imagine = (prompt: string) => ({
-	resource: 'task',
-	operation: 'imagine',
-	prompt,
-	referenceImageUrl: '',
-	callbackUrl: '',
-	waitMode: 'poll',
-	options: { pollInterval: 5 },
-});
+const imagine = (prompt: string) => imagineParameters({ prompt, options: { pollInterval: 5 } });
 const taskIdFor = (prompt: string) => `task-${prompt.replace(/\W+/g, '-')}`;
 
 /** A small fake of LinkrAPI: each task completes (or fails) on its Nth poll. */

@@ -2,7 +2,15 @@ import nock from 'nock';
 
 import { LinkrApi } from '../../../../nodes/LinkrApi/LinkrApi.node';
 import { API_HOST, API_KEY, CDN_HOST } from '../../../helpers/execute-context';
-import { completedGrid, failedTask, PNG_BYTES, runningTask, submitted, TASK_ID } from '../../../helpers/fixtures';
+import {
+	completedGrid,
+	failedTask,
+	imagineParameters,
+	PNG_BYTES,
+	runningTask,
+	submitted,
+	TASK_ID,
+} from '../../../helpers/fixtures';
 import { runNode, runNodeError } from '../../../helpers/run-node';
 import { useVirtualClock } from '../../../helpers/use-virtual-clock';
 import { createWebhookContext, type WebhookRequest } from '../../../helpers/webhook-context';
@@ -11,16 +19,8 @@ jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep:
 
 const clock = useVirtualClock();
 const RESUME_URL = 'https://n8n.example.com/webhook-waiting/42?signature=abc123';
-const pauseImagine = (extra: Record<string, unknown> = {}) => ({
-	resource: 'task',
-	operation: 'imagine',
-	prompt: 'a cat',
-	referenceImageUrl: '',
-	callbackUrl: '',
-	waitMode: 'callback',
-	options: { maxWait: 20 },
-	...extra,
-});
+const pauseImagine = (extra: Record<string, unknown> = {}) =>
+	imagineParameters({ waitMode: 'callback', options: { maxWait: 20 }, ...extra });
 const api = () => nock(API_HOST).matchHeader('authorization', `Bearer ${API_KEY}`);
 
 describe('Pause Until Callback: going to wait', () => {

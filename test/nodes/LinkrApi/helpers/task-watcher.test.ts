@@ -1,7 +1,7 @@
 import nock from 'nock';
 
 import { API_HOST } from '../../../helpers/execute-context';
-import { completedGrid, runningTask, submitted } from '../../../helpers/fixtures';
+import { completedGrid, imagineParameters, runningTask, submitted } from '../../../helpers/fixtures';
 import { runNode } from '../../../helpers/run-node';
 import { median, serveTimedJobs } from '../../../helpers/timed-api';
 import type { VirtualClock } from '../../../helpers/virtual-clock';
@@ -12,15 +12,8 @@ jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep:
 const clock = useVirtualClock();
 const JOB_MS = 6000;
 const INTERVAL_S = 5;
-const imagine = {
-	resource: 'task',
-	operation: 'imagine',
-	prompt: 'a cat',
-	referenceImageUrl: '',
-	callbackUrl: '',
-	waitMode: 'poll',
-	options: { pollInterval: INTERVAL_S, maxWait: 30 },
-};
+const options = { pollInterval: INTERVAL_S, maxWait: 30 };
+const imagine = imagineParameters({ options });
 
 describe('waiting on a batch like a Midjourney account runs it', () => {
 	it('learns the job time, then notices jobs end within a fraction of the poll interval', async () => {
@@ -45,7 +38,7 @@ describe('waiting on a batch like a Midjourney account runs it', () => {
 		const jobs = serveTimedJobs(clock, 1000, 3);
 
 		await runNode({
-			params: { ...imagine, options: { ...imagine.options, pollInterval: 2, maxRequestsPerSecond: 1 } },
+			params: { ...imagine, options: { ...options, pollInterval: 2, maxRequestsPerSecond: 1 } },
 			items: 8,
 		});
 
@@ -74,7 +67,7 @@ describe('waiting on a batch like a Midjourney account runs it', () => {
 	it('never polls one task more often than its poll interval', async () => {
 		const jobs = serveTimedJobs(clock, 20000, 2);
 
-		await runNode({ params: { ...imagine, options: { ...imagine.options, pollInterval: 3 } }, items: 5 });
+		await runNode({ params: { ...imagine, options: { ...options, pollInterval: 3 } }, items: 5 });
 
 		for (const task of jobs.tasks) {
 			const gaps = task.polls.slice(1).map((at, index) => at - task.polls[index]);
@@ -97,10 +90,10 @@ describe('waiting on a batch like a Midjourney account runs it', () => {
 	it('looks at a job deep in the queue about when the jobs ahead of it should have run, not every few seconds', async () => {
 		const longJobMs = 45000;
 		serveTimedJobs(clock, longJobMs, 3);
-		await runNode({ params: { ...imagine, options: { ...imagine.options, maxWait: 60 } }, items: 3 });
+		await runNode({ params: { ...imagine, options: { ...options, maxWait: 60 } }, items: 3 });
 		const jobs = serveTimedJobs(clock, longJobMs, 3);
 
-		await runNode({ params: { ...imagine, options: { ...imagine.options, maxWait: 60 } }, items: 30 });
+		await runNode({ params: { ...imagine, options: { ...options, maxWait: 60 } }, items: 30 });
 
 		expect(jobs.tasks.every((task) => task.noticedAt !== undefined)).toBe(true);
 		const waitedLongest = jobs.tasks[29];

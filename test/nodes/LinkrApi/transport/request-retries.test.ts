@@ -1,7 +1,7 @@
 import nock from 'nock';
 
 import { API_HOST } from '../../../helpers/execute-context';
-import { submitted } from '../../../helpers/fixtures';
+import { imagineParameters, submitted } from '../../../helpers/fixtures';
 import { runNode, runNodeError } from '../../../helpers/run-node';
 import { useVirtualClock } from '../../../helpers/use-virtual-clock';
 
@@ -11,15 +11,7 @@ jest.mock('n8n-workflow', () => ({
 }));
 
 const clock = useVirtualClock();
-const imagineNoWait = {
-	resource: 'task',
-	operation: 'imagine',
-	prompt: 'a cat',
-	referenceImageUrl: '',
-	callbackUrl: '',
-	waitMode: 'none',
-	options: {},
-};
+const imagineNoWait = imagineParameters({ waitMode: 'none' });
 
 describe('retries of calls that start a job', () => {
 	it('retries a submit answered 429, as no task was created', async () => {

@@ -1,7 +1,15 @@
 import nock from 'nock';
 
 import { API_HOST, API_KEY, CDN_HOST } from '../../../../helpers/execute-context';
-import { completedGrid, failedTask, PNG_BYTES, runningTask, submitted, TASK_ID } from '../../../../helpers/fixtures';
+import {
+	completedGrid,
+	failedTask,
+	imagineParameters,
+	PNG_BYTES,
+	runningTask,
+	submitted,
+	TASK_ID,
+} from '../../../../helpers/fixtures';
 import { runNode, runNodeError } from '../../../../helpers/run-node';
 import { gapsBetween } from '../../../../helpers/virtual-clock';
 import { useVirtualClock } from '../../../../helpers/use-virtual-clock';
@@ -12,16 +20,7 @@ jest.mock('n8n-workflow', () => ({
 }));
 
 const clock = useVirtualClock();
-const imagine = (extra: Record<string, unknown> = {}) => ({
-	resource: 'task',
-	operation: 'imagine',
-	prompt: 'a cat',
-	referenceImageUrl: '',
-	callbackUrl: '',
-	waitMode: 'poll',
-	options: {},
-	...extra,
-});
+const imagine = imagineParameters;
 const api = () => nock(API_HOST).matchHeader('authorization', `Bearer ${API_KEY}`);
 
 /**
