@@ -1,5 +1,4 @@
 /** One measured run: a fresh simulator and key, one workflow, one execution in the shared n8n, its metrics. */
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -10,6 +9,7 @@ import {
 	executionError,
 	LINKRAPI_CREDENTIAL_TYPE,
 	type N8nClient,
+	newApiKey,
 	nodeOutput,
 	sleep,
 	type WorkflowJson,
@@ -39,11 +39,6 @@ const EXECUTION_CHECK_INTERVAL_MS = 1000;
 const EXECUTION_TIMEOUT_BASE_MS = 120_000;
 const MAX_WAIT_LIMIT_MIN = 60;
 const MIN_MAX_WAIT_MIN = 5;
-
-/** A fresh key of the real shape per run, so no concurrency slot or request budget carries over between runs. */
-function newApiKey(): string {
-	return `lkr_${randomBytes(16).toString('hex')}`;
-}
 
 function workflowSettings(options: BenchOptions, size: number): WorkflowSettings {
 	const limitMs = physicalLimitMs(size, options.concurrency, options.taskMs);

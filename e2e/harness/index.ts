@@ -3,6 +3,7 @@
  * installed as a community node, drive it over its REST API and webhooks, read executions back.
  * Used by test/e2e (jest), scripts/demo.ts and benchmarks.
  */
+export * from './api-key';
 export * from './execution';
 export * from './install';
 export * from './n8n';

@@ -13,7 +13,6 @@
  * Everything it starts is stopped on exit, failure, Ctrl-C or SIGTERM (process groups, redis shutdown, pg_ctl stop);
  * if this process is killed outright, watchdogs do it.
  */
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 
 import {
@@ -21,6 +20,7 @@ import {
 	describeExecution,
 	LINKRAPI_CREDENTIAL_TYPE,
 	loadWorkflow,
+	newApiKey,
 	nodeOutput,
 	REPO_ROOT,
 	sleep,
@@ -176,7 +176,7 @@ async function main(): Promise<void> {
 			logLevel: args.logLevel,
 			log,
 		});
-		const apiKey = `lkr_${randomBytes(16).toString('hex')}`;
+		const apiKey = newApiKey();
 		sim = await startSimulator({ keys: [apiKey], taskDurationMs: args.taskMs });
 		const credential = await cluster.main.createCredential('LinkrAPI simulator', LINKRAPI_CREDENTIAL_TYPE, {
 			apiKey,

@@ -1,6 +1,6 @@
-import { LINKRAPI_CREDENTIAL_TYPE } from '../../e2e/harness';
+import { LINKRAPI_CREDENTIAL_TYPE, newApiKey } from '../../e2e/harness';
 import { maskKey } from '../../simulator';
-import { E2E_TEST_TIMEOUT_MS, newApiKey, useTestbed } from './support/testbed';
+import { E2E_TEST_TIMEOUT_MS, useTestbed } from './support/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 

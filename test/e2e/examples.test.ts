@@ -8,11 +8,12 @@ import {
 	bindCredential,
 	type CreatedWorkflow,
 	type CredentialRef,
+	discardPackedTarball,
 	type Execution,
 	LINKRAPI_CREDENTIAL_TYPE,
 	type N8nServer,
+	newApiKey,
 	nodeOutput,
-	discardPackedTarball,
 	packageTarball,
 	REPO_ROOT,
 	sleep,
@@ -20,7 +21,7 @@ import {
 	type WorkflowJson,
 } from '../../e2e/harness';
 import { type Simulator, startSimulator } from '../../simulator';
-import { E2E_TEST_TIMEOUT_MS, FAST_TASKS, newApiKey } from './support/testbed';
+import { E2E_TEST_TIMEOUT_MS, FAST_TASKS } from './support/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 

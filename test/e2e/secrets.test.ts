@@ -4,11 +4,12 @@ import {
 	assertExecutionStatus,
 	LINKRAPI_CREDENTIAL_TYPE,
 	loadWorkflow,
+	newApiKey,
 	nodeOutput,
 	withNodeSettings,
 } from '../../e2e/harness';
 import { leakedKeys } from './support/secrets';
-import { E2E_TEST_TIMEOUT_MS, newApiKey, useTestbed, WORKFLOWS_DIR } from './support/testbed';
+import { E2E_TEST_TIMEOUT_MS, useTestbed, WORKFLOWS_DIR } from './support/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 

@@ -1,4 +1,4 @@
-import { assertExecutionStatus, type CreatedWorkflow, executedNodes, nodeOutput } from '../../e2e/harness';
+import { assertExecutionStatus, type CreatedWorkflow, executedNodes, newApiKey, nodeOutput } from '../../e2e/harness';
 import type { WebhookDelivery } from '../../simulator';
 import {
 	countExecutionsAfter,
@@ -11,7 +11,7 @@ import {
 	waitFor,
 	waitForExecutions,
 } from './support/callbacks';
-import { E2E_TEST_TIMEOUT_MS, newApiKey, startTestbed, type Testbed } from './support/testbed';
+import { E2E_TEST_TIMEOUT_MS, startTestbed, type Testbed } from './support/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 

@@ -9,6 +9,7 @@ import {
 	type Execution,
 	LINKRAPI_CREDENTIAL_TYPE,
 	loadWorkflow,
+	newApiKey,
 	nodeOutput,
 	REPO_ROOT,
 	sleep,
@@ -100,7 +101,7 @@ describe('n8n queue mode: main + webhook process + 2 workers on Redis and Postgr
 			log: (line) => console.log(`[queue] ${line}`),
 		});
 		console.log(`[queue] cluster up in ${((Date.now() - suiteStarted) / 1000).toFixed(1)} s\n${cluster.describe()}`);
-		apiKey = `lkr_${randomBytes(16).toString('hex')}`;
+		apiKey = newApiKey();
 		sim = await startSimulator({ keys: [apiKey], taskDurationMs: 500, concurrency: 100 });
 		credential = await cluster.main.createCredential('LinkrAPI simulator', LINKRAPI_CREDENTIAL_TYPE, {
 			apiKey,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 
 import {
@@ -7,6 +6,7 @@ import {
 	LINKRAPI_CREDENTIAL_TYPE,
 	loadWorkflow,
 	type N8nClient,
+	newApiKey,
 	type WorkflowJson,
 	type WorkflowRun,
 } from '../../../e2e/harness';
@@ -21,11 +21,6 @@ import { connectN8n } from './server-file';
 export const E2E_TEST_TIMEOUT_MS = 300_000;
 
 export const WORKFLOWS_DIR = path.join(__dirname, '..', 'workflows');
-
-/** A key of the real shape (`lkr_` + 32 hex), new per test file, so a leak can be pinned on the file that made it. */
-export function newApiKey(): string {
-	return `lkr_${randomBytes(16).toString('hex')}`;
-}
 
 /** Short tasks so a poll-mode run finishes in one or two 2-second poll intervals. */
 export const FAST_TASKS: SimulatorOptions = {
