@@ -3,9 +3,27 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { SubmitResponse } from '../helpers/interfaces';
 import type { TaskOptions, WaitMode } from '../helpers/read-options';
+import type { TaskToWaitFor } from '../helpers/task-watcher';
 import { callbackResumeUrl } from '../helpers/resume-url';
 import { optionalHttpUrl } from '../helpers/validate-input';
 import type { OperationResult } from './node.type';
+
+/** A task to wait for from now on, with the item's waiting settings. */
+export function waitTarget(
+	taskId: string,
+	itemIndex: number,
+	options: TaskOptions,
+	pollImmediately?: boolean,
+): TaskToWaitFor {
+	return {
+		taskId,
+		itemIndex,
+		wait: options.wait,
+		requestsPerSecond: options.requestsPerSecond,
+		startedAt: Date.now(),
+		pollImmediately,
+	};
+}
 
 /**
  * What Imagine and Action do once LinkrAPI accepted the job: output it, or hand it over for waiting.
@@ -24,13 +42,7 @@ export function trackSubmission(
 	}
 	return {
 		kind: waitMode === 'callback' ? 'pause' : 'wait',
-		target: {
-			taskId: submitted.task_id,
-			itemIndex,
-			wait: options.wait,
-			requestsPerSecond: options.requestsPerSecond,
-			startedAt: Date.now(),
-		},
+		target: waitTarget(submitted.task_id, itemIndex, options),
 		download: options.download,
 		extra,
 	};

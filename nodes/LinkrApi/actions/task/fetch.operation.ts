@@ -9,6 +9,7 @@ import { requireText } from '../../helpers/validate-input';
 import { fetchTask } from '../../transport/endpoints';
 import { taskIdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult } from '../node.type';
+import { waitTarget } from '../track-submission';
 
 const properties: INodeProperties[] = [taskIdProperty, waitModeProperty('none'), waitingOptionsProperty];
 
@@ -21,14 +22,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (waitMode === 'poll') {
 		return {
 			kind: 'wait',
-			target: {
-				taskId,
-				itemIndex,
-				wait: options.wait,
-				requestsPerSecond: options.requestsPerSecond,
-				startedAt: Date.now(),
-				pollImmediately: true,
-			},
+			target: waitTarget(taskId, itemIndex, options, true),
 			download: options.download,
 		};
 	}
