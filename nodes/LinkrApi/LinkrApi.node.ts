@@ -11,8 +11,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as account from './actions/account';
 import { router } from './actions/router';
 import * as task from './actions/task';
-import { noRegistrationWebhookMethods } from './helpers/no-registration-webhook-methods';
-import { resumeFromCallback } from './helpers/resume-from-callback';
+import { noRegistrationWebhookMethods } from '../shared/callback/no-registration-webhook-methods';
+import { resumeFromCallback } from './pause/resume-from-callback';
 
 export class LinkrApi implements INodeType {
 	description: INodeTypeDescription = {

@@ -2,7 +2,7 @@ import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookRespon
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { downloadOptions } from '../LinkrApi/actions/common.descriptions';
-import { noRegistrationWebhookMethods } from '../LinkrApi/helpers/no-registration-webhook-methods';
+import { noRegistrationWebhookMethods } from '../shared/callback/no-registration-webhook-methods';
 import { handleCallback } from './handle-callback';
 
 export class LinkrApiTrigger implements INodeType {

@@ -1,14 +1,14 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { taskIdFromCallback } from '../LinkrApi/helpers/callback-body';
-import { downloadBinaries } from '../LinkrApi/helpers/complete-task';
-import type { Task } from '../LinkrApi/helpers/interfaces';
-import { parseTask } from '../LinkrApi/helpers/response-guards';
-import { taskToJson } from '../LinkrApi/helpers/task-output';
-import { answerWithoutRunning } from '../LinkrApi/helpers/webhook-answer';
-import { isTerminalStatus } from '../LinkrApi/helpers/task-status';
-import { fetchCallbackTask } from '../LinkrApi/helpers/verify-callback-task';
-import { toDownloadOptions, type DownloadParameters } from '../LinkrApi/helpers/read-options';
+import { taskIdFromCallback } from '../shared/callback/callback-body';
+import { downloadBinaries } from '../LinkrApi/actions/task-outcome';
+import type { Task } from '../shared/transport/api-types';
+import { parseTask } from '../shared/transport/response-guards';
+import { taskToJson } from '../shared/task-item/task-output';
+import { answerWithoutRunning } from '../shared/callback/webhook-answer';
+import { isTerminalStatus } from '../shared/transport/task-status';
+import { fetchCallbackTask } from '../shared/callback/verify-callback-task';
+import { toDownloadOptions, type DownloadParameters } from '../LinkrApi/actions/read-options';
 import { tokenMatches } from './callback-token';
 import { isFirstDelivery } from './delivery-memory';
 

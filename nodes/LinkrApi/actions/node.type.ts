@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { DownloadOptions } from '../helpers/interfaces';
-import type { TaskToWaitFor } from '../helpers/task-watcher';
+import type { DownloadOptions } from '../../shared/transport/api-types';
+import type { TaskToWaitFor } from '../waiting/task-watcher';
 
 export type LinkrResource = 'task' | 'account';
 

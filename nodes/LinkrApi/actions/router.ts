@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { cancelledError } from '../helpers/cancellation';
-import { outputWaitOutcome } from '../helpers/complete-task';
-import { pauseForCallback } from '../helpers/pause-for-callback';
-import { jobDurationEstimateFor } from '../helpers/job-duration-estimate';
-import { isFailedOutcome, TaskWatcher, type TaskToWaitFor, type WaitOutcome } from '../helpers/task-watcher';
-import { CREDENTIAL_NAME, normaliseBaseUrl } from '../transport';
+import { cancelledError } from '../../shared/cancellation';
+import { outputWaitOutcome } from './task-outcome';
+import { pauseForCallback } from '../pause/pause-for-callback';
+import { jobDurationEstimateFor } from '../waiting/job-duration-estimate';
+import { isFailedOutcome, TaskWatcher, type TaskToWaitFor, type WaitOutcome } from '../waiting/task-watcher';
+import { CREDENTIAL_NAME, normaliseBaseUrl } from '../../shared/transport';
 import * as account from './account';
 import { asNodeError, errorItem } from './item-errors';
 import type { LinkrOperation, LinkrResource, TrackedTask } from './node.type';

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { SubmitResponse } from '../helpers/interfaces';
-import type { TaskOptions, WaitMode } from '../helpers/read-options';
-import type { TaskToWaitFor } from '../helpers/task-watcher';
-import { callbackResumeUrl } from '../helpers/resume-url';
-import { optionalHttpUrl } from '../helpers/validate-input';
+import type { SubmitResponse } from '../../shared/transport/api-types';
+import type { TaskOptions, WaitMode } from './read-options';
+import type { TaskToWaitFor } from '../waiting/task-watcher';
+import { callbackResumeUrl } from '../pause/resume-url';
+import { optionalHttpUrl } from './validate-input';
 import type { OperationResult } from './node.type';
 
 /** A task to wait for from now on, with the item's waiting settings. */

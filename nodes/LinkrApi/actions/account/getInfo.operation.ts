@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { accountInfoToJson } from '../../helpers/account-info';
-import { getAccountInfo } from '../../transport/endpoints';
+import { accountInfoToJson } from './account-info';
+import { getAccountInfo } from '../../../shared/transport/endpoints';
 import type { OperationResult } from '../node.type';
 
 const properties: INodeProperties[] = [

@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readTaskOptions, readWaitMode } from '../../helpers/read-options';
-import { submittedToJson } from '../../helpers/task-output';
-import { requireText } from '../../helpers/validate-input';
-import { submitAction, type ActionBody } from '../../transport/endpoints';
+import { readTaskOptions, readWaitMode } from '../read-options';
+import { submittedToJson } from '../../../shared/task-item/task-output';
+import { requireText } from '../validate-input';
+import { submitAction, type ActionBody } from '../../../shared/transport/endpoints';
 import { callbackUrlProperty, taskIdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult } from '../node.type';
 import { trackSubmission, webhookUrlFor } from '../track-submission';

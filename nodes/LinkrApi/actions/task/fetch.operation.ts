@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { outputFinishedTask } from '../../helpers/complete-task';
-import { readTaskOptions, readWaitMode } from '../../helpers/read-options';
-import { taskToJson } from '../../helpers/task-output';
-import { isTerminalStatus } from '../../helpers/task-status';
-import { requireText } from '../../helpers/validate-input';
-import { fetchTask } from '../../transport/endpoints';
+import { outputFinishedTask } from '../task-outcome';
+import { readTaskOptions, readWaitMode } from '../read-options';
+import { taskToJson } from '../../../shared/task-item/task-output';
+import { isTerminalStatus } from '../../../shared/transport/task-status';
+import { requireText } from '../validate-input';
+import { fetchTask } from '../../../shared/transport/endpoints';
 import { taskIdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult } from '../node.type';
 import { waitTarget } from '../track-submission';

@@ -1,14 +1,14 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { buildPrompt, type MidjourneyParameters } from '../../helpers/midjourney-parameters';
-import { readTaskOptions, readWaitMode } from '../../helpers/read-options';
-import { submittedToJson } from '../../helpers/task-output';
-import { optionalReferenceImageUrl, requireText } from '../../helpers/validate-input';
-import { submitImagine, type ImagineBody } from '../../transport/endpoints';
+import { buildPrompt, type MidjourneyParameters } from '../../midjourney/midjourney-parameters';
+import { readTaskOptions, readWaitMode } from '../read-options';
+import { submittedToJson } from '../../../shared/task-item/task-output';
+import { optionalReferenceImageUrl, requireText } from '../validate-input';
+import { submitImagine, type ImagineBody } from '../../../shared/transport/endpoints';
 import { callbackUrlProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult } from '../node.type';
-import { midjourneyParametersProperty } from './midjourney-parameters.description';
+import { midjourneyParametersProperty } from '../../midjourney/midjourney-parameters.description';
 import { trackSubmission, webhookUrlFor } from '../track-submission';
 
 const properties: INodeProperties[] = [

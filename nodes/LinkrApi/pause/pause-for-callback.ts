@@ -1,0 +1,33 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { TrackedTask } from '../actions/node.type';
+import { fetchTask } from '../../shared/transport/endpoints';
+import { outputFinishedTask } from '../actions/task-outcome';
+import { rememberSubmittedTask } from './execution-memory';
+import { isTerminalStatus } from '../../shared/transport/task-status';
+
+/** Past the server's own timeout for the mode, so LinkrAPI's final callback still finds the execution waiting. */
+const WAIT_GRACE_MS = 60000;
+
+/**
+ * Puts the execution to sleep until LinkrAPI calls its resume URL. One check comes first: a task that already
+ * ended (an instant failure) would call back before n8n saved the execution as waiting, and n8n refuses such
+ * early callbacks (409), so it is output at once instead.
+ */
+export async function pauseForCallback(this: IExecuteFunctions, tracked: TrackedTask): Promise<INodeExecutionData> {
+	const { target, download } = tracked;
+	const task = await fetchTask.call(this, target.taskId, {
+		itemIndex: target.itemIndex,
+		requestsPerSecond: target.requestsPerSecond,
+	});
+	if (isTerminalStatus(task.status)) {
+		return await outputFinishedTask.call(this, task, download, target.itemIndex);
+	}
+	const finalPrompt = typeof tracked.extra?.final_prompt === 'string' ? tracked.extra.final_prompt : undefined;
+	rememberSubmittedTask(this, target.taskId, finalPrompt);
+	await this.putExecutionToWait(new Date(Date.now() + target.wait.maxWaitMs + WAIT_GRACE_MS));
+	return {
+		json: { task_id: target.taskId, status: 'waiting_for_callback', last_status: task.status },
+		pairedItem: { item: target.itemIndex },
+	};
+}

@@ -1,0 +1,40 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { CREDENTIAL_NAME, normaliseBaseUrl } from '../../shared/transport';
+
+function isLoopback(hostname: string): boolean {
+	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/**
+ * This execution's resume URL, which LinkrAPI calls when the task ends. n8n adds a per-execution secret
+ * (`?signature=…`) and refuses callbacks without it. A loopback URL only works with a local LinkrAPI
+ * (the simulator); the hosted API could never reach it, so that combination is refused up front.
+ */
+export async function callbackResumeUrl(this: IExecuteFunctions, itemIndex: number): Promise<string> {
+	const resumeUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) ?? '');
+	let url: URL;
+	try {
+		url = new URL(resumeUrl);
+	} catch {
+		throw new NodeOperationError(this.getNode(), 'n8n did not provide a resume URL for Pause Until Callback', {
+			itemIndex,
+			description: 'Use "Poll Until Finished" instead.',
+		});
+	}
+	const { baseUrl } = await this.getCredentials<{ baseUrl?: string }>(CREDENTIAL_NAME);
+	const apiHost = new URL(normaliseBaseUrl(baseUrl)).hostname;
+	if (isLoopback(url.hostname) && !isLoopback(apiHost)) {
+		throw new NodeOperationError(
+			this.getNode(),
+			'LinkrAPI cannot call back an n8n that is only reachable as localhost',
+			{
+				itemIndex,
+				description: `The resume URL is ${url.origin}. Set WEBHOOK_URL to n8n's public address (e.g. https://n8n.example.com/), or use "Poll Until Finished".`,
+			},
+		);
+	}
+	return url.toString();
+}

@@ -1,0 +1,79 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { SubmitResponse, Task, TaskComponent } from '../transport/api-types';
+
+export interface NextAction extends IDataObject {
+	/** The documented action name to send (`upsample1`, `variation2`, `reroll`), or null for other buttons */
+	name: string | null;
+	label: string | null;
+	custom_id: string;
+}
+
+const DOCUMENTED_ACTION = /^MJ::JOB::(upsample|variation|reroll)::(\d+)::/;
+
+/** Maps a Midjourney button to the documented action name LinkrAPI accepts; other buttons need their custom_id. */
+export function actionNameFor(customId: string): string | null {
+	const match = DOCUMENTED_ACTION.exec(customId);
+	if (!match) return null;
+	const [, kind, index] = match;
+	if (kind === 'reroll') return 'reroll';
+	const position = Number(index);
+	return position >= 1 && position <= 4 ? `${kind}${position}` : null;
+}
+
+export function nextActions(components: TaskComponent[] | null | undefined): NextAction[] {
+	return (components ?? []).map((component) => ({
+		name: actionNameFor(component.custom_id),
+		label: typeof component.label === 'string' ? component.label : null,
+		custom_id: component.custom_id,
+	}));
+}
+
+/** The task as the node outputs it: documented fields always present, unknown API fields kept. */
+export function taskToJson(task: Task): IDataObject {
+	return {
+		task_id: task.task_id,
+		action: task.action ?? null,
+		status: task.status,
+		progress: task.progress ?? null,
+		prompt: task.prompt ?? null,
+		image_url: task.image_url ?? null,
+		...(task.images ? { images: task.images } : {}),
+		actions: nextActions(task.components),
+		error: task.error ?? null,
+		created_at: task.created_at ?? null,
+		...withoutKnownFields(task),
+	};
+}
+
+const KNOWN_FIELDS = new Set([
+	'task_id',
+	'action',
+	'status',
+	'progress',
+	'prompt',
+	'image_url',
+	'images',
+	'error',
+	'created_at',
+]);
+
+function withoutKnownFields(task: Task): IDataObject {
+	const rest: IDataObject = {};
+	for (const [key, value] of Object.entries(task)) {
+		if (!KNOWN_FIELDS.has(key)) rest[key] = value;
+	}
+	return rest;
+}
+
+/** Output of "Don't Wait": what was submitted, ready to be fetched later. */
+export function submittedToJson(submitted: SubmitResponse, action: string, prompt: string | null): IDataObject {
+	return {
+		task_id: submitted.task_id,
+		action,
+		status: 'submitted',
+		prompt,
+		submit_status: submitted.status ?? null,
+		message: submitted.message ?? null,
+	};
+}

@@ -1,0 +1,133 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { toObject } from './response-guards';
+import { redactSecrets } from './redact';
+
+const MAX_BODY_EXCERPT = 300;
+
+export interface ErrorContext {
+	itemIndex: number;
+	/** e.g. "POST /imagine", shown so the user knows which call failed */
+	endpoint: string;
+	taskId?: string;
+	apiKey?: string;
+}
+
+/** LinkrAPI documents only `{"detail": "..."}`; anything else (HTML from a proxy, plain text) is shown as an excerpt. */
+export function describeErrorBody(body: unknown): string | undefined {
+	const object = toObject(body);
+	if (object && object.detail !== undefined) {
+		return typeof object.detail === 'string' ? object.detail : JSON.stringify(object.detail);
+	}
+	if (object && typeof object.message === 'string') return object.message;
+	if (typeof body !== 'string' || body.trim() === '') return undefined;
+	const text = body
+		.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+		.replace(/<[^>]+>/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+	return text.length > MAX_BODY_EXCERPT ? `${text.slice(0, MAX_BODY_EXCERPT)}…` : text;
+}
+
+function messageFor(statusCode: number, detail: string | undefined, context: ErrorContext): string {
+	switch (statusCode) {
+		case 400:
+			return detail ?? 'LinkrAPI rejected the request as invalid';
+		case 401:
+			return 'LinkrAPI rejected the API key';
+		case 403:
+			return 'The LinkrAPI hold (Discord account) is suspended';
+		case 404:
+			return context.taskId
+				? `Task ${context.taskId} was not found for this API key`
+				: 'LinkrAPI could not find what was asked for';
+		case 429:
+			return 'LinkrAPI rate limit reached';
+		default:
+			if (statusCode >= 500) return `LinkrAPI could not reach Discord/Midjourney (HTTP ${statusCode})`;
+			return `LinkrAPI answered HTTP ${statusCode}`;
+	}
+}
+
+function adviceFor(statusCode: number): string {
+	switch (statusCode) {
+		case 400:
+			return 'Change the input named in the message and run again.';
+		case 401:
+			return 'Open the LinkrAPI credential and paste the key (lkr_…) shown on your hold card in the LinkrAPI dashboard.';
+		case 403:
+			return 'Check the hold in the LinkrAPI dashboard: its Discord or Midjourney account may be suspended or its subscription inactive.';
+		case 404:
+			return 'Task IDs belong to the hold whose key created them, and old tasks may expire. Check the Task ID field and the credential.';
+		case 429:
+			return 'Lower "Max Requests per Second" in the node options, or run fewer executions at once, then retry.';
+		default:
+			return 'Check the hold’s Discord token in the LinkrAPI dashboard, then retry in a few minutes.';
+	}
+}
+
+function joinDescription(parts: Array<string | undefined>): string {
+	return parts.filter((part): part is string => Boolean(part)).join(' ');
+}
+
+/** Builds the error for a non-2xx answer from a plain object, so no request options or headers can leak into it. */
+export function httpStatusError(node: INode, statusCode: number, body: unknown, context: ErrorContext): NodeApiError {
+	const detail = describeErrorBody(body);
+	const message = redactSecrets(messageFor(statusCode, detail, context), context.apiKey);
+	const description = redactSecrets(
+		joinDescription([
+			`${context.endpoint} answered HTTP ${statusCode}.`,
+			statusCode !== 400 && detail ? `LinkrAPI said: "${detail}".` : undefined,
+			adviceFor(statusCode),
+			context.taskId ? `Task ID: ${context.taskId}.` : undefined,
+		]),
+		context.apiKey,
+	);
+	const error = new NodeApiError(node, { message, statusCode } as JsonObject, {
+		itemIndex: context.itemIndex,
+		message,
+		description,
+		httpCode: String(statusCode),
+	});
+	if (context.taskId) error.context.task_id = context.taskId;
+	return error;
+}
+
+const NETWORK_MESSAGES: Record<string, string> = {
+	ECONNREFUSED: 'LinkrAPI refused the connection',
+	ECONNRESET: 'The connection to LinkrAPI was dropped',
+	ENOTFOUND: 'The LinkrAPI host name could not be resolved',
+	EAI_AGAIN: 'The LinkrAPI host name could not be resolved',
+	ETIMEDOUT: 'LinkrAPI did not answer in time',
+	ECONNABORTED: 'LinkrAPI did not answer in time',
+};
+
+export function networkErrorCode(error: unknown): string | undefined {
+	if (typeof error !== 'object' || error === null) return undefined;
+	const record = error as { code?: unknown; cause?: { code?: unknown } };
+	if (typeof record.code === 'string') return record.code;
+	if (typeof record.cause?.code === 'string') return record.cause.code;
+	return undefined;
+}
+
+/** The raw client error is never wrapped: it carries the request options, Authorization header included. */
+export function networkError(node: INode, error: unknown, context: ErrorContext): NodeApiError {
+	const code = networkErrorCode(error);
+	const message = (code && NETWORK_MESSAGES[code]) ?? 'The request to LinkrAPI failed before an answer arrived';
+	const description = redactSecrets(
+		joinDescription([
+			`${context.endpoint} failed${code ? ` (${code})` : ''}.`,
+			'Check the Base URL in the LinkrAPI credential and your network, then retry.',
+			context.taskId ? `Task ID: ${context.taskId}.` : undefined,
+		]),
+		context.apiKey,
+	);
+	const apiError = new NodeApiError(node, { message, networkErrorCode: code ?? 'UNKNOWN' } as JsonObject, {
+		itemIndex: context.itemIndex,
+		message,
+		description,
+	});
+	if (context.taskId) apiError.context.task_id = context.taskId;
+	return apiError;
+}

@@ -1,0 +1,90 @@
+import { buildPrompt, type MidjourneyParameters } from '../../../../nodes/LinkrApi/midjourney/midjourney-parameters';
+import { node } from '../../../helpers/execute-context';
+
+const build = (parameters: MidjourneyParameters, prompt = 'a lighthouse') => buildPrompt(node, 0, prompt, parameters);
+const failure = (parameters: MidjourneyParameters, prompt?: string): string => {
+	try {
+		build(parameters, prompt);
+	} catch (error) {
+		return (error as Error).message;
+	}
+	throw new Error('expected an error');
+};
+
+describe('Midjourney parameter builder', () => {
+	it('leaves the prompt alone when no parameter is set', () => {
+		expect(build({})).toBe('a lighthouse');
+		expect(build({ styleRaw: false, tile: false, exclude: '  ', aspectRatio: '' })).toBe('a lighthouse');
+	});
+
+	it('appends every parameter as its flag, in a stable order', () => {
+		expect(
+			build({
+				aspectRatio: '16:9',
+				version: '7',
+				stylize: 250,
+				chaos: 10,
+				quality: 2,
+				weird: 500,
+				seed: 42,
+				styleRaw: true,
+				tile: true,
+				exclude: 'text, people',
+				imageWeight: 1.5,
+				styleReferenceUrls: 'https://a.example/1.png, https://a.example/2.png',
+				omniReferenceUrl: 'https://a.example/me.png',
+				omniWeight: 300,
+			}),
+		).toBe(
+			'a lighthouse --ar 16:9 --v 7 --s 250 --c 10 --q 2 --w 500 --seed 42 --iw 1.5 --style raw --tile --no text, people' +
+				' --sref https://a.example/1.png https://a.example/2.png --oref https://a.example/me.png --ow 300',
+		);
+	});
+
+	it('writes Niji versions as --niji and keeps zero values', () => {
+		expect(build({ version: 'niji 6', chaos: 0, stylize: 0 })).toBe('a lighthouse --niji 6 --s 0 --c 0');
+	});
+
+	it.each([
+		[{ stylize: 1001 }, '"Stylize" must be a whole number from 0 to 1000'],
+		[{ chaos: -1 }, '"Chaos" must be a whole number from 0 to 100'],
+		[{ chaos: 2.5 }, '"Chaos" must be a whole number from 0 to 100'],
+		[{ weird: 3001 }, '"Weird" must be a whole number from 0 to 3000'],
+		[{ seed: 4294967296 }, '"Seed" must be a whole number from 0 to 4294967295'],
+		[{ imageWeight: 3.5 }, '"Image Weight" must be a number from 0 to 3'],
+		[{ quality: 3 }, '"Quality" must be one of 0.25, 0.5, 1, 2, 4'],
+		[{ version: '8' }, '"Version" must be one of 7, 6.1, 6, 5.2, 5.1, 5, niji 6, niji 5'],
+		[{ aspectRatio: '16/9' }, '"Aspect Ratio" must look like 16:9'],
+		[{ aspectRatio: '0:1' }, '"Aspect Ratio" must look like 16:9'],
+		[{ styleReferenceUrls: 'ftp://x/y.png' }, '"Style Reference URLs" must contain http or https URLs'],
+		[{ omniWeight: 50 }, '"Omni Reference Weight" needs an "Omni Reference URL"'],
+	])('refuses %j with a message naming the parameter', (parameters, message) => {
+		expect(failure(parameters as MidjourneyParameters)).toBe(message);
+	});
+
+	it.each([
+		['a cat --ar 3:2', { aspectRatio: '16:9' }, 'The prompt already sets --ar, and "Aspect Ratio" sets it too'],
+		['a cat --aspect 3:2', { aspectRatio: '16:9' }, 'The prompt already sets --ar, and "Aspect Ratio" sets it too'],
+		['a cat --niji 5', { version: '7' }, 'The prompt already sets --v, and "Version" sets it too'],
+		['a cat --STYLIZE 50', { stylize: 100 }, 'The prompt already sets --s, and "Stylize" sets it too'],
+		['a cat --no dogs', { exclude: 'birds' }, 'The prompt already sets --no, and "Exclude" sets it too'],
+	])('refuses "%s" when %j sets the same flag', (prompt, parameters, message) => {
+		expect(failure(parameters as MidjourneyParameters, prompt)).toBe(message);
+	});
+
+	it('does not mistake words for flags', () => {
+		expect(build({ stylize: 100 }, 'a --sunset-- scene with --seeds')).toBe('a --sunset-- scene with --seeds --s 100');
+	});
+
+	it('allows character reference only where the version supports it, and omni reference only on 7', () => {
+		expect(build({ version: '6.1', characterReferenceUrl: 'https://a.example/c.png' })).toBe(
+			'a lighthouse --v 6.1 --cref https://a.example/c.png',
+		);
+		expect(failure({ version: '7', characterReferenceUrl: 'https://a.example/c.png' })).toBe(
+			'"Character Reference URL" works with versions 6, 6.1 and niji 6, not 7',
+		);
+		expect(failure({ version: '6', omniReferenceUrl: 'https://a.example/o.png' })).toBe(
+			'"Omni Reference URL" works with version 7 only, not 6',
+		);
+	});
+});
