@@ -62,6 +62,29 @@ export default tseslint.config(
 			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
 		},
 	},
+	// The project's own layering (README, "Development"): imports run one way, and neither node reaches into the
+	// other. nodes/shared/ is what both nodes use; its transport talks to LinkrAPI and imports nothing above it.
+	{
+		files: ['./nodes/**/*.ts'],
+		rules: {
+			'import-x/no-cycle': 'error',
+			'import-x/no-restricted-paths': [
+				'error',
+				{
+					zones: [
+						{ target: './nodes/shared', from: ['./nodes/LinkrApi', './nodes/LinkrApiTrigger'] },
+						{ target: './nodes/shared/transport', from: ['./nodes/shared/callback', './nodes/shared/task-item'] },
+						{ target: './nodes/LinkrApiTrigger', from: './nodes/LinkrApi' },
+						{ target: './nodes/LinkrApi', from: './nodes/LinkrApiTrigger' },
+						{
+							target: ['./nodes/LinkrApi/waiting', './nodes/LinkrApi/pause', './nodes/LinkrApi/midjourney'],
+							from: './nodes/LinkrApi/actions',
+						},
+					],
+				},
+			],
+		},
+	},
 	{
 		files: ['test/**/*.ts', 'simulator/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
 		rules: {

@@ -1,8 +1,8 @@
 import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { downloadOptions } from '../LinkrApi/actions/common.descriptions';
 import { noRegistrationWebhookMethods } from '../shared/callback/no-registration-webhook-methods';
+import { downloadOptions } from '../shared/task-item/download-options';
 import { handleCallback } from './handle-callback';
 
 export class LinkrApiTrigger implements INodeType {

@@ -1,14 +1,9 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { taskIdFromCallback } from '../shared/callback/callback-body';
-import { downloadBinaries } from '../LinkrApi/actions/task-outcome';
-import type { Task } from '../shared/transport/api-types';
-import { parseTask } from '../shared/transport/response-guards';
-import { taskToJson } from '../shared/task-item/task-output';
+import { endedTaskFromCallback } from '../shared/callback/ended-task-from-callback';
 import { answerWithoutRunning } from '../shared/callback/webhook-answer';
-import { isTerminalStatus } from '../shared/transport/task-status';
-import { fetchCallbackTask } from '../shared/callback/verify-callback-task';
-import { toDownloadOptions, type DownloadParameters } from '../LinkrApi/actions/read-options';
+import { toDownloadOptions, type DownloadParameters } from '../shared/task-item/download-options';
+import { finishedTaskItem } from '../shared/task-item/finished-task-item';
 import { tokenMatches } from './callback-token';
 import { isFirstDelivery } from './delivery-memory';
 
@@ -28,26 +23,11 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 	if (declaredLength > MAX_BODY_BYTES)
 		return answerWithoutRunning(this, 413, { error: 'The callback body is too large' });
 
-	const body = this.getBodyData();
-	const taskId = taskIdFromCallback(body);
-	if (!taskId) return answerWithoutRunning(this, 400, { error: 'The callback body has no task_id' });
+	const verifyWithApi = this.getNodeParameter('verifyWithApi', true) as boolean;
+	const ended = await endedTaskFromCallback(this, { verifyWithApi });
+	if ('answered' in ended) return ended.answered;
+	const { task } = ended;
 
-	let task: Task;
-	if (this.getNodeParameter('verifyWithApi', true) as boolean) {
-		const verified = await fetchCallbackTask(this, taskId);
-		if ('answered' in verified) return verified.answered;
-		task = verified.task;
-	} else {
-		try {
-			task = parseTask(body);
-		} catch {
-			return answerWithoutRunning(this, 400, { error: 'The callback body is not a task' });
-		}
-	}
-
-	if (!isTerminalStatus(task.status)) {
-		return answerWithoutRunning(this, 202, { ignored: 'the task has not finished yet', task_id: task.task_id });
-	}
 	const events = this.getNodeParameter('events', []) as string[];
 	if (!events.includes(task.status.toLowerCase())) {
 		return answerWithoutRunning(this, 200, {
@@ -61,6 +41,6 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 	}
 
 	const download = toDownloadOptions(this.getNodeParameter('options', {}) as DownloadParameters);
-	const binary = await downloadBinaries(this, task, download, 0);
-	return { workflowData: [[{ json: taskToJson(task), ...(binary ? { binary } : {}) }]] };
+	const { json, binary } = await finishedTaskItem(this, task, download, 0);
+	return { workflowData: [[{ json, ...(binary ? { binary } : {}) }]] };
 }

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { downloadOptions } from '../../shared/task-item/download-options';
+
 export const callbackUrlProperty: INodeProperties = {
 	displayName: 'Callback URL',
 	name: 'callbackUrl',
@@ -75,32 +77,6 @@ const pollingOptions: INodeProperties[] = [
 		typeOptions: { minValue: 2, maxValue: 300 },
 		description: 'How often a running task is checked. LinkrAPI recommends 5–10 seconds.',
 		displayOptions: { show: { '/waitMode': ['poll'] } },
-	},
-];
-
-export const downloadOptions: INodeProperties[] = [
-	{
-		displayName: 'Download Image',
-		name: 'downloadImage',
-		type: 'boolean',
-		default: false,
-		description:
-			'Whether to add the finished image as binary data. Image links expire, so download if you keep the image.',
-	},
-	{
-		displayName: 'Download Grid Quadrants',
-		name: 'downloadQuadrants',
-		type: 'boolean',
-		default: false,
-		description:
-			'Whether to also download the four single images of a grid, as data_1 … data_4 (after the property name below), when LinkrAPI provides them',
-	},
-	{
-		displayName: 'Put Image in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		description: 'The name of the binary property that receives the image',
 	},
 ];
 

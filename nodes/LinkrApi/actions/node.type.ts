@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { DownloadOptions } from '../../shared/transport/api-types';
+import type { DownloadOptions } from '../../shared/task-item/download-options';
 import type { TaskToWaitFor } from '../waiting/task-watcher';
 
 export type LinkrResource = 'task' | 'account';

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { DEFAULT_REQUESTS_PER_SECOND } from '../../shared/transport/request-budget';
-import type { DownloadOptions, WaitOptions } from '../../shared/transport/api-types';
+import { toDownloadOptions, type DownloadOptions, type DownloadParameters } from '../../shared/task-item/download-options';
+import type { WaitOptions } from '../waiting/wait-options';
 
 const MIN_POLL_INTERVAL_S = 2;
 const DEFAULT_POLL_INTERVAL_S = 5;
@@ -23,20 +24,6 @@ interface RawOptions extends DownloadParameters {
 	maxRequestsPerSecond?: number;
 }
 
-export interface DownloadParameters {
-	downloadImage?: boolean;
-	downloadQuadrants?: boolean;
-	binaryPropertyName?: string;
-}
-
-/** The download settings of an Options collection, with the defaults the UI shows. */
-export function toDownloadOptions(raw: DownloadParameters): DownloadOptions {
-	return {
-		downloadImage: raw.downloadImage === true,
-		downloadQuadrants: raw.downloadQuadrants === true,
-		binaryPropertyName: raw.binaryPropertyName?.trim() || 'data',
-	};
-}
 
 function positiveNumber(value: unknown, fallback: number): number {
 	const number = Number(value);

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { cancelledError } from '../../shared/cancellation';
-import { outputWaitOutcome } from './task-outcome';
+import { outputFinishedTask, outputWaitOutcome } from './task-outcome';
 import { pauseForCallback } from '../pause/pause-for-callback';
 import { jobDurationEstimateFor } from '../waiting/job-duration-estimate';
 import { isFailedOutcome, TaskWatcher, type TaskToWaitFor, type WaitOutcome } from '../waiting/task-watcher';
@@ -44,7 +44,12 @@ function checkPauseIsPossible(context: IExecuteFunctions, itemCount: number): vo
 async function finishPaused(context: IExecuteFunctions, paused: TrackedTask, results: Results): Promise<void> {
 	const { itemIndex } = paused.target;
 	try {
-		const item = await pauseForCallback.call(context, paused);
+		const finalPrompt = typeof paused.extra?.final_prompt === 'string' ? paused.extra.final_prompt : undefined;
+		const outcome = await pauseForCallback.call(context, paused.target, finalPrompt);
+		const item =
+			outcome.kind === 'paused'
+				? outcome.item
+				: await outputFinishedTask.call(context, outcome.task, paused.download, itemIndex);
 		results[itemIndex] = { ...item, json: { ...item.json, ...paused.extra } };
 	} catch (error) {
 		if (!context.continueOnFail()) throw asNodeError(context, error as Error, itemIndex, []);

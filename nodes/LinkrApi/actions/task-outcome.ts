@@ -1,10 +1,13 @@
-import type { IBinaryKeyData, IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { downloadImage } from '../../shared/task-item/download-image';
-import type { DownloadOptions, Task, WaitOptions } from '../../shared/transport/api-types';
+import { describeFailure } from '../../shared/task-item/describe-failure';
+import type { DownloadOptions } from '../../shared/task-item/download-options';
+import { finishedTaskItem } from '../../shared/task-item/finished-task-item';
 import { taskToJson } from '../../shared/task-item/task-output';
+import type { Task } from '../../shared/transport/api-types';
 import { isFailureStatus } from '../../shared/transport/task-status';
+import type { WaitOptions } from '../waiting/wait-options';
 import type { WaitOutcome } from '../waiting/task-watcher';
 
 function taskError(
@@ -19,62 +22,12 @@ function taskError(
 	return error;
 }
 
-export interface FailureDescription {
-	message: string;
-	description: string;
-}
-
-/** How a failed or timed-out task is explained, whether it is thrown (poll) or output (resumed after a callback). */
-export function describeFailure(task: Task): FailureDescription {
-	const reason = task.error?.trim();
-	if (task.status.toLowerCase() === 'timeout') {
-		return {
-			message: `Midjourney did not finish task ${task.task_id} in time${reason ? `: ${reason}` : ''}`,
-			description: `LinkrAPI gave up on the task (status "timeout"). Submit it again, or check the hold's queue in the LinkrAPI dashboard. Task ID: ${task.task_id}.`,
-		};
-	}
-	return {
-		message: `Midjourney could not finish task ${task.task_id}: ${reason || 'no reason given'}`,
-		description: `The task ended with status "${task.status}". Common causes: a banned word in the prompt, an inactive Midjourney subscription, or a suspended account. Task ID: ${task.task_id}.`,
-	};
-}
 
 function failureError(context: IExecuteFunctions, task: Task, itemIndex: number): NodeOperationError {
 	const { message, description } = describeFailure(task);
 	return taskError(context, message, description, itemIndex, task.task_id);
 }
 
-export async function downloadBinaries(
-	context: IExecuteFunctions | IWebhookFunctions,
-	task: Task,
-	options: DownloadOptions,
-	itemIndex: number,
-): Promise<IBinaryKeyData | undefined> {
-	if (!options.downloadImage && !options.downloadQuadrants) return undefined;
-	const binary: IBinaryKeyData = {};
-	const property = options.binaryPropertyName;
-	if (options.downloadImage && task.image_url) {
-		binary[property] = await downloadImage.call(
-			context,
-			task.image_url,
-			`${task.task_id}.png`,
-			itemIndex,
-			task.task_id,
-		);
-	}
-	if (options.downloadQuadrants && task.images) {
-		for (const [index, url] of task.images.entries()) {
-			binary[`${property}_${index + 1}`] = await downloadImage.call(
-				context,
-				url,
-				`${task.task_id}_${index + 1}.png`,
-				itemIndex,
-				task.task_id,
-			);
-		}
-	}
-	return Object.keys(binary).length > 0 ? binary : undefined;
-}
 
 /** Output for a finished task: image binaries if asked; an error naming the task when it failed. */
 export async function outputFinishedTask(
@@ -84,8 +37,7 @@ export async function outputFinishedTask(
 	itemIndex: number,
 ): Promise<INodeExecutionData> {
 	if (isFailureStatus(task.status)) throw failureError(this, task, itemIndex);
-	const binary = await downloadBinaries(this, task, download, itemIndex);
-	return { json: taskToJson(task), ...(binary ? { binary } : {}), pairedItem: { item: itemIndex } };
+	return await finishedTaskItem(this, task, download, itemIndex);
 }
 
 /** Turns the outcome of waiting into the item's output, or the error that explains it. */

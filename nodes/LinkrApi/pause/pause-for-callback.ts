@@ -1,10 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { TrackedTask } from '../actions/node.type';
+import type { Task } from '../../shared/transport/api-types';
+import type { TaskToWaitFor } from '../waiting/task-watcher';
 import { fetchTask } from '../../shared/transport/endpoints';
-import { outputFinishedTask } from '../actions/task-outcome';
 import { rememberSubmittedTask } from './execution-memory';
 import { isTerminalStatus } from '../../shared/transport/task-status';
+
+export type PauseOutcome = { kind: 'ended'; task: Task } | { kind: 'paused'; item: INodeExecutionData };
 
 /** Past the server's own timeout for the mode, so LinkrAPI's final callback still finds the execution waiting. */
 const WAIT_GRACE_MS = 60000;
@@ -14,20 +16,23 @@ const WAIT_GRACE_MS = 60000;
  * ended (an instant failure) would call back before n8n saved the execution as waiting, and n8n refuses such
  * early callbacks (409), so it is output at once instead.
  */
-export async function pauseForCallback(this: IExecuteFunctions, tracked: TrackedTask): Promise<INodeExecutionData> {
-	const { target, download } = tracked;
+export async function pauseForCallback(
+	this: IExecuteFunctions,
+	target: TaskToWaitFor,
+	finalPrompt: string | undefined,
+): Promise<PauseOutcome> {
 	const task = await fetchTask.call(this, target.taskId, {
 		itemIndex: target.itemIndex,
 		requestsPerSecond: target.requestsPerSecond,
 	});
-	if (isTerminalStatus(task.status)) {
-		return await outputFinishedTask.call(this, task, download, target.itemIndex);
-	}
-	const finalPrompt = typeof tracked.extra?.final_prompt === 'string' ? tracked.extra.final_prompt : undefined;
+	if (isTerminalStatus(task.status)) return { kind: 'ended', task };
 	rememberSubmittedTask(this, target.taskId, finalPrompt);
 	await this.putExecutionToWait(new Date(Date.now() + target.wait.maxWaitMs + WAIT_GRACE_MS));
 	return {
-		json: { task_id: target.taskId, status: 'waiting_for_callback', last_status: task.status },
-		pairedItem: { item: target.itemIndex },
+		kind: 'paused',
+		item: {
+			json: { task_id: target.taskId, status: 'waiting_for_callback', last_status: task.status },
+			pairedItem: { item: target.itemIndex },
+		},
 	};
 }

@@ -1,14 +1,12 @@
 import type { INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { taskIdFromCallback } from '../../shared/callback/callback-body';
-import { describeFailure, downloadBinaries } from '../actions/task-outcome';
+import { endedTaskFromCallback } from '../../shared/callback/ended-task-from-callback';
+import { describeFailure } from '../../shared/task-item/describe-failure';
+import { toDownloadOptions, type DownloadParameters } from '../../shared/task-item/download-options';
+import { finishedTaskItem } from '../../shared/task-item/finished-task-item';
 import type { Task } from '../../shared/transport/api-types';
-import { taskToJson } from '../../shared/task-item/task-output';
-import { isFailureStatus, isTerminalStatus } from '../../shared/transport/task-status';
+import { isFailureStatus } from '../../shared/transport/task-status';
 import { recallSubmittedTask } from './execution-memory';
-import { toDownloadOptions, type DownloadParameters } from '../actions/read-options';
-import { fetchCallbackTask } from '../../shared/callback/verify-callback-task';
-import { answerWithoutRunning } from '../../shared/callback/webhook-answer';
 
 async function outputFor(context: IWebhookFunctions, task: Task): Promise<INodeExecutionData> {
 	// n8n cannot fail a node after it resumed, so a failed task is output the way "continue on fail" outputs errors.
@@ -20,8 +18,7 @@ async function outputFor(context: IWebhookFunctions, task: Task): Promise<INodeE
 		};
 	}
 	const download = toDownloadOptions(context.getNodeParameter('options', {}) as DownloadParameters);
-	const binary = await downloadBinaries(context, task, download, 0);
-	return { json: taskToJson(task), ...(binary ? { binary } : {}), pairedItem: { item: 0 } };
+	return await finishedTaskItem(context, task, download, 0);
 }
 
 /**
@@ -29,20 +26,10 @@ async function outputFor(context: IWebhookFunctions, task: Task): Promise<INodeE
  * and the execution resumes only once that task has ended; anything else leaves it waiting.
  */
 export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const taskId = taskIdFromCallback(this.getBodyData());
-	if (!taskId) return answerWithoutRunning(this, 400, { error: 'The callback body has no task_id' });
 	const submitted = recallSubmittedTask(this);
-	if (submitted.taskId && submitted.taskId !== taskId) {
-		return answerWithoutRunning(this, 409, { error: 'This execution waits for another task' });
-	}
-
-	const verified = await fetchCallbackTask(this, taskId);
-	if ('answered' in verified) return verified.answered;
-	const { task } = verified;
-	if (!isTerminalStatus(task.status)) {
-		return answerWithoutRunning(this, 202, { ignored: 'the task has not finished yet', task_id: task.task_id });
-	}
-	const item = await outputFor(this, task);
+	const ended = await endedTaskFromCallback(this, { verifyWithApi: true, expectedTaskId: submitted.taskId });
+	if ('answered' in ended) return ended.answered;
+	const item = await outputFor(this, ended.task);
 	if (submitted.finalPrompt) item.json.final_prompt = submitted.finalPrompt;
 	return { workflowData: [[item]] };
 }

@@ -3,7 +3,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { fetchTask } from '../../shared/transport/endpoints';
 import { cancellableSleep } from '../../shared/cancellable-sleep';
 import { cancelledError } from '../../shared/cancellation';
-import type { Task, WaitOptions } from '../../shared/transport/api-types';
+import type { Task } from '../../shared/transport/api-types';
+import type { WaitOptions } from './wait-options';
 import type { JobDurationEstimate } from './job-duration-estimate';
 import {
 	ASSUMED_CONCURRENT_JOBS,

@@ -34,15 +34,3 @@ export interface AccountInfo extends IDataObject {
 	status?: string;
 	data: Record<string, string>;
 }
-
-export interface WaitOptions {
-	pollIntervalMs: number;
-	maxWaitMs: number;
-	onTimeout: 'error' | 'output';
-}
-
-export interface DownloadOptions {
-	downloadImage: boolean;
-	binaryPropertyName: string;
-	downloadQuadrants: boolean;
-}

@@ -1,0 +1,5 @@
+export interface WaitOptions {
+	pollIntervalMs: number;
+	maxWaitMs: number;
+	onTimeout: 'error' | 'output';
+}

@@ -1,0 +1,17 @@
+import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+
+import type { Task } from '../transport/api-types';
+import type { DownloadOptions } from './download-options';
+import { downloadBinaries } from './task-binaries';
+import { taskToJson } from './task-output';
+
+/** The item a finished task becomes, in every path: its fields, and the images as binary data if asked. */
+export async function finishedTaskItem(
+	context: IExecuteFunctions | IWebhookFunctions,
+	task: Task,
+	download: DownloadOptions,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
+	const binary = await downloadBinaries(context, task, download, itemIndex);
+	return { json: taskToJson(task), ...(binary ? { binary } : {}), pairedItem: { item: itemIndex } };
+}
