@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { TaskState } from '../shared/transport/task-status';
+
 const MAX_REMEMBERED = 500;
 
 /** Deliveries seen by this n8n process, for duplicates that arrive before the workflow's static data is saved. */
@@ -14,8 +16,8 @@ function remember(list: string[], key: string): string[] {
  * True the first time a (task, status) pair is delivered to this trigger. Memory is bounded: the last
  * 500 deliveries are kept in the workflow's static data and in this process.
  */
-export function isFirstDelivery(staticData: IDataObject, scope: string, taskId: string, status: string): boolean {
-	const key = `${taskId}:${status.toLowerCase()}`;
+export function isFirstDelivery(staticData: IDataObject, scope: string, taskId: string, state: TaskState): boolean {
+	const key = `${taskId}:${state}`;
 	const scopedKey = `${scope}:${key}`;
 	const persisted = Array.isArray(staticData.seenDeliveries) ? (staticData.seenDeliveries as string[]) : [];
 	if (persisted.includes(key) || recentInProcess.has(scopedKey)) return false;

@@ -29,14 +29,14 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 	const { task } = ended;
 
 	const events = this.getNodeParameter('events', []) as string[];
-	if (!events.includes(task.status.toLowerCase())) {
+	if (!events.includes(task.state)) {
 		return answerWithoutRunning(this, 200, {
 			ignored: `status "${task.status}" is not selected in Events`,
 			task_id: task.task_id,
 		});
 	}
 	const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
-	if (!isFirstDelivery(this.getWorkflowStaticData('node'), scope, task.task_id, task.status)) {
+	if (!isFirstDelivery(this.getWorkflowStaticData('node'), scope, task.task_id, task.state)) {
 		return answerWithoutRunning(this, 200, { ignored: 'duplicate delivery', task_id: task.task_id });
 	}
 

@@ -1,7 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { DEFAULT_REQUESTS_PER_SECOND } from '../../shared/transport/request-budget';
-import { toDownloadOptions, type DownloadOptions, type DownloadParameters } from '../../shared/task-item/download-options';
+import {
+	toDownloadOptions,
+	type DownloadOptions,
+	type DownloadParameters,
+} from '../../shared/task-item/download-options';
 import type { WaitOptions } from '../waiting/wait-options';
 
 const MIN_POLL_INTERVAL_S = 2;
@@ -23,7 +27,6 @@ interface RawOptions extends DownloadParameters {
 	onTimeout?: 'error' | 'output';
 	maxRequestsPerSecond?: number;
 }
-
 
 function positiveNumber(value: unknown, fallback: number): number {
 	const number = Number(value);

@@ -6,7 +6,7 @@ import type { DownloadOptions } from '../../shared/task-item/download-options';
 import { finishedTaskItem } from '../../shared/task-item/finished-task-item';
 import { taskToJson } from '../../shared/task-item/task-output';
 import type { Task } from '../../shared/transport/api-types';
-import { isFailureStatus } from '../../shared/transport/task-status';
+import { isFailure } from '../../shared/transport/task-status';
 import type { WaitOptions } from '../waiting/wait-options';
 import type { WaitOutcome } from '../waiting/task-watcher';
 
@@ -22,12 +22,10 @@ function taskError(
 	return error;
 }
 
-
 function failureError(context: IExecuteFunctions, task: Task, itemIndex: number): NodeOperationError {
 	const { message, description } = describeFailure(task);
 	return taskError(context, message, description, itemIndex, task.task_id);
 }
-
 
 /** Output for a finished task: image binaries if asked; an error naming the task when it failed. */
 export async function outputFinishedTask(
@@ -36,7 +34,7 @@ export async function outputFinishedTask(
 	download: DownloadOptions,
 	itemIndex: number,
 ): Promise<INodeExecutionData> {
-	if (isFailureStatus(task.status)) throw failureError(this, task, itemIndex);
+	if (isFailure(task.state)) throw failureError(this, task, itemIndex);
 	return await finishedTaskItem(this, task, download, itemIndex);
 }
 

@@ -4,7 +4,7 @@ import type { Task } from '../../shared/transport/api-types';
 import type { TaskToWaitFor } from '../waiting/task-watcher';
 import { fetchTask } from '../../shared/transport/endpoints';
 import { rememberSubmittedTask } from './execution-memory';
-import { isTerminalStatus } from '../../shared/transport/task-status';
+import { isEnded } from '../../shared/transport/task-status';
 
 export type PauseOutcome = { kind: 'ended'; task: Task } | { kind: 'paused'; item: INodeExecutionData };
 
@@ -25,7 +25,7 @@ export async function pauseForCallback(
 		itemIndex: target.itemIndex,
 		requestsPerSecond: target.requestsPerSecond,
 	});
-	if (isTerminalStatus(task.status)) return { kind: 'ended', task };
+	if (isEnded(task.state)) return { kind: 'ended', task };
 	rememberSubmittedTask(this, target.taskId, finalPrompt);
 	await this.putExecutionToWait(new Date(Date.now() + target.wait.maxWaitMs + WAIT_GRACE_MS));
 	return {

@@ -5,12 +5,12 @@ import { describeFailure } from '../../shared/task-item/describe-failure';
 import { toDownloadOptions, type DownloadParameters } from '../../shared/task-item/download-options';
 import { finishedTaskItem } from '../../shared/task-item/finished-task-item';
 import type { Task } from '../../shared/transport/api-types';
-import { isFailureStatus } from '../../shared/transport/task-status';
+import { isFailure } from '../../shared/transport/task-status';
 import { recallSubmittedTask } from './execution-memory';
 
 async function outputFor(context: IWebhookFunctions, task: Task): Promise<INodeExecutionData> {
 	// n8n cannot fail a node after it resumed, so a failed task is output the way "continue on fail" outputs errors.
-	if (isFailureStatus(task.status)) {
+	if (isFailure(task.state)) {
 		const { message, description } = describeFailure(task);
 		return {
 			json: { error: message, description, task_id: task.task_id, status: task.status },

@@ -15,7 +15,7 @@ import {
 	startWasSeen,
 	type Watch,
 } from './look-schedule';
-import { isFailureStatus, isQueuedStatus, isTerminalStatus } from '../../shared/transport/task-status';
+import { isEnded, isFailure } from '../../shared/transport/task-status';
 
 export interface TaskToWaitFor {
 	taskId: string;
@@ -36,7 +36,7 @@ export type WaitOutcome =
 export function isFailedOutcome(outcome: WaitOutcome, onTimeout: WaitOptions['onTimeout']): boolean {
 	if (outcome.kind === 'error') return true;
 	if (outcome.kind === 'maxWaitReached') return onTimeout === 'error';
-	return isFailureStatus(outcome.task.status);
+	return isFailure(outcome.task.state);
 }
 
 /** The most useful poll first: the earliest due, and on a tie the task that has waited longest. */
@@ -168,12 +168,12 @@ export class TaskWatcher {
 		watch.lastPollAt = now;
 		watch.lastTask = task;
 
-		if (isTerminalStatus(task.status)) {
+		if (isEnded(task.state)) {
 			this.learnFromEnd(watch, task, now);
 			this.settle(watch, { kind: 'finished', task });
 			return;
 		}
-		if (isQueuedStatus(task.status)) {
+		if (task.state === 'queued') {
 			watch.queuedPolls++;
 			watch.startedAfter = now;
 			watch.startedBy = undefined;
@@ -204,7 +204,7 @@ export class TaskWatcher {
 	 * account has had a free slot since it ended, so the oldest task that may be queued started then.
 	 */
 	private learnFromEnd(watch: Watch, task: Task, now: number): void {
-		if (startWasSeen(watch) && task.status.toLowerCase() === 'completed') {
+		if (startWasSeen(watch) && task.state === 'completed') {
 			this.durations.finishedWithin(now - watch.startedAfter);
 		}
 		const queued = this.watches

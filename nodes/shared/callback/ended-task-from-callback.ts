@@ -2,7 +2,7 @@ import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import type { Task } from '../transport/api-types';
 import { parseTask } from '../transport/response-guards';
-import { isTerminalStatus } from '../transport/task-status';
+import { isEnded } from '../transport/task-status';
 import { taskIdFromCallback } from './callback-body';
 import { fetchCallbackTask } from './verify-callback-task';
 import { answerWithoutRunning } from './webhook-answer';
@@ -43,7 +43,7 @@ export async function endedTaskFromCallback(
 			return { answered: answerWithoutRunning(context, 400, { error: 'The callback body is not a task' }) };
 		}
 	}
-	if (!isTerminalStatus(task.status)) {
+	if (!isEnded(task.state)) {
 		return {
 			answered: answerWithoutRunning(context, 202, {
 				ignored: 'the task has not finished yet',

@@ -8,7 +8,7 @@ export interface FailureDescription {
 /** How a failed or timed-out task is explained, whether it is thrown (poll) or output (resumed after a callback). */
 export function describeFailure(task: Task): FailureDescription {
 	const reason = task.error?.trim();
-	if (task.status.toLowerCase() === 'timeout') {
+	if (task.state === 'timeout') {
 		return {
 			message: `Midjourney did not finish task ${task.task_id} in time${reason ? `: ${reason}` : ''}`,
 			description: `LinkrAPI gave up on the task (status "timeout"). Submit it again, or check the hold's queue in the LinkrAPI dashboard. Task ID: ${task.task_id}.`,

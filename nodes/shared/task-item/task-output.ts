@@ -46,7 +46,9 @@ export function taskToJson(task: Task): IDataObject {
 	};
 }
 
+// `state` is the node's own reading of `status` (see task-status.ts), not an API field.
 const KNOWN_FIELDS = new Set([
+	'state',
 	'task_id',
 	'action',
 	'status',

@@ -1,7 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/** A task status as LinkrAPI reports it; unknown values are allowed and mean "in progress". */
-export type TaskStatus = string;
+import type { TaskState } from './task-status';
 
 export interface TaskComponent extends IDataObject {
 	custom_id: string;
@@ -11,7 +10,10 @@ export interface TaskComponent extends IDataObject {
 /** GET /fetch/{task_id}, parsed leniently: unknown fields are kept. */
 export interface Task extends IDataObject {
 	task_id: string;
-	status: TaskStatus;
+	/** As LinkrAPI reports it, for the output; unknown values are allowed. */
+	status: string;
+	/** What the status means, decided once by the response guard. Never output. */
+	state: TaskState;
 	action?: string;
 	progress?: number | null;
 	prompt?: string | null;

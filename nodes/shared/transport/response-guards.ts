@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { redactSecrets } from './redact';
 import type { AccountInfo, SubmitResponse, Task, TaskComponent } from './api-types';
+import { taskStateOf } from './task-status';
 
 /** Thrown when LinkrAPI answers 2xx with a body we cannot use; transport turns it into a NodeApiError. */
 export class UnexpectedResponseError extends Error {}
@@ -62,10 +63,12 @@ export function parseTask(body: unknown): Task {
 	if (typeof taskId !== 'string' || taskId === '') {
 		throw new UnexpectedResponseError('LinkrAPI returned a task without task_id');
 	}
+	const status = typeof object.status === 'string' && object.status !== '' ? object.status : 'unknown';
 	const task: Task = {
 		...object,
 		task_id: taskId,
-		status: typeof object.status === 'string' && object.status !== '' ? object.status : 'unknown',
+		status,
+		state: taskStateOf(status),
 		progress: toNumberOrNull(object.progress),
 		image_url: optionalString(object.image_url),
 		// Midjourney messages are shown to the user verbatim; never let one carry a key.

@@ -1,17 +1,26 @@
-const TERMINAL_STATUSES = new Set(['completed', 'failed', 'timeout']);
+/**
+ * What a task's status means to the node, decided once when a task is parsed. LinkrAPI has published two status
+ * vocabularies and may add more: only completed, failed and timeout end a task; pending and queued wait for a free
+ * Midjourney slot; every other value, known or not, means "running". The raw status is kept for the output.
+ */
+export type TaskState = 'queued' | 'running' | 'completed' | 'failed' | 'timeout';
 
-/** Only completed, failed and timeout end a task; every other status, known or not, means "still running". */
-export function isTerminalStatus(status: string): boolean {
-	return TERMINAL_STATUSES.has(status.toLowerCase());
+const STATES: Record<string, TaskState> = {
+	pending: 'queued',
+	queued: 'queued',
+	completed: 'completed',
+	failed: 'failed',
+	timeout: 'timeout',
+};
+
+export function taskStateOf(status: string): TaskState {
+	return STATES[status.trim().toLowerCase()] ?? 'running';
 }
 
-export function isFailureStatus(status: string): boolean {
-	const normalised = status.toLowerCase();
-	return normalised === 'failed' || normalised === 'timeout';
+export function isEnded(state: TaskState): boolean {
+	return state === 'completed' || state === 'failed' || state === 'timeout';
 }
 
-/** Tasks waiting for a free Midjourney slot: polling them often is wasted requests. */
-export function isQueuedStatus(status: string): boolean {
-	const normalised = status.toLowerCase();
-	return normalised === 'queued' || normalised === 'pending';
+export function isFailure(state: TaskState): boolean {
+	return state === 'failed' || state === 'timeout';
 }

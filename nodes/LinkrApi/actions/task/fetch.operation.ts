@@ -4,7 +4,6 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { outputFinishedTask } from '../task-outcome';
 import { readTaskOptions, readWaitMode } from '../read-options';
 import { taskToJson } from '../../../shared/task-item/task-output';
-import { isTerminalStatus } from '../../../shared/transport/task-status';
 import { requireText } from '../validate-input';
 import { fetchTask } from '../../../shared/transport/endpoints';
 import { taskIdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
@@ -28,7 +27,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	const task = await fetchTask.call(this, taskId, { itemIndex, requestsPerSecond: options.requestsPerSecond });
 	// Without waiting, a failed task is a valid answer to "what is its status?", not an error.
-	if (isTerminalStatus(task.status) && task.status.toLowerCase() === 'completed') {
+	if (task.state === 'completed') {
 		return { kind: 'output', item: await outputFinishedTask.call(this, task, options.download, itemIndex) };
 	}
 	return { kind: 'output', item: { json: taskToJson(task), pairedItem: { item: itemIndex } } };

@@ -1,27 +1,4 @@
 import { actionNameFor, nextActions, taskToJson } from '../../../../nodes/shared/task-item/task-output';
-import { isFailureStatus, isQueuedStatus, isTerminalStatus } from '../../../../nodes/shared/transport/task-status';
-
-describe('task status', () => {
-	it.each(['completed', 'failed', 'timeout', 'COMPLETED'])('%s ends a task', (status) => {
-		expect(isTerminalStatus(status)).toBe(true);
-	});
-
-	it.each(['pending', 'queued', 'sending', 'starting', 'processing', 'uploading', 'moderating', 'unknown'])(
-		'%s means still running',
-		(status) => {
-			expect(isTerminalStatus(status)).toBe(false);
-		},
-	);
-
-	it('knows failures and queue states', () => {
-		expect(isFailureStatus('failed')).toBe(true);
-		expect(isFailureStatus('timeout')).toBe(true);
-		expect(isFailureStatus('completed')).toBe(false);
-		expect(isQueuedStatus('queued')).toBe(true);
-		expect(isQueuedStatus('pending')).toBe(true);
-		expect(isQueuedStatus('processing')).toBe(false);
-	});
-});
 
 describe('next actions', () => {
 	it.each([
@@ -50,6 +27,7 @@ describe('next actions', () => {
 		const json = taskToJson({
 			task_id: 't1',
 			status: 'queued',
+			state: 'queued',
 			cdn_url: 'c.png',
 		});
 		expect(Object.keys(json)).toEqual([
