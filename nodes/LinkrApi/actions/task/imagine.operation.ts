@@ -41,10 +41,8 @@ export const description = updateDisplayOptions({ show: { resource: ['task'], op
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> {
 	const node = this.getNode();
-	const prompt = requireText(node, itemIndex, 'Prompt', this.getNodeParameter('prompt', itemIndex));
+	const prompt = requireText('Prompt', this.getNodeParameter('prompt', itemIndex));
 	const referenceImage = optionalReferenceImageUrl(
-		node,
-		itemIndex,
 		'Reference Image URL',
 		this.getNodeParameter('referenceImageUrl', itemIndex, ''),
 	);
