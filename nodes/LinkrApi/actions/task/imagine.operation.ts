@@ -40,7 +40,6 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['imagine'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> {
-	const node = this.getNode();
 	const prompt = requireText('Prompt', this.getNodeParameter('prompt', itemIndex));
 	const referenceImage = optionalReferenceImageUrl(
 		'Reference Image URL',
@@ -51,8 +50,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = readTaskOptions.call(this, itemIndex);
 
 	const finalPrompt = buildPrompt(
-		node,
-		itemIndex,
 		prompt,
 		this.getNodeParameter('midjourneyParameters', itemIndex, {}) as MidjourneyParameters,
 	);

@@ -1,7 +1,6 @@
 import { buildPrompt, type MidjourneyParameters } from '../../../../nodes/LinkrApi/midjourney/midjourney-parameters';
-import { node } from '../../../helpers/execute-context';
 
-const build = (parameters: MidjourneyParameters, prompt = 'a lighthouse') => buildPrompt(node, 0, prompt, parameters);
+const build = (parameters: MidjourneyParameters, prompt = 'a lighthouse') => buildPrompt(prompt, parameters);
 const failure = (parameters: MidjourneyParameters, prompt?: string): string => {
 	try {
 		build(parameters, prompt);
