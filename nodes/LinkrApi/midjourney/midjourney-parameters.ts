@@ -140,6 +140,15 @@ const CROSS_PARAMETER_RULES: Partial<
 			);
 		}
 	},
+	experimentalAesthetics: (_parameters, version) => {
+		if (version && version !== '7') {
+			throw new InvalidFieldError(
+				'Experimental Aesthetics',
+				`"Experimental Aesthetics" works with version 7 only, not ${version}`,
+				'Choose version 7, or clear it.',
+			);
+		}
+	},
 	omniWeight: (parameters) => {
 		if (!textOf(parameters.omniReferenceUrl)) {
 			throw new InvalidFieldError(

@@ -139,6 +139,16 @@ export const MIDJOURNEY_PARAMETERS = [
 		description: 'How unusual the image is, 0–3000 (--w)',
 	},
 	{
+		displayName: 'Experimental Aesthetics',
+		name: 'experimentalAesthetics',
+		type: 'number',
+		kind: 'integer',
+		flags: ['--exp'],
+		default: 0,
+		typeOptions: { minValue: 0, maxValue: 100 },
+		description: 'More detailed, dynamic and creative images, 0–100 (--exp); version 7 only',
+	},
+	{
 		displayName: 'Seed',
 		name: 'seed',
 		type: 'number',

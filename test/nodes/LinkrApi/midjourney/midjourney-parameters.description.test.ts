@@ -43,6 +43,14 @@ describe('Midjourney Parameters field', () => {
 					description: 'What should not appear in the image (--no)',
 				},
 				{
+					displayName: 'Experimental Aesthetics',
+					name: 'experimentalAesthetics',
+					type: 'number',
+					default: 0,
+					typeOptions: { minValue: 0, maxValue: 100 },
+					description: 'More detailed, dynamic and creative images, 0–100 (--exp); version 7 only',
+				},
+				{
 					displayName: 'Image Weight',
 					name: 'imageWeight',
 					type: 'number',

@@ -57,6 +57,9 @@ describe('Midjourney parameter builder', () => {
 		[{ aspectRatio: '0:1' }, '"Aspect Ratio" must look like 16:9'],
 		[{ styleReferenceUrls: 'ftp://x/y.png' }, '"Style Reference URLs" must contain http or https URLs'],
 		[{ omniWeight: 50 }, '"Omni Reference Weight" needs an "Omni Reference URL"'],
+		[{ experimentalAesthetics: 101 }, '"Experimental Aesthetics" must be a whole number from 0 to 100'],
+		[{ experimentalAesthetics: 2.5 }, '"Experimental Aesthetics" must be a whole number from 0 to 100'],
+		[{ version: '6.1', experimentalAesthetics: 25 }, '"Experimental Aesthetics" works with version 7 only, not 6.1'],
 	])('refuses %j with a message naming the parameter', (parameters, message) => {
 		expect(failure(parameters as MidjourneyParameters)).toBe(message);
 	});
@@ -67,8 +70,18 @@ describe('Midjourney parameter builder', () => {
 		['a cat --niji 5', { version: '7' }, 'The prompt already sets --v, and "Version" sets it too'],
 		['a cat --STYLIZE 50', { stylize: 100 }, 'The prompt already sets --s, and "Stylize" sets it too'],
 		['a cat --no dogs', { exclude: 'birds' }, 'The prompt already sets --no, and "Exclude" sets it too'],
+		[
+			'a cat --exp 10',
+			{ experimentalAesthetics: 25 },
+			'The prompt already sets --exp, and "Experimental Aesthetics" sets it too',
+		],
 	])('refuses "%s" when %j sets the same flag', (prompt, parameters, message) => {
 		expect(failure(parameters as MidjourneyParameters, prompt)).toBe(message);
+	});
+
+	it('writes Experimental Aesthetics as --exp after --w, on version 7 or when no version is chosen', () => {
+		expect(build({ version: '7', weird: 10, experimentalAesthetics: 25 })).toBe('a lighthouse --v 7 --w 10 --exp 25');
+		expect(build({ experimentalAesthetics: 0 })).toBe('a lighthouse --exp 0');
 	});
 
 	it('does not mistake words for flags', () => {
