@@ -46,11 +46,22 @@ export function optionalHttpUrl(field: string, value: unknown): string | undefin
 	return parseHttpUrl(field, text).toString();
 }
 
-/** LinkrAPI accepts JPG, JPEG, PNG and WebP references; a URL without an extension is left for the API to judge. */
+/**
+ * LinkrAPI accepts JPG, JPEG, PNG and WebP references; a URL without an extension is left for the API to judge.
+ * The URL is sent as parsed, so what LinkrAPI gets is what was checked.
+ */
 export function optionalReferenceImageUrl(field: string, value: unknown): string | undefined {
 	const text = asText(value);
 	if (text === '') return undefined;
 	const url = parseHttpUrl(field, text);
+	// A URL holds no spaces: text after one (e.g. --flags) would ride along to Midjourney with the reference.
+	if (/\s/.test(text)) {
+		throw new InvalidFieldError(
+			field,
+			`The "${field}" field has spaces in it`,
+			`Got "${text}". Enter one URL, with any space in it written as %20; Midjourney parameters go in the Prompt.`,
+		);
+	}
 	const lastSegment = url.pathname.split('/').pop() ?? '';
 	const dot = lastSegment.lastIndexOf('.');
 	if (dot > 0) {
@@ -63,5 +74,5 @@ export function optionalReferenceImageUrl(field: string, value: unknown): string
 			);
 		}
 	}
-	return text;
+	return url.href;
 }

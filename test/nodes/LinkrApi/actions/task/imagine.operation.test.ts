@@ -205,6 +205,25 @@ describe('Imagine', () => {
 		expect(error.message).toContain(message);
 	});
 
+	it('refuses a reference image URL with spaces in it, so no parameters ride along, before any request', async () => {
+		const error = await runNodeError({
+			params: imagine({ referenceImageUrl: 'https://example.com/ref.png?size=1 --v 4 --tile' }),
+		});
+		expect(error.message).toBe('The "Reference Image URL" field has spaces in it');
+		expect(error.description).toContain('%20');
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+
+	it('sends the reference image as the URL it checked, in its parsed form', async () => {
+		const scope = api()
+			.post('/api/v1/imagine', { prompt: 'a cat', reference_image: 'https://example.com/ref.webp' })
+			.reply(200, submitted());
+
+		await runNode({ params: imagine({ referenceImageUrl: 'HTTPS://Example.COM/ref.webp', waitMode: 'none' }) });
+
+		expect(scope.isDone()).toBe(true);
+	});
+
 	it('lists the accepted formats when the reference image has another extension', async () => {
 		const error = await runNodeError({
 			params: imagine({ referenceImageUrl: 'https://example.com/a.bmp' }),
