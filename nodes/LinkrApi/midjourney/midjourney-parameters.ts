@@ -35,8 +35,16 @@ function isGiven(row: MidjourneyParameterRow, value: unknown): boolean {
 	}
 }
 
+/**
+ * How a flag may start: Midjourney also reads an em dash as --, phones and word processors turn -- into an em or en
+ * dash, and pasted text may hold a unicode minus. An en/em dash, or two hyphens or minus signs in any mix.
+ */
+const FLAG_DASHES = '(?:[\\u2013\\u2014]|[-\\u2212]{2})';
+
 function hasFlag(prompt: string, spellings: readonly string[]): boolean {
-	return spellings.some((flag) => new RegExp(`(^|\\s)${flag}(\\s|$)`, 'i').test(prompt));
+	return spellings.some((flag) =>
+		new RegExp(`(^|\\s)${FLAG_DASHES}${flag.replace(/^--/, '')}(\\s|$)`, 'i').test(prompt),
+	);
 }
 
 function httpUrls(field: string, text: string): string[] {

@@ -79,6 +79,23 @@ describe('Midjourney parameter builder', () => {
 		expect(failure(parameters as MidjourneyParameters, prompt)).toBe(message);
 	});
 
+	it.each([
+		['em dash', 'a cat \u2014ar 3:2'],
+		['en dash', 'a cat \u2013ar 3:2'],
+		['doubled unicode minus', 'a cat \u2212\u2212ar 3:2'],
+		['hyphen and unicode minus', 'a cat -\u2212aspect 3:2'],
+	])('finds a flag the prompt writes with an %s, as keyboards turn -- into one', (_dash, prompt) => {
+		expect(failure({ aspectRatio: '16:9' }, prompt)).toBe(
+			'The prompt already sets --ar, and "Aspect Ratio" sets it too',
+		);
+	});
+
+	it('finds --niji written with an em dash as the version', () => {
+		expect(failure({ version: '7' }, 'a cat \u2014niji 6')).toBe(
+			'The prompt already sets --v, and "Version" sets it too',
+		);
+	});
+
 	it('writes Experimental Aesthetics as --exp after --w, on version 7 or when no version is chosen', () => {
 		expect(build({ version: '7', weird: 10, experimentalAesthetics: 25 })).toBe('a lighthouse --v 7 --w 10 --exp 25');
 		expect(build({ experimentalAesthetics: 0 })).toBe('a lighthouse --exp 0');
