@@ -47,6 +47,22 @@ function hasFlag(prompt: string, spellings: readonly string[]): boolean {
 	);
 }
 
+/** A flag inside a text parameter, where a letter or digit does not come right before the dashes. */
+const FLAG_IN_TEXT = new RegExp(`(?<![\\p{L}\\p{N}])${FLAG_DASHES}[a-z]+`, 'iu');
+
+/** Free text such as Exclude goes after its own flag: a flag inside it would reach Midjourney unchecked. */
+function wordsOnly(field: string, text: string): string {
+	const flag = FLAG_IN_TEXT.exec(text);
+	if (flag) {
+		throw new InvalidFieldError(
+			field,
+			`"${field}" cannot hold Midjourney parameters`,
+			`Got "${text}", where "${flag[0]}" starts a parameter. Keep "${field}" to words; set parameters in their own fields or at the end of the Prompt.`,
+		);
+	}
+	return text;
+}
+
 function httpUrls(field: string, text: string): string[] {
 	const urls = text.split(/[\s,]+/).filter((part) => part !== '');
 	for (const candidate of urls) {
@@ -115,7 +131,7 @@ function flagFor(row: MidjourneyParameterRow, value: unknown): string {
 			return `${row.flags[0]} ${ratio}`;
 		}
 		case 'text':
-			return `${row.flags[0]} ${textOf(value)}`;
+			return `${row.flags[0]} ${wordsOnly(field, textOf(value))}`;
 		case 'urls':
 			return `${row.flags[0]} ${httpUrls(field, textOf(value)).join(' ')}`;
 		case 'url':

@@ -96,6 +96,29 @@ describe('Midjourney parameter builder', () => {
 		);
 	});
 
+	it.each([
+		['dogs --v 4 --tile', '--v'],
+		['dogs \u2014tile', '\u2014tile'],
+		['dogs,\u2013v 4', '\u2013v'],
+		['\u2212\u2212tile', '\u2212\u2212tile'],
+	])('refuses Midjourney parameters slipped into Exclude: "%s"', (exclude, flag) => {
+		let error: Error & { field?: string; description?: string } = new Error('none');
+		try {
+			build({ exclude });
+		} catch (thrown) {
+			error = thrown as typeof error;
+		}
+		expect(error.message).toBe('"Exclude" cannot hold Midjourney parameters');
+		expect(error.field).toBe('Exclude');
+		expect(error.description).toContain(`"${flag}" starts a parameter`);
+	});
+
+	it('keeps hyphens and dashes that are part of the words to exclude', () => {
+		expect(build({ exclude: 'well-known logos, x--y, faces \u2014 hands' })).toBe(
+			'a lighthouse --no well-known logos, x--y, faces \u2014 hands',
+		);
+	});
+
 	it('writes Experimental Aesthetics as --exp after --w, on version 7 or when no version is chosen', () => {
 		expect(build({ version: '7', weird: 10, experimentalAesthetics: 25 })).toBe('a lighthouse --v 7 --w 10 --exp 25');
 		expect(build({ experimentalAesthetics: 0 })).toBe('a lighthouse --exp 0');

@@ -187,6 +187,14 @@ describe('Imagine', () => {
 		expect(error.message).toBe('The prompt already sets --ar, and "Aspect Ratio" sets it too');
 	});
 
+	it('refuses parameters slipped into Exclude before any request, naming the field', async () => {
+		const error = await runNodeError({
+			params: imagine({ midjourneyParameters: { exclude: 'dogs --v 4 --tile' } }),
+		});
+		expect(error.message).toBe('"Exclude" cannot hold Midjourney parameters');
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+
 	it('rejects an empty prompt before any request, naming the field', async () => {
 		const error = await runNodeError({ params: imagine({ prompt: '   ' }) });
 		expect(error.message).toBe('The "Prompt" field is empty');
