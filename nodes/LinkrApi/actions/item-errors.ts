@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { InvalidFieldError } from '../invalid-field-error';
 import type { TrackedTask } from './node.type';
 
 function taskIdOf(error: unknown): string | undefined {
@@ -19,11 +20,17 @@ export function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 	return { json, pairedItem: { item: itemIndex } };
 }
 
+/** A field a validator refused, as n8n shows it: the node, the item and the advice. */
+function invalidFieldAsNodeError(context: IExecuteFunctions, error: InvalidFieldError, itemIndex: number) {
+	return new NodeOperationError(context.getNode(), error.message, { itemIndex, description: error.description });
+}
+
 /**
  * When one item stops the node, the tasks of the other items are still running on Midjourney:
  * name them in the error so the user can fetch them instead of paying for them twice.
  */
 export function asNodeError(context: IExecuteFunctions, error: Error, itemIndex: number, others: TrackedTask[]): Error {
+	if (error instanceof InvalidFieldError) error = invalidFieldAsNodeError(context, error, itemIndex);
 	const nodeError =
 		error instanceof NodeApiError || error instanceof NodeOperationError
 			? error

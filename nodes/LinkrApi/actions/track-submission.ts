@@ -55,12 +55,7 @@ export async function webhookUrlFor(
 	waitMode: WaitMode,
 ): Promise<string | undefined> {
 	const node = this.getNode();
-	const callbackUrl = optionalHttpUrl(
-		node,
-		itemIndex,
-		'Callback URL',
-		this.getNodeParameter('callbackUrl', itemIndex, ''),
-	);
+	const callbackUrl = optionalHttpUrl('Callback URL', this.getNodeParameter('callbackUrl', itemIndex, ''));
 	if (waitMode !== 'callback') return callbackUrl;
 	if (callbackUrl) {
 		throw new NodeOperationError(node, 'Clear the "Callback URL" field to use "Pause Until Callback"', {

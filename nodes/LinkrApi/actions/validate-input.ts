@@ -1,11 +1,6 @@
-import type { INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { InvalidFieldError } from '../invalid-field-error';
 
 const REFERENCE_IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp'];
-
-function fail(node: INode, itemIndex: number, message: string, description: string): never {
-	throw new NodeOperationError(node, message, { itemIndex, description });
-}
 
 function asText(value: unknown): string {
 	if (value === undefined || value === null) return '';
@@ -13,12 +8,11 @@ function asText(value: unknown): string {
 }
 
 /** A value that must be present, e.g. Prompt or Task ID: trimmed, and an error naming the field when empty. */
-export function requireText(node: INode, itemIndex: number, field: string, value: unknown): string {
+export function requireText(field: string, value: unknown): string {
 	const text = asText(value);
 	if (text === '') {
-		fail(
-			node,
-			itemIndex,
+		throw new InvalidFieldError(
+			field,
 			`The "${field}" field is empty`,
 			`Enter a value for "${field}" (an expression that resolves to text also works).`,
 		);
@@ -26,22 +20,18 @@ export function requireText(node: INode, itemIndex: number, field: string, value
 	return text;
 }
 
-function parseHttpUrl(node: INode, itemIndex: number, field: string, text: string): URL {
-	let url: URL;
-	try {
-		url = new URL(text);
-	} catch {
-		return fail(
-			node,
-			itemIndex,
+function parseHttpUrl(field: string, text: string): URL {
+	if (!URL.canParse(text)) {
+		throw new InvalidFieldError(
+			field,
 			`The "${field}" field is not a valid URL`,
 			`Got "${text}". Enter a full URL starting with https://.`,
 		);
 	}
+	const url = new URL(text);
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		fail(
-			node,
-			itemIndex,
+		throw new InvalidFieldError(
+			field,
 			`The "${field}" field must be an http or https URL`,
 			`Got a ${url.protocol} URL. Enter a URL starting with https://.`,
 		);
@@ -50,34 +40,39 @@ function parseHttpUrl(node: INode, itemIndex: number, field: string, text: strin
 }
 
 /** Optional URL field: empty → undefined; otherwise it must be http(s). */
-export function optionalHttpUrl(node: INode, itemIndex: number, field: string, value: unknown): string | undefined {
+export function optionalHttpUrl(field: string, value: unknown): string | undefined {
 	const text = asText(value);
 	if (text === '') return undefined;
-	return parseHttpUrl(node, itemIndex, field, text).toString();
+	return parseHttpUrl(field, text).toString();
 }
 
-/** LinkrAPI accepts JPG, JPEG, PNG and WebP references; a URL without an extension is left for the API to judge. */
-export function optionalReferenceImageUrl(
-	node: INode,
-	itemIndex: number,
-	field: string,
-	value: unknown,
-): string | undefined {
+/**
+ * LinkrAPI accepts JPG, JPEG, PNG and WebP references; a URL without an extension is left for the API to judge.
+ * The URL is sent as parsed, so what LinkrAPI gets is what was checked.
+ */
+export function optionalReferenceImageUrl(field: string, value: unknown): string | undefined {
 	const text = asText(value);
 	if (text === '') return undefined;
-	const url = parseHttpUrl(node, itemIndex, field, text);
+	const url = parseHttpUrl(field, text);
+	// A URL holds no spaces: text after one (e.g. --flags) would ride along to Midjourney with the reference.
+	if (/\s/.test(text)) {
+		throw new InvalidFieldError(
+			field,
+			`The "${field}" field has spaces in it`,
+			`Got "${text}". Enter one URL, with any space in it written as %20; Midjourney parameters go in the Prompt.`,
+		);
+	}
 	const lastSegment = url.pathname.split('/').pop() ?? '';
 	const dot = lastSegment.lastIndexOf('.');
 	if (dot > 0) {
 		const extension = lastSegment.slice(dot + 1).toLowerCase();
 		if (!REFERENCE_IMAGE_EXTENSIONS.includes(extension)) {
-			fail(
-				node,
-				itemIndex,
+			throw new InvalidFieldError(
+				field,
 				`The "${field}" field points to a .${extension} file, which LinkrAPI does not accept`,
 				'Use an image in one of these formats: JPG, JPEG, PNG or WebP.',
 			);
 		}
 	}
-	return text;
+	return url.href;
 }

@@ -1,5 +1,22 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { MIDJOURNEY_PARAMETERS, type MidjourneyParameterRow } from './parameter-table';
+
+/** The UI field of one table row: the n8n keys only, without the flag builder's `kind` and `flags`. */
+function uiField(row: MidjourneyParameterRow): INodeProperties {
+	const field: INodeProperties = {
+		displayName: row.displayName,
+		name: row.name,
+		type: row.type,
+		default: row.default,
+		description: row.description,
+	};
+	if (row.placeholder) field.placeholder = row.placeholder;
+	if ('typeOptions' in row) field.typeOptions = { ...row.typeOptions };
+	if ('options' in row) field.options = row.options.map((option) => ({ ...option }));
+	return field;
+}
+
 export const midjourneyParametersProperty: INodeProperties = {
 	displayName: 'Midjourney Parameters',
 	name: 'midjourneyParameters',
@@ -8,136 +25,6 @@ export const midjourneyParametersProperty: INodeProperties = {
 	default: {},
 	description:
 		'Optional Midjourney settings, appended to the prompt as flags (the final prompt is in the output as final_prompt)',
-	options: [
-		{
-			displayName: 'Aspect Ratio',
-			name: 'aspectRatio',
-			type: 'string',
-			default: '',
-			placeholder: '16:9',
-			description: 'Width:height of the image, e.g. 1:1, 16:9, 2:3 (--ar)',
-		},
-		{
-			displayName: 'Chaos',
-			name: 'chaos',
-			type: 'number',
-			default: 0,
-			typeOptions: { minValue: 0, maxValue: 100 },
-			description: 'How varied the four images are, 0–100 (--c)',
-		},
-		{
-			displayName: 'Character Reference URL',
-			name: 'characterReferenceUrl',
-			type: 'string',
-			default: '',
-			description: 'Image of a character to keep consistent (--cref); versions 6, 6.1 and niji 6',
-		},
-		{
-			displayName: 'Exclude',
-			name: 'exclude',
-			type: 'string',
-			default: '',
-			placeholder: 'text, people',
-			description: 'What should not appear in the image (--no)',
-		},
-		{
-			displayName: 'Image Weight',
-			name: 'imageWeight',
-			type: 'number',
-			default: 1,
-			typeOptions: { minValue: 0, maxValue: 3, numberPrecision: 2 },
-			description: 'How strongly an image prompt counts against the text, 0–3 (--iw)',
-		},
-		{
-			displayName: 'Omni Reference URL',
-			name: 'omniReferenceUrl',
-			type: 'string',
-			default: '',
-			description: 'Image of a person, object or creature to put in the picture (--oref); version 7 only',
-		},
-		{
-			displayName: 'Omni Reference Weight',
-			name: 'omniWeight',
-			type: 'number',
-			default: 100,
-			typeOptions: { minValue: 1, maxValue: 1000 },
-			description: 'How closely to follow the omni reference, 1–1000 (--ow)',
-		},
-		{
-			displayName: 'Quality',
-			name: 'quality',
-			type: 'options',
-			default: 1,
-			description: 'GPU time spent on the image (--q)',
-			options: [
-				{ name: '0.25', value: 0.25 },
-				{ name: '0.5', value: 0.5 },
-				{ name: '1', value: 1 },
-				{ name: '2', value: 2 },
-				{ name: '4 (Version 7)', value: 4 },
-			],
-		},
-		{
-			displayName: 'Seed',
-			name: 'seed',
-			type: 'number',
-			default: 0,
-			typeOptions: { minValue: 0, maxValue: 4294967295 },
-			description: 'Starting noise, for repeatable results, 0–4294967295 (--seed)',
-		},
-		{
-			displayName: 'Style Raw',
-			name: 'styleRaw',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to use the raw style: more literal, less Midjourney look (--style raw)',
-		},
-		{
-			displayName: 'Style Reference URLs',
-			name: 'styleReferenceUrls',
-			type: 'string',
-			default: '',
-			description: 'One or more image URLs whose style to borrow, separated by spaces or commas (--sref)',
-		},
-		{
-			displayName: 'Stylize',
-			name: 'stylize',
-			type: 'number',
-			default: 100,
-			typeOptions: { minValue: 0, maxValue: 1000 },
-			description: 'How strongly Midjourney’s aesthetic applies, 0–1000 (--s)',
-		},
-		{
-			displayName: 'Tile',
-			name: 'tile',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to make a seamless repeating pattern (--tile)',
-		},
-		{
-			displayName: 'Version',
-			name: 'version',
-			type: 'options',
-			default: '7',
-			description: 'Midjourney model (--v), or Niji for anime styles (--niji)',
-			options: [
-				{ name: 'Niji 5', value: 'niji 5' },
-				{ name: 'Niji 6', value: 'niji 6' },
-				{ name: 'V5', value: '5' },
-				{ name: 'V5.1', value: '5.1' },
-				{ name: 'V5.2', value: '5.2' },
-				{ name: 'V6', value: '6' },
-				{ name: 'V6.1', value: '6.1' },
-				{ name: 'V7', value: '7' },
-			],
-		},
-		{
-			displayName: 'Weird',
-			name: 'weird',
-			type: 'number',
-			default: 0,
-			typeOptions: { minValue: 0, maxValue: 3000 },
-			description: 'How unusual the image is, 0–3000 (--w)',
-		},
-	],
+	// The table is in flag order; n8n's convention (and its lint rule, which cannot see a computed list) is A to Z.
+	options: MIDJOURNEY_PARAMETERS.map(uiField).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 };

@@ -99,13 +99,10 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['action'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> {
-	const node = this.getNode();
-	const taskId = requireText(node, itemIndex, 'Task ID', this.getNodeParameter('taskId', itemIndex));
+	const taskId = requireText('Task ID', this.getNodeParameter('taskId', itemIndex));
 	const choice = this.getNodeParameter('action', itemIndex) as string;
 	const action =
-		choice === 'custom'
-			? requireText(node, itemIndex, 'Custom ID', this.getNodeParameter('customId', itemIndex, ''))
-			: choice;
+		choice === 'custom' ? requireText('Custom ID', this.getNodeParameter('customId', itemIndex, '')) : choice;
 	const waitMode = readWaitMode.call(this, itemIndex, 'poll');
 	const webhookUrl = await webhookUrlFor.call(this, itemIndex, waitMode);
 	const options = readTaskOptions.call(this, itemIndex);

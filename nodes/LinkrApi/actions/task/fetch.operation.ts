@@ -15,7 +15,7 @@ const properties: INodeProperties[] = [taskIdProperty, waitModeProperty('none'),
 export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['fetch'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> {
-	const taskId = requireText(this.getNode(), itemIndex, 'Task ID', this.getNodeParameter('taskId', itemIndex));
+	const taskId = requireText('Task ID', this.getNodeParameter('taskId', itemIndex));
 	const waitMode = readWaitMode.call(this, itemIndex, 'none');
 	const options = readTaskOptions.call(this, itemIndex);
 	if (waitMode === 'poll') {

@@ -40,11 +40,8 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['imagine'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> {
-	const node = this.getNode();
-	const prompt = requireText(node, itemIndex, 'Prompt', this.getNodeParameter('prompt', itemIndex));
+	const prompt = requireText('Prompt', this.getNodeParameter('prompt', itemIndex));
 	const referenceImage = optionalReferenceImageUrl(
-		node,
-		itemIndex,
 		'Reference Image URL',
 		this.getNodeParameter('referenceImageUrl', itemIndex, ''),
 	);
@@ -53,8 +50,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = readTaskOptions.call(this, itemIndex);
 
 	const finalPrompt = buildPrompt(
-		node,
-		itemIndex,
 		prompt,
 		this.getNodeParameter('midjourneyParameters', itemIndex, {}) as MidjourneyParameters,
 	);

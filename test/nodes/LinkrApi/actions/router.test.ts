@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { API_HOST, API_KEY } from '../../../helpers/execute-context';
 import { completedGrid, failedTask, imagineParameters, runningTask, submitted } from '../../../helpers/fixtures';
@@ -114,6 +115,20 @@ describe('router', () => {
 
 		expect(error.message).toBe('The "Prompt" field is empty');
 		expect(error.description).toContain('item 0: task-first');
+	});
+
+	it('stops on a refused field with an n8n error that names the item and says what to do', async () => {
+		serveTasks({ first: 1 });
+
+		const error = await runNodeError({
+			params: [imagine('first'), imagine('  ')],
+		});
+
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.context?.itemIndex).toBe(1);
+		expect(error.description).toMatch(
+			/^Enter a value for "Prompt" \(an expression that resolves to text also works\)\./,
+		);
 	});
 
 	it('refuses an unknown operation', async () => {

@@ -1,7 +1,6 @@
 import { buildPrompt, type MidjourneyParameters } from '../../../../nodes/LinkrApi/midjourney/midjourney-parameters';
-import { node } from '../../../helpers/execute-context';
 
-const build = (parameters: MidjourneyParameters, prompt = 'a lighthouse') => buildPrompt(node, 0, prompt, parameters);
+const build = (parameters: MidjourneyParameters, prompt = 'a lighthouse') => buildPrompt(prompt, parameters);
 const failure = (parameters: MidjourneyParameters, prompt?: string): string => {
 	try {
 		build(parameters, prompt);
@@ -58,6 +57,9 @@ describe('Midjourney parameter builder', () => {
 		[{ aspectRatio: '0:1' }, '"Aspect Ratio" must look like 16:9'],
 		[{ styleReferenceUrls: 'ftp://x/y.png' }, '"Style Reference URLs" must contain http or https URLs'],
 		[{ omniWeight: 50 }, '"Omni Reference Weight" needs an "Omni Reference URL"'],
+		[{ experimentalAesthetics: 101 }, '"Experimental Aesthetics" must be a whole number from 0 to 100'],
+		[{ experimentalAesthetics: 2.5 }, '"Experimental Aesthetics" must be a whole number from 0 to 100'],
+		[{ version: '6.1', experimentalAesthetics: 25 }, '"Experimental Aesthetics" works with version 7 only, not 6.1'],
 	])('refuses %j with a message naming the parameter', (parameters, message) => {
 		expect(failure(parameters as MidjourneyParameters)).toBe(message);
 	});
@@ -68,8 +70,58 @@ describe('Midjourney parameter builder', () => {
 		['a cat --niji 5', { version: '7' }, 'The prompt already sets --v, and "Version" sets it too'],
 		['a cat --STYLIZE 50', { stylize: 100 }, 'The prompt already sets --s, and "Stylize" sets it too'],
 		['a cat --no dogs', { exclude: 'birds' }, 'The prompt already sets --no, and "Exclude" sets it too'],
+		[
+			'a cat --exp 10',
+			{ experimentalAesthetics: 25 },
+			'The prompt already sets --exp, and "Experimental Aesthetics" sets it too',
+		],
 	])('refuses "%s" when %j sets the same flag', (prompt, parameters, message) => {
 		expect(failure(parameters as MidjourneyParameters, prompt)).toBe(message);
+	});
+
+	it.each([
+		['em dash', 'a cat \u2014ar 3:2'],
+		['en dash', 'a cat \u2013ar 3:2'],
+		['doubled unicode minus', 'a cat \u2212\u2212ar 3:2'],
+		['hyphen and unicode minus', 'a cat -\u2212aspect 3:2'],
+	])('finds a flag the prompt writes with an %s, as keyboards turn -- into one', (_dash, prompt) => {
+		expect(failure({ aspectRatio: '16:9' }, prompt)).toBe(
+			'The prompt already sets --ar, and "Aspect Ratio" sets it too',
+		);
+	});
+
+	it('finds --niji written with an em dash as the version', () => {
+		expect(failure({ version: '7' }, 'a cat \u2014niji 6')).toBe(
+			'The prompt already sets --v, and "Version" sets it too',
+		);
+	});
+
+	it.each([
+		['dogs --v 4 --tile', '--v'],
+		['dogs \u2014tile', '\u2014tile'],
+		['dogs,\u2013v 4', '\u2013v'],
+		['\u2212\u2212tile', '\u2212\u2212tile'],
+	])('refuses Midjourney parameters slipped into Exclude: "%s"', (exclude, flag) => {
+		let error: Error & { field?: string; description?: string } = new Error('none');
+		try {
+			build({ exclude });
+		} catch (thrown) {
+			error = thrown as typeof error;
+		}
+		expect(error.message).toBe('"Exclude" cannot hold Midjourney parameters');
+		expect(error.field).toBe('Exclude');
+		expect(error.description).toContain(`"${flag}" starts a parameter`);
+	});
+
+	it('keeps hyphens and dashes that are part of the words to exclude', () => {
+		expect(build({ exclude: 'well-known logos, x--y, faces \u2014 hands' })).toBe(
+			'a lighthouse --no well-known logos, x--y, faces \u2014 hands',
+		);
+	});
+
+	it('writes Experimental Aesthetics as --exp after --w, on version 7 or when no version is chosen', () => {
+		expect(build({ version: '7', weird: 10, experimentalAesthetics: 25 })).toBe('a lighthouse --v 7 --w 10 --exp 25');
+		expect(build({ experimentalAesthetics: 0 })).toBe('a lighthouse --exp 0');
 	});
 
 	it('does not mistake words for flags', () => {

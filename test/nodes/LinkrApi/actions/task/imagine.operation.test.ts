@@ -187,6 +187,14 @@ describe('Imagine', () => {
 		expect(error.message).toBe('The prompt already sets --ar, and "Aspect Ratio" sets it too');
 	});
 
+	it('refuses parameters slipped into Exclude before any request, naming the field', async () => {
+		const error = await runNodeError({
+			params: imagine({ midjourneyParameters: { exclude: 'dogs --v 4 --tile' } }),
+		});
+		expect(error.message).toBe('"Exclude" cannot hold Midjourney parameters');
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+
 	it('rejects an empty prompt before any request, naming the field', async () => {
 		const error = await runNodeError({ params: imagine({ prompt: '   ' }) });
 		expect(error.message).toBe('The "Prompt" field is empty');
@@ -203,6 +211,25 @@ describe('Imagine', () => {
 		});
 		expect(error.message).toContain('"Reference Image URL"');
 		expect(error.message).toContain(message);
+	});
+
+	it('refuses a reference image URL with spaces in it, so no parameters ride along, before any request', async () => {
+		const error = await runNodeError({
+			params: imagine({ referenceImageUrl: 'https://example.com/ref.png?size=1 --v 4 --tile' }),
+		});
+		expect(error.message).toBe('The "Reference Image URL" field has spaces in it');
+		expect(error.description).toContain('%20');
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+
+	it('sends the reference image as the URL it checked, in its parsed form', async () => {
+		const scope = api()
+			.post('/api/v1/imagine', { prompt: 'a cat', reference_image: 'https://example.com/ref.webp' })
+			.reply(200, submitted());
+
+		await runNode({ params: imagine({ referenceImageUrl: 'HTTPS://Example.COM/ref.webp', waitMode: 'none' }) });
+
+		expect(scope.isDone()).toBe(true);
 	});
 
 	it('lists the accepted formats when the reference image has another extension', async () => {
