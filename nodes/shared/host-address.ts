@@ -71,7 +71,10 @@ function nameKind(name: string): HostKind {
 
 /** What kind of address a URL hostname (as `new URL(...).hostname` gives it) names. */
 export function hostKind(hostname: string): HostKind {
-	const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+	const host = hostname
+		.toLowerCase()
+		.replace(/^\[|\]$/g, '')
+		.replace(/\.$/, '');
 	const ipv4 = parseIpv4(host);
 	if (ipv4) return ipv4Kind(ipv4);
 	const ipv6 = parseIpv6(host);

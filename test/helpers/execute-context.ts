@@ -1,4 +1,4 @@
-import axios, { type AxiosResponseHeaders } from 'axios';
+import axios, { type AxiosRequestConfig, type AxiosResponseHeaders } from 'axios';
 import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { LinkrApi } from '../../credentials/LinkrApi.credentials';
@@ -55,8 +55,8 @@ function redirectPolicy(options: IHttpRequestOptions) {
 	const from = new URL(options.url, options.baseURL).origin;
 	return {
 		maxRedirects: 21,
-		beforeRedirect: (redirected: { href: string; headers: Record<string, unknown> }) => {
-			redirectsFollowed.push(redirected.href);
+		beforeRedirect: (redirected: RedirectHop) => {
+			redirectsFollowed.push(String(redirected.href));
 			const sameOrigin = new URL(redirected.href).origin === from;
 			if (typeof authorization === 'string' && (sameOrigin || options.sendCredentialsOnCrossOriginRedirect !== false)) {
 				redirected.headers.Authorization = authorization;
@@ -64,6 +64,8 @@ function redirectPolicy(options: IHttpRequestOptions) {
 		},
 	};
 }
+
+type RedirectHop = Parameters<NonNullable<AxiosRequestConfig['beforeRedirect']>>[0];
 
 /** Every redirect the fake n8n followed, for tests that prove none was. */
 export const redirectsFollowed: string[] = [];

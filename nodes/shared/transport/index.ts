@@ -9,7 +9,7 @@ import type {
 import { cancellableSleep } from '../cancellable-sleep';
 import { cancelledError } from '../cancellation';
 import { httpStatusError, networkError, networkErrorCode, redirectError, type ErrorContext } from './api-errors';
-import { checkedBaseUrl } from './base-url';
+import { checkedBaseUrl, isLoopbackBaseUrl } from './base-url';
 import { budgetKey, DEFAULT_REQUESTS_PER_SECOND, takeRequestSlot } from './request-budget';
 import {
 	backoffDelay,
@@ -60,6 +60,19 @@ function retryClass(request: LinkrRequest): RetryClass {
 
 function cancelSignal(context: LinkrContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+}
+
+/**
+ * Whether the credential's Base URL is this machine (the simulator). Without a credential (the Trigger with Verify
+ * With API off) the answer is no, the strict one.
+ */
+export async function isLoopbackApi(context: LinkrContext): Promise<boolean> {
+	try {
+		const credentials = await context.getCredentials<LinkrCredentials>(CREDENTIAL_NAME);
+		return isLoopbackBaseUrl(credentials.baseUrl);
+	} catch {
+		return false;
+	}
 }
 
 /**

@@ -42,9 +42,7 @@ describe('Requests that carry the key never follow a redirect', () => {
 	);
 
 	it('a redirect to the same origin is refused too (and names the path), so an http:// downgrade can never happen', async () => {
-		nock(API_HOST)
-			.get(`/api/v1/fetch/${TASK_ID}`)
-			.reply(302, '', { Location: 'http://linkrapi.test/api/v1/other' });
+		nock(API_HOST).get(`/api/v1/fetch/${TASK_ID}`).reply(302, '', { Location: 'http://linkrapi.test/api/v1/other' });
 
 		const error = await runNodeError({ params: fetchParams });
 
@@ -125,7 +123,10 @@ describe('Base URL', () => {
 
 	it('the default https Base URL works unchanged', async () => {
 		const api = nock(API_HOST).post('/api/v1/imagine').reply(200, submitted());
-		await runNode({ params: imagineParameters({ waitMode: 'none' }), credentials: { apiKey: API_KEY, baseUrl: BASE_URL } });
+		await runNode({
+			params: imagineParameters({ waitMode: 'none' }),
+			credentials: { apiKey: API_KEY, baseUrl: BASE_URL },
+		});
 		expect(api.isDone()).toBe(true);
 	});
 });
