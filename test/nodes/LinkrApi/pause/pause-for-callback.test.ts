@@ -66,6 +66,17 @@ describe('Pause Until Callback: going to wait', () => {
 		expect(nock.pendingMocks()).toEqual([]);
 	});
 
+	it('refuses several items even when only a later item pauses (the mode set by an expression per item)', async () => {
+		const poll = imagineParameters({ waitMode: 'poll' });
+		const error = await runNodeError({
+			params: [poll, poll, pauseImagine()],
+			resumeUrl: RESUME_URL,
+		});
+
+		expect(error.message).toBe('"Pause Until Callback" handles one item per execution, and this node received 3');
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+
 	it('refuses a Callback URL of the user’s own in this mode, naming the field', async () => {
 		const error = await runNodeError({
 			params: pauseImagine({ callbackUrl: 'https://hooks.example.com/x' }),
