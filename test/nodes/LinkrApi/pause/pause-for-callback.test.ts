@@ -149,6 +149,14 @@ describe('Pause Until Callback: resuming', () => {
 		return { result: await node.webhook.call(fake.context), fake };
 	};
 
+	it.each(['..', '\ud800'])('answers 400 to the task id %j and stays paused, without a request', async (taskId) => {
+		const { result, fake } = await resume({ body: { task_id: taskId } });
+
+		expect(fake.response.statusCode).toBe(400);
+		expect(result.workflowData).toBeUndefined();
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+
 	it('re-fetches the task and resumes with what poll mode outputs', async () => {
 		api().get(`/api/v1/fetch/${TASK_ID}`).reply(200, completedGrid());
 		nock(CDN_HOST)
