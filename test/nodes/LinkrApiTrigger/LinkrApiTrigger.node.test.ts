@@ -269,6 +269,31 @@ describe('LinkrAPI Trigger hardening', () => {
 		await expect(trigger.webhookMethods.default.create.call(context)).rejects.toThrow('at least 16 characters');
 	});
 
+	it('without a credential (Verify With API off), downloads judge addresses strictly: loopback images are refused', async () => {
+		const fake = createWebhookContext({
+			token: TOKEN,
+			params: { verifyWithApi: false, options: { downloadImage: true, onDownloadFailure: 'runWithoutImage' } },
+			body: { ...completedGrid(), image_url: 'http://127.0.0.1:5678/rest/settings' },
+			workflowId: 'wf-no-credential',
+		});
+		fake.context.getCredentials = async () => {
+			throw new Error('Node does not have any credentials set');
+		};
+
+		const result = await trigger.webhook.call(fake.context);
+
+		expect(result.workflowData?.[0][0].json.download_error).toContain('Refused to download the image');
+	});
+
+	it('with Verify With API off, a body that is not a task is answered 400', async () => {
+		const { fake } = await deliver({
+			params: { verifyWithApi: false },
+			body: { taskId: TASK_ID },
+			workflowId: 'wf-not-task',
+		});
+		expect(fake.response).toEqual({ statusCode: 400, body: { error: 'The callback body is not a task' } });
+	});
+
 	it('refuses callbacks while the secret is too short, even with the matching token', async () => {
 		const { fake } = await deliver({ token: 'short-secret', params: { secretToken: 'short-secret' } });
 		expect(fake.response.statusCode).toBe(401);

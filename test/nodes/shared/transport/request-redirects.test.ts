@@ -62,6 +62,14 @@ describe('Requests that carry the key never follow a redirect', () => {
 		expect(api.pendingMocks()).toHaveLength(1);
 	});
 
+	it('a Location that cannot be read is reported as a redirect without a target', async () => {
+		nock(API_HOST).post('/api/v1/imagine').reply(302, '', { Location: 'http://[broken' });
+
+		const error = await runNodeError({ params: imagineParameters({ waitMode: 'none' }) });
+
+		expect(error.message).toBe('LinkrAPI answered with a redirect (HTTP 302) without saying where to');
+	});
+
 	it('a 3xx without Location is an error as well', async () => {
 		nock(API_HOST).post('/api/v1/imagine').reply(304, '');
 
