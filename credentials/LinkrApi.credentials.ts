@@ -30,7 +30,8 @@ export class LinkrApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://linkrapi.com/api/v1',
-			description: 'Change only to use a proxy or the local LinkrAPI simulator',
+			description:
+				'Change only to use a proxy or the local LinkrAPI simulator. Must be https://, except for localhost (the simulator).',
 		},
 	];
 
@@ -50,6 +51,9 @@ export class LinkrApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/info',
 			timeout: 30000,
+			// The test carries the key too: a redirect fails the test instead of taking the key to another host.
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 		},
 		rules: [
 			{

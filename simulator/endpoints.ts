@@ -12,7 +12,7 @@ import {
 	type SubmitResponse,
 } from './contract';
 import type { Exchange } from './exchange';
-import { parsePromptFaults, type FaultGates } from './faults';
+import { HUGE_IMAGE_BYTES, parsePromptFaults, redirectLocation, type FaultGates } from './faults';
 import type { Waits } from './http';
 import { GRID_SIZE, TILE_SIZE, UPSCALE_2X_SIZE, quadrantSeed, type ImageSpec } from './images';
 import { endAt, type Outcome } from './lifecycle';
@@ -85,6 +85,10 @@ export async function imagine(context: ApiContext, exchange: Exchange): Promise<
 	const prompt = (body as { prompt?: unknown }).prompt;
 	const faults = typeof prompt === 'string' ? parsePromptFaults(prompt) : {};
 	if (faults.submit && (await exchange.inject(faults.submit, context.waits))) return;
+	if (faults.redirect) {
+		const location = redirectLocation(exchange.request.headers.host, exchange.request.url ?? '/');
+		return exchange.json(307, { detail: 'Moved' }, { location });
+	}
 
 	const parsed = ImagineRequest.safeParse(body);
 	if (!parsed.success) return exchange.detail(400, validationDetail(parsed.error));
@@ -98,7 +102,12 @@ export async function imagine(context: ApiContext, exchange: Exchange): Promise<
 			prompt: parsed.data.prompt,
 			outcome: taskOutcome(context, faults.outcome),
 			buttons: 'grid',
-			image: (id) => ({ kind: 'grid', seed: id, size: GRID_SIZE }),
+			image: (id) => ({
+				kind: 'grid',
+				seed: id,
+				size: GRID_SIZE,
+				...(faults.hugeImage ? { hugeBytes: HUGE_IMAGE_BYTES } : {}),
+			}),
 			webhookUrl: parsed.data.webhook_url,
 		},
 		'Task submitted successfully',

@@ -9,6 +9,24 @@ export interface PromptFaults {
 	submit?: FaultRule;
 	/** How the created task ends. */
 	outcome?: TaskOutcome;
+	/** `[[redirect]]`: the submit is answered 307 to another origin, as a hostile proxy or a moved host would. */
+	redirect?: boolean;
+	/** `[[huge-image]]`: the task's image is served chunked (no Content-Length) and larger than any sane limit. */
+	hugeImage?: boolean;
+}
+
+/** Larger than the node's default 50 MB limit; sent without Content-Length, so only counting while reading stops it. */
+export const HUGE_IMAGE_BYTES = 60 * 1024 * 1024;
+
+/**
+ * Where `[[redirect]]` sends a request: the same simulator under another origin (localhost ↔ 127.0.0.1), so the
+ * inspection record shows whether anything, the API key above all, followed the redirect to `/redirected/…`.
+ */
+export function redirectLocation(hostHeader: string | undefined, path: string): string {
+	const host = hostHeader ?? '127.0.0.1';
+	const port = /:(\d+)$/.exec(host)?.[1];
+	const otherHost = host.startsWith('localhost') ? '127.0.0.1' : 'localhost';
+	return `http://${otherHost}${port ? `:${port}` : ''}/redirected${path}`;
 }
 
 const TOKEN = /\[\[([a-z0-9:-]+)\]\]/gi;
@@ -26,6 +44,8 @@ export function parsePromptFaults(prompt: string): PromptFaults {
 		else if (status) Object.assign(submit, { status: Number(status[1]), html: status[2] !== undefined });
 		else if (slow) submit.slowMs = Number(slow[1]);
 		else if (token === 'drop') submit.drop = true;
+		else if (token === 'redirect') faults.redirect = true;
+		else if (token === 'huge-image') faults.hugeImage = true;
 	}
 	if (Object.keys(submit).length > 0) faults.submit = submit;
 	return faults;

@@ -14,6 +14,8 @@ export interface ImageSpec {
 	kind: 'grid' | 'single';
 	seed: string;
 	size: number;
+	/** `[[huge-image]]`: the CDN streams this many bytes, chunked, instead of the PNG */
+	hugeBytes?: number;
 }
 
 function hash(text: string): number {

@@ -1,9 +1,30 @@
-import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import type {
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { noRegistrationWebhookMethods } from '../shared/callback/no-registration-webhook-methods';
 import { downloadOptions } from '../shared/task-item/download-options';
+import { isSecretLongEnough, MIN_SECRET_LENGTH } from './callback-token';
 import { handleCallback } from './handle-callback';
+
+/** Refuses to activate with a guessable secret: the webhook URL is public, the secret is all that protects it. */
+function checkSecret(context: IHookFunctions): void {
+	const secret = String(context.getNodeParameter('secretToken', '') ?? '');
+	if (!isSecretLongEnough(secret)) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`The Secret Token must be at least ${MIN_SECRET_LENGTH} characters long`,
+			{
+				description:
+					'Anyone who knows the trigger URL could otherwise guess it and start this workflow with forged results. Use a long random string, e.g. from a password generator.',
+			},
+		);
+	}
+}
 
 export class LinkrApiTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -51,7 +72,7 @@ export class LinkrApiTrigger implements INodeType {
 				required: true,
 				default: '',
 				description:
-					'A long random string that only you and LinkrAPI know. Callbacks without it are refused with 401, so nobody can start this workflow with forged results.',
+					'A random string of at least 16 characters that only you and LinkrAPI know. Callbacks without it are refused with 401, so nobody can start this workflow with forged results.',
 			},
 			{
 				displayName: 'Events',
@@ -79,12 +100,50 @@ export class LinkrApiTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				options: downloadOptions,
+				options: [
+					...downloadOptions,
+					{
+						displayName: 'On Image Download Failure',
+						name: 'onDownloadFailure',
+						type: 'options',
+						default: 'answerError',
+						description: 'What to do when Download Image is on and the image host fails',
+						options: [
+							{
+								name: 'Answer 502 (LinkrAPI May Retry)',
+								value: 'answerError',
+								description:
+									'Start nothing and answer 502; the delivery is not remembered, so a retried callback is handled again',
+							},
+							{
+								name: 'Run Without the Image',
+								value: 'runWithoutImage',
+								description: 'Start the workflow with the task and a download_error field instead of the image',
+							},
+						],
+					},
+				],
 			},
 		],
 	};
 
-	webhookMethods = noRegistrationWebhookMethods;
+	// LinkrAPI has no webhook registration API (the URL travels with each job): nothing to create or delete, but
+	// activation checks the secret first.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				checkSecret(this);
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				checkSecret(this);
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await handleCallback.call(this);

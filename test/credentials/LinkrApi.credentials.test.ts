@@ -17,6 +17,8 @@ function testRequest(baseUrl: string, apiKey: string) {
 		headers: { Authorization: `Bearer ${apiKey}` },
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: request.disableFollowRedirect,
+		sendCredentialsOnCrossOriginRedirect: request.sendCredentialsOnCrossOriginRedirect,
 	}) as Promise<{ statusCode: number }>;
 }
 
@@ -31,6 +33,16 @@ beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 
 describe('LinkrAPI credential', () => {
+	it('the credential test never follows a redirect, so the key cannot reach another host through it', async () => {
+		const harvester = nock('https://harvester.example').get('/info').reply(200, { status: 'SUCCESS', data: {} });
+		nock('https://linkrapi.test').get('/api/v1/info').reply(302, '', { Location: 'https://harvester.example/info' });
+
+		const response = await testRequest('https://linkrapi.test/api/v1', VALID);
+
+		expect(response.statusCode).toBe(302);
+		expect(harvester.isDone()).toBe(false);
+	});
+
 	it('sends the key as a bearer token through n8n’s generic authentication', () => {
 		expect(credential.authenticate).toEqual({
 			type: 'generic',

@@ -1,4 +1,4 @@
-import axios, { type AxiosResponseHeaders } from 'axios';
+import axios, { type AxiosRequestConfig, type AxiosResponseHeaders } from 'axios';
 import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { LinkrApi } from '../../credentials/LinkrApi.credentials';
@@ -44,8 +44,40 @@ export async function performRequest(options: IHttpRequestOptions): Promise<unkn
 	}
 }
 
+/**
+ * n8n's helper (1.123 through 2.41) follows redirects unless `disableFollowRedirect` is set, and on every hop puts the
+ * original `Authorization` header back, even on another origin, unless `sendCredentialsOnCrossOriginRedirect` is false.
+ * Modelled here in our own words so redirect tests fail the way a real n8n would leak.
+ */
+function redirectPolicy(options: IHttpRequestOptions) {
+	if (options.disableFollowRedirect === true) return { maxRedirects: 0 };
+	const authorization = (options.headers as Record<string, unknown> | undefined)?.Authorization;
+	const from = new URL(options.url, options.baseURL).origin;
+	return {
+		maxRedirects: 21,
+		beforeRedirect: (redirected: RedirectHop) => {
+			redirectsFollowed.push(String(redirected.href));
+			const sameOrigin = new URL(redirected.href).origin === from;
+			if (typeof authorization === 'string' && (sameOrigin || options.sendCredentialsOnCrossOriginRedirect !== false)) {
+				redirected.headers.Authorization = authorization;
+			}
+		},
+	};
+}
+
+type RedirectHop = Parameters<NonNullable<AxiosRequestConfig['beforeRedirect']>>[0];
+
+/** Every redirect the fake n8n followed, for tests that prove none was. */
+export const redirectsFollowed: string[] = [];
+
+function responseTypeFor(options: IHttpRequestOptions): 'arraybuffer' | 'stream' | 'text' | 'json' {
+	if (options.encoding === 'arraybuffer' || options.encoding === 'stream') return options.encoding;
+	return options.json === false ? 'text' : 'json';
+}
+
 async function sendWithAxios(options: IHttpRequestOptions): Promise<unknown> {
 	const response = await axios.request({
+		...redirectPolicy(options),
 		method: options.method ?? 'GET',
 		url: options.url,
 		baseURL: options.baseURL,
@@ -54,7 +86,7 @@ async function sendWithAxios(options: IHttpRequestOptions): Promise<unknown> {
 		params: options.qs,
 		timeout: options.timeout,
 		signal: options.abortSignal as AbortSignal | undefined,
-		responseType: options.encoding === 'arraybuffer' ? 'arraybuffer' : options.json === false ? 'text' : 'json',
+		responseType: responseTypeFor(options),
 		validateStatus: options.ignoreHttpStatusErrors ? () => true : (status) => status >= 200 && status < 300,
 	});
 	if (!options.returnFullResponse) return response.data;
@@ -82,6 +114,10 @@ export interface FakeContext {
 	context: IExecuteFunctions;
 	binaries: Array<{ fileName?: string; mimeType?: string; size: number }>;
 	authenticatedCalls: number;
+	/** The options the node handed to httpRequestWithAuthentication, in order */
+	authenticatedOptions: IHttpRequestOptions[];
+	/** The options the node handed to the plain httpRequest (downloads), in order */
+	plainOptions: IHttpRequestOptions[];
 	waitTill?: Date;
 	customData: Record<string, string>;
 }
@@ -101,6 +137,8 @@ export function createExecuteContext(options: ContextOptions): FakeContext {
 		context: undefined as unknown as IExecuteFunctions,
 		binaries: [],
 		authenticatedCalls: 0,
+		authenticatedOptions: [],
+		plainOptions: [],
 		customData: {},
 	};
 
@@ -134,10 +172,14 @@ export function createExecuteContext(options: ContextOptions): FakeContext {
 			return credentials;
 		},
 		helpers: {
-			httpRequest: async (requestOptions: IHttpRequestOptions) => await performRequest(requestOptions),
+			httpRequest: async (requestOptions: IHttpRequestOptions) => {
+				fake.plainOptions.push(requestOptions);
+				return await performRequest(requestOptions);
+			},
 			httpRequestWithAuthentication: async (type: string, requestOptions: IHttpRequestOptions) => {
 				if (type !== 'linkrApi') throw new Error(`Unknown credential ${type}`);
 				fake.authenticatedCalls++;
+				fake.authenticatedOptions.push(requestOptions);
 				return await performRequest(authenticated(requestOptions, credentials.apiKey));
 			},
 			prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string): Promise<IBinaryData> => {

@@ -9,6 +9,8 @@ export interface WebhookRequest {
 	headers?: Record<string, string>;
 	staticData?: IDataObject;
 	workflowId?: string;
+	/** The raw bytes n8n kept of the request body (req.rawBody) */
+	rawBody?: Buffer;
 	/** The task the paused execution remembered in its custom data before the wait */
 	submittedTaskId?: string;
 }
@@ -23,7 +25,7 @@ export interface FakeWebhook {
 export function createWebhookContext(request: WebhookRequest): FakeWebhook {
 	const executeFake = createExecuteContext({ params: request.params ?? {} });
 	const params = {
-		secretToken: 's3cret-token',
+		secretToken: 's3cret-token-0123456789',
 		events: ['completed', 'failed', 'timeout'],
 		verifyWithApi: true,
 		options: {},
@@ -48,6 +50,7 @@ export function createWebhookContext(request: WebhookRequest): FakeWebhook {
 		getHeaderData: () => request.headers ?? {},
 		getBodyData: () => request.body as IDataObject,
 		getResponseObject: () => responseObject,
+		getRequestObject: () => ({ rawBody: request.rawBody }),
 		getWorkflow: () => ({ id: request.workflowId ?? 'wf-1', active: true }),
 		getNode: () => ({ ...node, id: 'trigger-1', type: 'n8n-nodes-linkrapi.linkrApiTrigger' }),
 		getWorkflowStaticData: () => staticData,

@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios';
 
-import { parsePromptFaults } from '../../simulator/faults';
+import { HUGE_IMAGE_BYTES, parsePromptFaults, redirectLocation } from '../../simulator/faults';
 import { fetchTask, imagine, useSimulator } from './helpers';
 
 describe('task outcome tokens in the prompt (manual clock, 1000 ms tasks)', () => {
@@ -255,5 +255,49 @@ describe('fault options', () => {
 		});
 		expect(rejected.status).toBe(400);
 		expect(rejected.data.detail).toMatch(/fetchFaults/);
+	});
+});
+
+describe('hardening tokens: [[redirect]] and [[huge-image]]', () => {
+	const h = useSimulator();
+
+	it('parses both tokens', () => {
+		expect(parsePromptFaults('a fox [[redirect]] [[huge-image]]')).toEqual({ redirect: true, hugeImage: true });
+	});
+
+	it('[[redirect]] answers the submit 307 to the same simulator under another origin, and creates no task', async () => {
+		const response = await h.api.post('/imagine', { prompt: 'a fox [[redirect]]' }, { maxRedirects: 0 });
+
+		expect(response.status).toBe(307);
+		const location = new URL(response.headers.location as string);
+		const simulator = new URL(h.sim.url);
+		expect(location.origin).not.toBe(simulator.origin);
+		expect(location.port).toBe(simulator.port);
+		expect(location.hostname).toBe(simulator.hostname === 'localhost' ? '127.0.0.1' : 'localhost');
+		expect(location.pathname).toBe(`/redirected${simulator.pathname.replace(/\/$/, '')}/imagine`);
+		expect(h.sim.inspect().tasks).toEqual([]);
+	});
+
+	it('redirectLocation swaps localhost and 127.0.0.1 and keeps the port', () => {
+		expect(redirectLocation('127.0.0.1:4010', '/api/v1/imagine')).toBe(
+			'http://localhost:4010/redirected/api/v1/imagine',
+		);
+		expect(redirectLocation('localhost:4010', '/x')).toBe('http://127.0.0.1:4010/redirected/x');
+		expect(redirectLocation(undefined, '/x')).toBe('http://localhost/redirected/x');
+	});
+
+	it('[[huge-image]] completes, and its image is streamed chunked, without Content-Length, past 50 MB', async () => {
+		const id = await imagine(h.api, 'a fox [[huge-image]]');
+		h.clock!.now += 1000;
+		const task = await fetchTask(h.api, id);
+		expect(task.status).toBe('completed');
+
+		const response = await fetch(task.image_url as string);
+		expect(response.status).toBe(200);
+		expect(response.headers.get('content-length')).toBeNull();
+		let received = 0;
+		for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) received += chunk.length;
+		expect(received).toBe(HUGE_IMAGE_BYTES);
+		expect(HUGE_IMAGE_BYTES).toBeGreaterThan(50 * 1024 * 1024);
 	});
 });

@@ -1,8 +1,26 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { cancelledError } from '../../shared/cancellation';
 import { InvalidFieldError } from '../invalid-field-error';
-import type { TrackedTask } from './node.type';
+import type { OperationResult } from './node.type';
+
+/** A task this execution submitted (or is waiting on): the one thing a user needs so as not to pay for it twice. */
+export interface SubmittedTask {
+	itemIndex: number;
+	taskId: string;
+}
+
+/** The task an operation's result stands for: every waited-on task, and the output of "Don't Wait". */
+export function submittedTaskOf(result: OperationResult, itemIndex: number): SubmittedTask | undefined {
+	if (result.kind !== 'output') return { itemIndex, taskId: result.target.taskId };
+	const { task_id: taskId, status } = result.item.json;
+	return status === 'submitted' && typeof taskId === 'string' ? { itemIndex, taskId } : undefined;
+}
+
+function listOf(tasks: SubmittedTask[]): string {
+	return tasks.map((task) => `item ${task.itemIndex}: ${task.taskId}`).join(', ');
+}
 
 function taskIdOf(error: unknown): string | undefined {
 	if (!(error instanceof NodeApiError) && !(error instanceof NodeOperationError)) return undefined;
@@ -29,17 +47,30 @@ function invalidFieldAsNodeError(context: IExecuteFunctions, error: InvalidField
  * When one item stops the node, the tasks of the other items are still running on Midjourney:
  * name them in the error so the user can fetch them instead of paying for them twice.
  */
-export function asNodeError(context: IExecuteFunctions, error: Error, itemIndex: number, others: TrackedTask[]): Error {
+export function asNodeError(
+	context: IExecuteFunctions,
+	error: Error,
+	itemIndex: number,
+	submitted: SubmittedTask[],
+): Error {
 	if (error instanceof InvalidFieldError) error = invalidFieldAsNodeError(context, error, itemIndex);
 	const nodeError =
 		error instanceof NodeApiError || error instanceof NodeOperationError
 			? error
 			: new NodeOperationError(context.getNode(), error, { itemIndex });
-	const running = others.filter((other) => other.target.itemIndex !== itemIndex);
+	const running = submitted.filter((other) => other.itemIndex !== itemIndex);
 	if (running.length > 0) {
-		const list = running.map((other) => `item ${other.target.itemIndex}: ${other.target.taskId}`).join(', ');
 		nodeError.description =
-			`${nodeError.description ?? ''} Tasks of other items were already submitted and keep running; fetch them with the Fetch operation (${list}).`.trim();
+			`${nodeError.description ?? ''} Tasks of other items were already submitted and keep running; fetch them with the Fetch operation (${listOf(running)}).`.trim();
 	}
 	return nodeError;
+}
+
+/** Stopping the execution does not stop Midjourney: the error says which tasks go on. */
+export function cancelledWithTasks(context: IExecuteFunctions, submitted: SubmittedTask[]): NodeOperationError {
+	const error = cancelledError(context.getNode());
+	if (submitted.length > 0) {
+		error.description = `Tasks already submitted keep running on Midjourney; fetch them with the Fetch operation (${listOf(submitted)}).`;
+	}
+	return error;
 }

@@ -1,14 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { cancelledError } from '../../shared/cancellation';
 import { outputFinishedTask, outputWaitOutcome } from './task-outcome';
 import { pauseForCallback } from '../pause/pause-for-callback';
 import { jobDurationEstimateFor } from '../waiting/job-duration-estimate';
 import { isFailedOutcome, TaskWatcher, type TaskToWaitFor, type WaitOutcome } from '../waiting/task-watcher';
 import { CREDENTIAL_NAME, normaliseBaseUrl } from '../../shared/transport';
 import * as account from './account';
-import { asNodeError, errorItem } from './item-errors';
+import { asNodeError, cancelledWithTasks, errorItem, submittedTaskOf, type SubmittedTask } from './item-errors';
 import type { LinkrOperation, LinkrResource, TrackedTask } from './node.type';
 import * as task from './task';
 
@@ -21,7 +20,11 @@ type Results = Array<INodeExecutionData | undefined>;
 
 /** Pause Until Callback resumes one execution once, with one item, and only outside an agent's tool call. */
 function checkPauseIsPossible(context: IExecuteFunctions, itemCount: number): void {
-	if (context.getNodeParameter('waitMode', 0, 'poll') !== 'callback') return;
+	// Every item is read: a workflow saved with an expression in the field could pause on item 2 only.
+	const pausing = Array.from({ length: itemCount }, (_, itemIndex) => itemIndex).some(
+		(itemIndex) => context.getNodeParameter('waitMode', itemIndex, 'poll') === 'callback',
+	);
+	if (!pausing) return;
 	if (context.isToolExecution?.()) {
 		throw new NodeOperationError(
 			context.getNode(),
@@ -41,7 +44,12 @@ function checkPauseIsPossible(context: IExecuteFunctions, itemCount: number): vo
 	}
 }
 
-async function finishPaused(context: IExecuteFunctions, paused: TrackedTask, results: Results): Promise<void> {
+async function finishPaused(
+	context: IExecuteFunctions,
+	paused: TrackedTask,
+	results: Results,
+	submitted: SubmittedTask[],
+): Promise<void> {
 	const { itemIndex } = paused.target;
 	try {
 		const finalPrompt = typeof paused.extra?.final_prompt === 'string' ? paused.extra.final_prompt : undefined;
@@ -52,7 +60,8 @@ async function finishPaused(context: IExecuteFunctions, paused: TrackedTask, res
 				: await outputFinishedTask.call(context, outcome.task, paused.download, itemIndex);
 		results[itemIndex] = { ...item, json: { ...item.json, ...paused.extra } };
 	} catch (error) {
-		if (!context.continueOnFail()) throw asNodeError(context, error as Error, itemIndex, []);
+		if (context.getExecutionCancelSignal()?.aborted) throw cancelledWithTasks(context, submitted);
+		if (!context.continueOnFail()) throw asNodeError(context, error as Error, itemIndex, submitted);
 		results[itemIndex] = errorItem(error as Error, itemIndex);
 	}
 }
@@ -80,6 +89,7 @@ async function outputOutcomes(
 	waiting: TrackedTask[],
 	outcomes: Map<TaskToWaitFor, WaitOutcome>,
 	results: Results,
+	submitted: SubmittedTask[],
 ): Promise<void> {
 	for (const { target, download, extra } of waiting) {
 		const outcome = outcomes.get(target);
@@ -95,8 +105,8 @@ async function outputOutcomes(
 			);
 			results[target.itemIndex] = { ...item, json: { ...item.json, ...extra } };
 		} catch (error) {
-			if (context.getExecutionCancelSignal()?.aborted) throw cancelledError(context.getNode());
-			if (!context.continueOnFail()) throw asNodeError(context, error as Error, target.itemIndex, waiting);
+			if (context.getExecutionCancelSignal()?.aborted) throw cancelledWithTasks(context, submitted);
+			if (!context.continueOnFail()) throw asNodeError(context, error as Error, target.itemIndex, submitted);
 			results[target.itemIndex] = errorItem(error as Error, target.itemIndex);
 		}
 	}
@@ -115,12 +125,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const results: Results = new Array(items.length);
 	const tracked: TrackedTask[] = [];
+	// Every task this execution submitted, in any wait mode: each error that ends the node lists them.
+	const submitted: SubmittedTask[] = [];
 	let watching: Awaited<ReturnType<typeof startWatcher>> | undefined;
 	let allSubmitted = false;
 	try {
 		for (let itemIndex = 0; itemIndex < items.length && !watching?.watcher.stoppedEarly; itemIndex++) {
 			try {
 				const result = await operation.execute.call(this, itemIndex);
+				const submittedTask = submittedTaskOf(result, itemIndex);
+				if (submittedTask) submitted.push(submittedTask);
 				if (result.kind === 'output') {
 					results[itemIndex] = result.item;
 					continue;
@@ -131,8 +145,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					watching.watcher.add(result.target);
 				}
 			} catch (error) {
-				if (this.getExecutionCancelSignal()?.aborted) throw cancelledError(this.getNode());
-				if (!this.continueOnFail()) throw asNodeError(this, error as Error, itemIndex, tracked);
+				if (this.getExecutionCancelSignal()?.aborted) throw cancelledWithTasks(this, submitted);
+				if (!this.continueOnFail()) throw asNodeError(this, error as Error, itemIndex, submitted);
 				results[itemIndex] = errorItem(error as Error, itemIndex);
 			}
 		}
@@ -143,10 +157,19 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const paused = tracked.find((entry) => entry.kind === 'pause');
-	if (paused) await finishPaused(this, paused, results);
+	if (paused) await finishPaused(this, paused, results, submitted);
 	if (watching) {
 		watching.watcher.close();
-		await outputOutcomes(this, tracked, await watching.outcomes, results);
+		let outcomes: Map<TaskToWaitFor, WaitOutcome>;
+		try {
+			outcomes = await watching.outcomes;
+		} catch (error) {
+			// The watcher rejects when the execution is cancelled during a wait between polls.
+			throw this.getExecutionCancelSignal()?.aborted
+				? cancelledWithTasks(this, submitted)
+				: asNodeError(this, error as Error, 0, submitted);
+		}
+		await outputOutcomes(this, tracked, outcomes, results, submitted);
 	}
 	return [results.filter((item): item is INodeExecutionData => item !== undefined)];
 }

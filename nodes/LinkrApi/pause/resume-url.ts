@@ -1,12 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CREDENTIAL_NAME, normaliseBaseUrl } from '../../shared/transport';
-
-function isLoopback(hostname: string): boolean {
-	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-	return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
+import { isLoopbackHost } from '../../shared/host-address';
+import { CREDENTIAL_NAME, isLoopbackBaseUrl } from '../../shared/transport';
 
 /**
  * This execution's resume URL, which LinkrAPI calls when the task ends. n8n adds a per-execution secret
@@ -25,8 +21,7 @@ export async function callbackResumeUrl(this: IExecuteFunctions, itemIndex: numb
 		});
 	}
 	const { baseUrl } = await this.getCredentials<{ baseUrl?: string }>(CREDENTIAL_NAME);
-	const apiHost = new URL(normaliseBaseUrl(baseUrl)).hostname;
-	if (isLoopback(url.hostname) && !isLoopback(apiHost)) {
+	if (isLoopbackHost(url.hostname) && !isLoopbackBaseUrl(baseUrl)) {
 		throw new NodeOperationError(
 			this.getNode(),
 			'LinkrAPI cannot call back an n8n that is only reachable as localhost',

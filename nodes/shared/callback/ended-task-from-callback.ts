@@ -2,6 +2,7 @@ import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import type { Task } from '../transport/api-types';
 import { parseTask } from '../transport/response-guards';
+import { taskIdProblem } from '../transport/task-id';
 import { isEnded } from '../transport/task-status';
 import { taskIdFromCallback } from './callback-body';
 import { fetchCallbackTask } from './verify-callback-task';
@@ -27,6 +28,12 @@ export async function endedTaskFromCallback(
 	const body = context.getBodyData();
 	const taskId = taskIdFromCallback(body);
 	if (!taskId) return { answered: answerWithoutRunning(context, 400, { error: 'The callback body has no task_id' }) };
+	const problem = taskIdProblem(taskId);
+	if (problem) {
+		return {
+			answered: answerWithoutRunning(context, 400, { error: `The callback's task_id is not valid: ${problem}` }),
+		};
+	}
 	if (checks.expectedTaskId && checks.expectedTaskId !== taskId) {
 		return { answered: answerWithoutRunning(context, 409, { error: 'This execution waits for another task' }) };
 	}

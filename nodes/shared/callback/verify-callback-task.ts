@@ -2,6 +2,7 @@ import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { fetchTask } from '../transport/endpoints';
+import { forLog } from '../transport/redact';
 import type { Task } from '../transport/api-types';
 import { answerWithoutRunning } from './webhook-answer';
 
@@ -22,7 +23,9 @@ export async function fetchCallbackTask(
 		if (error instanceof NodeApiError && error.httpCode === '404') {
 			return { answered: answerWithoutRunning(context, 404, { error: 'This task is unknown to the API key in use' }) };
 		}
-		context.logger.warn(`LinkrAPI could not verify task ${taskId} from a callback: ${(error as Error).message}`);
+		context.logger.warn(
+			`LinkrAPI could not verify task ${forLog(taskId)} from a callback: ${forLog((error as Error).message, 400)}`,
+		);
 		return {
 			answered: answerWithoutRunning(context, 502, {
 				error: 'The task could not be verified with LinkrAPI; retry later',

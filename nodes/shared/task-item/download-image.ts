@@ -1,42 +1,249 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, IWebhookFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-const DOWNLOAD_TIMEOUT_MS = 120000;
+import { hostKind, type HostKind } from '../host-address';
+
+/** Idle time allowed while connecting or between two chunks of the image. */
+const IDLE_TIMEOUT_MS = 60000;
+/** Whole download of one image, redirects included; checked at every chunk, so a slow drip cannot hold it open. */
+const TOTAL_TIMEOUT_MS = 120000;
+/** Image hosts may forward once or twice (e.g. to a regional CDN); every hop is checked like the first. */
+const MAX_REDIRECTS = 3;
+
+export interface DownloadLimits {
+	maxBytes: number;
+	/** Only when the Base URL itself is loopback (the simulator serves images from 127.0.0.1) */
+	allowPrivateHosts: boolean;
+}
+
+type DownloadContext = IExecuteFunctions | IWebhookFunctions;
+
+interface StreamBody {
+	destroy?: (error?: Error) => void;
+	[Symbol.asyncIterator]?: () => AsyncIterator<unknown>;
+}
+
+interface StreamResponse {
+	statusCode: number;
+	headers: IDataObject;
+	body: unknown;
+}
+
+const REFUSED_KINDS: Record<Exclude<HostKind, 'public'>, string> = {
+	'loopback': 'a loopback address (this machine)',
+	'private': 'a private network address',
+	'link-local': 'a link-local address (where cloud metadata services live)',
+	'reserved': 'a reserved address',
+	'local-name': 'a name that only resolves inside a local network',
+};
+
+/** A download that was refused or failed: names the task and the host, never the signed URL itself. */
+class DownloadFailure extends Error {
+	constructor(
+		message: string,
+		readonly description: string,
+	) {
+		super(message);
+	}
+}
+
+function fail(message: string, description: string): never {
+	throw new DownloadFailure(message, description);
+}
+
+function destroy(body: unknown): void {
+	const stream = body as StreamBody | null;
+	if (stream && typeof stream.destroy === 'function') stream.destroy();
+}
+
+function megabytes(bytes: number): string {
+	return `${+(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function checkTarget(url: URL, limits: DownloadLimits, taskId: string, previous?: URL): void {
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		throw new DownloadFailure(
+			`Refused to download the image of task ${taskId}: only http and https links are downloaded`,
+			`The link uses ${url.protocol}.`,
+		);
+	}
+	const kind = hostKind(url.hostname);
+	if (kind !== 'public' && !limits.allowPrivateHosts) {
+		throw new DownloadFailure(
+			`Refused to download the image of task ${taskId} from ${url.hostname}: ${REFUSED_KINDS[kind]}`,
+			'Midjourney images are served from a public CDN. Links into your own network are refused, so a forged task or callback cannot make n8n fetch internal URLs (only a loopback Base URL, i.e. the local simulator, allows them).',
+		);
+	}
+	if (previous?.protocol === 'https:' && url.protocol === 'http:') {
+		throw new DownloadFailure(
+			`Refused to download the image of task ${taskId}: ${previous.host} redirected from https to plain http`,
+			`The redirect pointed to http://${url.host}.`,
+		);
+	}
+}
+
+async function readBounded(body: unknown, limits: DownloadLimits, host: string, taskId: string, deadline: number) {
+	const tooLarge = () =>
+		new DownloadFailure(
+			`The image of task ${taskId} from ${host} is larger than the ${megabytes(limits.maxBytes)} limit`,
+			'Raise "Max Image Size (MB)" in the node options if such large images are expected.',
+		);
+	if (Buffer.isBuffer(body) || body instanceof ArrayBuffer || typeof body === 'string') {
+		// An n8n that ignored encoding: 'stream' handed over the whole body: the limit still holds, after the fact.
+		const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body as ArrayBuffer);
+		if (buffer.length > limits.maxBytes) throw tooLarge();
+		return buffer;
+	}
+	const stream = body as StreamBody | null;
+	if (!stream || typeof stream[Symbol.asyncIterator] !== 'function') {
+		throw new DownloadFailure(`Could not download the image of task ${taskId}`, `${host} sent no readable body.`);
+	}
+	const chunks: Buffer[] = [];
+	let size = 0;
+	let complete = false;
+	try {
+		for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+			size += buffer.length;
+			if (size > limits.maxBytes) throw tooLarge();
+			if (Date.now() > deadline) {
+				throw new DownloadFailure(
+					`Could not download the image of task ${taskId}`,
+					`${host} did not send the image within ${TOTAL_TIMEOUT_MS / 1000} seconds.`,
+				);
+			}
+			chunks.push(buffer);
+		}
+		complete = true;
+	} finally {
+		// Stop the transfer at once: a refused image is not read to its end.
+		if (!complete) destroy(stream);
+	}
+	return Buffer.concat(chunks);
+}
+
+async function requestHop(context: DownloadContext, url: URL): Promise<StreamResponse> {
+	return (await context.helpers.httpRequest({
+		method: 'GET',
+		url: url.toString(),
+		encoding: 'stream',
+		json: false,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		// Redirects are followed here, one checked hop at a time, never by n8n.
+		disableFollowRedirect: true,
+		timeout: IDLE_TIMEOUT_MS,
+		abortSignal: 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined,
+	})) as StreamResponse;
+}
+
+function describeNetworkFailure(error: unknown): string {
+	const status = (error as { response?: { status?: number } }).response?.status;
+	if (status) return ` with HTTP ${status}`;
+	const code = (error as { code?: unknown }).code;
+	return typeof code === 'string' && /^[A-Z_]+$/.test(code) ? ` (${code})` : '';
+}
+
+async function download(
+	context: DownloadContext,
+	link: string,
+	limits: DownloadLimits,
+	taskId: string,
+): Promise<{ data: Buffer; contentType: unknown }> {
+	let url: URL;
+	try {
+		url = new URL(link);
+	} catch {
+		return fail(
+			`The image link of task ${taskId} is not a valid URL`,
+			'LinkrAPI (or the callback) sent an image_url that cannot be read.',
+		);
+	}
+	const deadline = Date.now() + TOTAL_TIMEOUT_MS;
+	let previous: URL | undefined;
+	for (let hop = 0; ; hop++) {
+		checkTarget(url, limits, taskId, previous);
+		let response: StreamResponse;
+		try {
+			response = await requestHop(context, url);
+		} catch (error) {
+			return fail(
+				`Could not download the image of task ${taskId}`,
+				`GET ${url.host} failed${describeNetworkFailure(error)}.`,
+			);
+		}
+		const { statusCode, headers, body } = response;
+		if (statusCode >= 300 && statusCode < 400 && typeof headers.location === 'string') {
+			destroy(body);
+			if (hop >= MAX_REDIRECTS) {
+				throw new DownloadFailure(
+					`Could not download the image of task ${taskId}`,
+					`${url.host} redirected more than ${MAX_REDIRECTS} times.`,
+				);
+			}
+			previous = url;
+			try {
+				url = new URL(headers.location, url);
+			} catch {
+				return fail(
+					`Could not download the image of task ${taskId}`,
+					`${previous.host} redirected to an unreadable address.`,
+				);
+			}
+			continue;
+		}
+		if (statusCode < 200 || statusCode >= 300) {
+			destroy(body);
+			throw new DownloadFailure(
+				`Could not download the image of task ${taskId}`,
+				`GET ${url.host} failed with HTTP ${statusCode}.`,
+			);
+		}
+		const declared = Number(headers['content-length']);
+		if (Number.isFinite(declared) && declared > limits.maxBytes) {
+			destroy(body);
+			throw new DownloadFailure(
+				`The image of task ${taskId} from ${url.host} is larger than the ${megabytes(limits.maxBytes)} limit`,
+				`${url.host} announced ${megabytes(declared)}. Raise "Max Image Size (MB)" in the node options if such large images are expected.`,
+			);
+		}
+		return { data: await readBounded(body, limits, url.host, taskId, deadline), contentType: headers['content-type'] };
+	}
+}
 
 /**
- * Downloads an image from the CDN with the plain (unauthenticated) request helper. This module never reads the
- * credential, so the LinkrAPI key cannot be sent to the image host.
+ * The one download path of both nodes, with the plain (unauthenticated) request helper. This module never reads
+ * the credential, so the LinkrAPI key cannot reach the image host. http(s) only; no addresses inside the network
+ * unless the Base URL is loopback; redirects followed here with the same checks; size capped while streaming.
  */
 export async function downloadImage(
-	this: IExecuteFunctions | IWebhookFunctions,
+	this: DownloadContext,
 	url: string,
 	fileName: string,
 	itemIndex: number,
 	taskId: string,
+	limits: DownloadLimits,
 ): Promise<IBinaryData> {
-	let response: { body: ArrayBuffer | Buffer; headers: IDataObject };
+	let downloaded: { data: Buffer; contentType: unknown };
 	try {
-		response = (await this.helpers.httpRequest({
-			method: 'GET',
-			url,
-			encoding: 'arraybuffer',
-			json: false,
-			returnFullResponse: true,
-			timeout: DOWNLOAD_TIMEOUT_MS,
-			abortSignal: 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined,
-		})) as { body: ArrayBuffer | Buffer; headers: IDataObject };
+		downloaded = await download(this, url, limits, taskId);
 	} catch (error) {
-		const status = (error as { httpCode?: string; response?: { status?: number } }).response?.status;
-		const message = `Could not download the image of task ${taskId}`;
-		const apiError = new NodeApiError(this.getNode(), { message } as JsonObject, {
+		const failure =
+			error instanceof DownloadFailure
+				? error
+				: new DownloadFailure(
+						`Could not download the image of task ${taskId}`,
+						`The download was interrupted${describeNetworkFailure(error)}.`,
+					);
+		const apiError = new NodeApiError(this.getNode(), { message: failure.message } as JsonObject, {
 			itemIndex,
-			message,
-			description: `GET ${new URL(url).host} failed${status ? ` with HTTP ${status}` : ''}. Image links expire: fetch the task again for a fresh link. Task ID: ${taskId}.`,
+			message: failure.message,
+			description: `${failure.description} Image links expire: fetch the task again for a fresh link. Task ID: ${taskId}.`,
 		});
 		apiError.context.task_id = taskId;
 		throw apiError;
 	}
-	const contentType = response.headers['content-type'];
+	const { contentType } = downloaded;
 	const mimeType = typeof contentType === 'string' ? contentType.split(';')[0].trim() : 'image/png';
-	return await this.helpers.prepareBinaryData(Buffer.from(response.body), fileName, mimeType || 'image/png');
+	return await this.helpers.prepareBinaryData(downloaded.data, fileName, mimeType || 'image/png');
 }

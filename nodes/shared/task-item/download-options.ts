@@ -1,15 +1,28 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+/** A Midjourney upscale is a few MB; 50 MB leaves room for the largest (4× upscales, PNG) without allowing a flood. */
+export const DEFAULT_MAX_IMAGE_SIZE_MB = 50;
+const MAX_MAX_IMAGE_SIZE_MB = 500;
+
 export interface DownloadOptions {
 	downloadImage: boolean;
 	binaryPropertyName: string;
 	downloadQuadrants: boolean;
+	/** Largest image accepted, counted while it streams in */
+	maxBytes: number;
 }
 
 export interface DownloadParameters {
 	downloadImage?: boolean;
 	downloadQuadrants?: boolean;
 	binaryPropertyName?: string;
+	maxImageSizeMb?: number;
+}
+
+function maxImageSizeMb(raw: unknown): number {
+	const value = Number(raw);
+	if (!Number.isFinite(value) || value <= 0) return DEFAULT_MAX_IMAGE_SIZE_MB;
+	return Math.min(value, MAX_MAX_IMAGE_SIZE_MB);
 }
 
 /** The download settings of an Options collection, with the defaults the UI shows. */
@@ -18,6 +31,7 @@ export function toDownloadOptions(raw: DownloadParameters): DownloadOptions {
 		downloadImage: raw.downloadImage === true,
 		downloadQuadrants: raw.downloadQuadrants === true,
 		binaryPropertyName: raw.binaryPropertyName?.trim() || 'data',
+		maxBytes: Math.round(maxImageSizeMb(raw.maxImageSizeMb) * 1024 * 1024),
 	};
 }
 
@@ -45,5 +59,14 @@ export const downloadOptions: INodeProperties[] = [
 		type: 'string',
 		default: 'data',
 		description: 'The name of the binary property that receives the image',
+	},
+	{
+		displayName: 'Max Image Size (MB)',
+		name: 'maxImageSizeMb',
+		type: 'number',
+		default: DEFAULT_MAX_IMAGE_SIZE_MB,
+		typeOptions: { minValue: 1, maxValue: MAX_MAX_IMAGE_SIZE_MB },
+		description:
+			'Largest image to download, counted while it arrives; a larger one fails the item instead of filling memory',
 	},
 ];

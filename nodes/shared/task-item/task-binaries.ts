@@ -1,8 +1,12 @@
 import type { IBinaryKeyData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
+import { isLoopbackApi } from '../transport';
 import type { Task } from '../transport/api-types';
-import { downloadImage } from './download-image';
+import { downloadImage, type DownloadLimits } from './download-image';
 import type { DownloadOptions } from './download-options';
+
+/** A grid has four quadrants: a task (or a forged callback) listing more never causes more downloads. */
+const MAX_QUADRANTS = 4;
 
 /** The binaries an item gets from a finished task: its image and, if asked, the grid's four quadrants. */
 export async function downloadBinaries(
@@ -14,6 +18,10 @@ export async function downloadBinaries(
 	if (!options.downloadImage && !options.downloadQuadrants) return undefined;
 	const binary: IBinaryKeyData = {};
 	const property = options.binaryPropertyName;
+	const limits: DownloadLimits = {
+		maxBytes: options.maxBytes,
+		allowPrivateHosts: await isLoopbackApi(context),
+	};
 	if (options.downloadImage && task.image_url) {
 		binary[property] = await downloadImage.call(
 			context,
@@ -21,16 +29,18 @@ export async function downloadBinaries(
 			`${task.task_id}.png`,
 			itemIndex,
 			task.task_id,
+			limits,
 		);
 	}
 	if (options.downloadQuadrants && task.images) {
-		for (const [index, url] of task.images.entries()) {
+		for (const [index, url] of task.images.slice(0, MAX_QUADRANTS).entries()) {
 			binary[`${property}_${index + 1}`] = await downloadImage.call(
 				context,
 				url,
 				`${task.task_id}_${index + 1}.png`,
 				itemIndex,
 				task.task_id,
+				limits,
 			);
 		}
 	}

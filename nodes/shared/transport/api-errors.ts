@@ -94,6 +94,41 @@ export function httpStatusError(node: INode, statusCode: number, body: unknown, 
 	return error;
 }
 
+/**
+ * A 3xx from LinkrAPI is never followed: the request carries the key, and the new address may be another host
+ * or plain http. Only the target's origin is named (its path and query may hold tokens).
+ */
+export function redirectError(
+	node: INode,
+	statusCode: number,
+	location: unknown,
+	requestUrl: string,
+	context: ErrorContext,
+): NodeApiError {
+	let target: URL | undefined;
+	try {
+		target = typeof location === 'string' && location !== '' ? new URL(location, requestUrl) : undefined;
+	} catch {
+		target = undefined;
+	}
+	const message = target
+		? `LinkrAPI redirected the request to ${target.origin} (HTTP ${statusCode})`
+		: `LinkrAPI answered with a redirect (HTTP ${statusCode}) without saying where to`;
+	const description = joinDescription([
+		`${context.endpoint} answered HTTP ${statusCode}; the redirect was not followed, because the request carries the API key.`,
+		'If LinkrAPI moved, or the Base URL has a typo (http:// instead of https://, www., a missing /api/v1), correct the Base URL in the credential.',
+		context.taskId ? `Task ID: ${context.taskId}.` : undefined,
+	]);
+	const error = new NodeApiError(node, { message, statusCode } as JsonObject, {
+		itemIndex: context.itemIndex,
+		message: redactSecrets(message, context.apiKey),
+		description: redactSecrets(description, context.apiKey),
+		httpCode: String(statusCode),
+	});
+	if (context.taskId) error.context.task_id = context.taskId;
+	return error;
+}
+
 const NETWORK_MESSAGES: Record<string, string> = {
 	ECONNREFUSED: 'LinkrAPI refused the connection',
 	ECONNRESET: 'The connection to LinkrAPI was dropped',

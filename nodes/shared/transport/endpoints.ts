@@ -4,6 +4,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { AccountInfo, SubmitResponse, Task } from './api-types';
 import { parseAccountInfo, parseSubmitResponse, parseTask, UnexpectedResponseError } from './response-guards';
 import { linkrApiRequest, type LinkrContext, type LinkrRequest } from './index';
+import { checkTaskId } from './task-id';
 
 /** /info sends a real Discord command and takes 5–15 s; allow for a slow Midjourney reply. */
 const INFO_TIMEOUT_MS = 90000;
@@ -54,6 +55,7 @@ export async function submitAction(
 	body: ActionBody,
 	options: CallOptions,
 ): Promise<SubmitResponse> {
+	checkTaskId(this.getNode(), options.itemIndex, body.task_id);
 	return await call(
 		this,
 		{ method: 'POST', path: '/action', body, taskId: body.task_id, ...options },
@@ -62,6 +64,7 @@ export async function submitAction(
 }
 
 export async function fetchTask(this: LinkrContext, taskId: string, options: CallOptions): Promise<Task> {
+	checkTaskId(this.getNode(), options.itemIndex, taskId);
 	return await call(
 		this,
 		{ method: 'GET', path: `/fetch/${encodeURIComponent(taskId)}`, taskId, ...options },

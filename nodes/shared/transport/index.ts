@@ -8,7 +8,8 @@ import type {
 
 import { cancellableSleep } from '../cancellable-sleep';
 import { cancelledError } from '../cancellation';
-import { httpStatusError, networkError, networkErrorCode, type ErrorContext } from './api-errors';
+import { httpStatusError, networkError, networkErrorCode, redirectError, type ErrorContext } from './api-errors';
+import { checkedBaseUrl, isLoopbackBaseUrl } from './base-url';
 import { budgetKey, DEFAULT_REQUESTS_PER_SECOND, takeRequestSlot } from './request-budget';
 import {
 	backoffDelay,
@@ -19,8 +20,9 @@ import {
 	type RetryClass,
 } from './retry-policy';
 
+export { DEFAULT_BASE_URL, isLoopbackBaseUrl, normaliseBaseUrl } from './base-url';
+
 export const CREDENTIAL_NAME = 'linkrApi';
-export const DEFAULT_BASE_URL = 'https://linkrapi.com/api/v1';
 const DEFAULT_TIMEOUT_MS = 60000;
 
 export type LinkrContext = IExecuteFunctions | IWebhookFunctions;
@@ -60,8 +62,17 @@ function cancelSignal(context: LinkrContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
 }
 
-export function normaliseBaseUrl(baseUrl: string | undefined): string {
-	return (baseUrl?.trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
+/**
+ * Whether the credential's Base URL is this machine (the simulator). Without a credential (the Trigger with Verify
+ * With API off) the answer is no, the strict one.
+ */
+export async function isLoopbackApi(context: LinkrContext): Promise<boolean> {
+	try {
+		const credentials = await context.getCredentials<LinkrCredentials>(CREDENTIAL_NAME);
+		return isLoopbackBaseUrl(credentials.baseUrl);
+	} catch {
+		return false;
+	}
 }
 
 /**
@@ -70,7 +81,7 @@ export function normaliseBaseUrl(baseUrl: string | undefined): string {
  */
 export async function linkrApiRequest(this: LinkrContext, request: LinkrRequest): Promise<unknown> {
 	const credentials = await this.getCredentials<LinkrCredentials>(CREDENTIAL_NAME);
-	const baseUrl = normaliseBaseUrl(credentials.baseUrl);
+	const baseUrl = checkedBaseUrl(this.getNode(), credentials.baseUrl, request.itemIndex);
 	const signal = cancelSignal(this);
 	const budget = budgetKey(baseUrl, credentials.apiKey);
 	const errorContext: ErrorContext = {
@@ -87,6 +98,10 @@ export async function linkrApiRequest(this: LinkrContext, request: LinkrRequest)
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		abortSignal: signal,
+		// The key must reach LinkrAPI only. n8n follows redirects by default and resends Authorization to any origin
+		// (sendCredentialsOnCrossOriginRedirect defaults to true); both are switched off, and a 3xx is an error below.
+		disableFollowRedirect: true,
+		sendCredentialsOnCrossOriginRedirect: false,
 	};
 	if (request.body) options.body = request.body;
 
@@ -110,6 +125,9 @@ export async function linkrApiRequest(this: LinkrContext, request: LinkrRequest)
 		}
 		releaseSlot();
 		if (response.statusCode >= 200 && response.statusCode < 300) return response.body;
+		if (response.statusCode >= 300 && response.statusCode < 400) {
+			throw redirectError(this.getNode(), response.statusCode, response.headers?.location, options.url, errorContext);
+		}
 		const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
 		if (
 			!isRetryableStatus(retryClass(request), response.statusCode) ||

@@ -6,7 +6,7 @@ import { completedGrid, failedTask, PNG_BYTES, runningTask, TASK_ID } from '../.
 import { createWebhookContext, type WebhookRequest } from '../../helpers/webhook-context';
 
 const trigger = new LinkrApiTrigger();
-const TOKEN = 's3cret-token';
+const TOKEN = 's3cret-token-0123456789';
 
 async function deliver(request: WebhookRequest) {
 	const fake = createWebhookContext({ token: TOKEN, body: { task_id: TASK_ID, status: 'completed' }, ...request });
@@ -159,11 +159,144 @@ describe('LinkrAPI Trigger', () => {
 		expect(headers).toEqual([undefined]);
 	});
 
-	it('declares no-op lifecycle methods, as LinkrAPI has nothing to register', async () => {
+	it('registers nothing on activation (LinkrAPI has no registration API), but checks the secret first', async () => {
 		const hooks = trigger.webhookMethods.default;
-		const context = {} as never;
+		const context = { getNodeParameter: () => TOKEN, getNode: () => ({ name: 'LinkrAPI Trigger' }) } as never;
 		await expect(hooks.checkExists.call(context)).resolves.toBe(true);
 		await expect(hooks.create.call(context)).resolves.toBe(true);
 		await expect(hooks.delete.call(context)).resolves.toBe(true);
+	});
+});
+
+describe('LinkrAPI Trigger hardening', () => {
+	const imageHost = () => nock(CDN_HOST).get(/grid\.png$/);
+
+	it('a delivery whose image download failed is not remembered: it answers 502 and the retry runs', async () => {
+		api().get(`/api/v1/fetch/${TASK_ID}`).times(3).reply(200, completedGrid());
+		imageHost().reply(503, 'busy');
+		imageHost().reply(200, PNG_BYTES, { 'Content-Type': 'image/png' });
+		const staticData = {};
+		const params = { options: { downloadImage: true } };
+
+		const failed = await deliver({ params, staticData, workflowId: 'wf-retry' });
+		const retried = await deliver({ params, staticData, workflowId: 'wf-retry' });
+		const duplicate = await deliver({ params, staticData, workflowId: 'wf-retry' });
+
+		expect(failed.fake.response).toEqual({
+			statusCode: 502,
+			body: { error: 'The image of the task could not be downloaded; retry later', task_id: TASK_ID },
+		});
+		expect(failed.result.workflowData).toBeUndefined();
+		expect(failed.fake.warnings.join('\n')).toContain('HTTP 503');
+		expect(retried.result.workflowData?.[0][0].binary?.data).toBeDefined();
+		expect(duplicate.fake.response.body).toMatchObject({ ignored: 'duplicate delivery' });
+	});
+
+	it('with On Image Download Failure = Run Without the Image, starts the workflow with download_error', async () => {
+		api().get(`/api/v1/fetch/${TASK_ID}`).reply(200, completedGrid());
+		imageHost().reply(404, 'gone');
+
+		const { result } = await deliver({
+			params: { options: { downloadImage: true, onDownloadFailure: 'runWithoutImage' } },
+			workflowId: 'wf-without-image',
+		});
+
+		const item = result.workflowData?.[0][0];
+		expect(item?.binary).toBeUndefined();
+		expect(item?.json).toMatchObject({ task_id: TASK_ID, status: 'completed' });
+		expect(item?.json.download_error).toBe(`Could not download the image of task ${TASK_ID}`);
+	});
+
+	it('a duplicate that arrives while the first delivery is still being handled is not run twice', async () => {
+		api().get(`/api/v1/fetch/${TASK_ID}`).times(2).reply(200, completedGrid());
+		imageHost().delay(50).reply(200, PNG_BYTES, { 'Content-Type': 'image/png' });
+		const params = { options: { downloadImage: true } };
+
+		const [first, second] = await Promise.all([
+			deliver({ params, workflowId: 'wf-concurrent' }),
+			deliver({ params, workflowId: 'wf-concurrent' }),
+		]);
+
+		const started = [first, second].filter((delivery) => delivery.result.workflowData);
+		expect(started).toHaveLength(1);
+	});
+
+	it('measures the body n8n hands over: a chunked body over 256 KB (no Content-Length) gets 413', async () => {
+		const { fake, result } = await deliver({
+			body: { task_id: TASK_ID, padding: 'x'.repeat(300 * 1024) },
+			workflowId: 'wf-chunked',
+		});
+		expect(fake.response.statusCode).toBe(413);
+		expect(result.workflowData).toBeUndefined();
+	});
+
+	it('uses the raw body n8n kept when there is one', async () => {
+		const { fake } = await deliver({ rawBody: Buffer.alloc(300 * 1024), workflowId: 'wf-raw' });
+		expect(fake.response.statusCode).toBe(413);
+	});
+
+	it.each([
+		['.', 'a path segment'],
+		['..', 'a path segment'],
+		['a/b', 'contains a "/"'],
+		['\ud800abc', 'not valid Unicode'],
+		['id\nwith-newline', 'may contain only'],
+		['x'.repeat(129), 'longer than 128'],
+	])('answers 400 to the task id %j before any request (%s)', async (taskId, reason) => {
+		const { fake, result } = await deliver({ body: { task_id: taskId }, workflowId: 'wf-bad-id' });
+
+		expect(fake.response.statusCode).toBe(400);
+		expect(String((fake.response.body as { error: string }).error)).toContain(reason);
+		expect(result.workflowData).toBeUndefined();
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+
+	it('escapes what it logs about a callback: LinkrAPI text with line breaks stays on one line', async () => {
+		api().get(`/api/v1/fetch/${TASK_ID}`).reply(403, { detail: 'suspended\nINFO forged log line' });
+
+		const { fake } = await deliver({ workflowId: 'wf-log' });
+
+		expect(fake.warnings).toHaveLength(1);
+		expect(fake.warnings[0]).not.toContain('\n');
+		expect(fake.warnings[0]).toContain(`"${TASK_ID}"`);
+	});
+
+	it.each(['', 'short-secret'])('refuses to activate with the secret %j (under 16 characters)', async (secret) => {
+		const context = { getNodeParameter: () => secret, getNode: () => ({ name: 'LinkrAPI Trigger' }) } as never;
+		await expect(trigger.webhookMethods.default.checkExists.call(context)).rejects.toThrow(
+			'The Secret Token must be at least 16 characters long',
+		);
+		await expect(trigger.webhookMethods.default.create.call(context)).rejects.toThrow('at least 16 characters');
+	});
+
+	it('without a credential (Verify With API off), downloads judge addresses strictly: loopback images are refused', async () => {
+		const fake = createWebhookContext({
+			token: TOKEN,
+			params: { verifyWithApi: false, options: { downloadImage: true, onDownloadFailure: 'runWithoutImage' } },
+			body: { ...completedGrid(), image_url: 'http://127.0.0.1:5678/rest/settings' },
+			workflowId: 'wf-no-credential',
+		});
+		fake.context.getCredentials = async () => {
+			throw new Error('Node does not have any credentials set');
+		};
+
+		const result = await trigger.webhook.call(fake.context);
+
+		expect(result.workflowData?.[0][0].json.download_error).toContain('Refused to download the image');
+	});
+
+	it('with Verify With API off, a body that is not a task is answered 400', async () => {
+		const { fake } = await deliver({
+			params: { verifyWithApi: false },
+			body: { taskId: TASK_ID },
+			workflowId: 'wf-not-task',
+		});
+		expect(fake.response).toEqual({ statusCode: 400, body: { error: 'The callback body is not a task' } });
+	});
+
+	it('refuses callbacks while the secret is too short, even with the matching token', async () => {
+		const { fake } = await deliver({ token: 'short-secret', params: { secretToken: 'short-secret' } });
+		expect(fake.response.statusCode).toBe(401);
+		expect((fake.response.body as { error: string }).error).toContain('shorter than 16 characters');
 	});
 });

@@ -6,6 +6,7 @@ import { readTaskOptions, readWaitMode } from '../read-options';
 import { taskToJson } from '../../../shared/task-item/task-output';
 import { requireText } from '../validate-input';
 import { fetchTask } from '../../../shared/transport/endpoints';
+import { checkTaskId } from '../../../shared/transport/task-id';
 import { taskIdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult } from '../node.type';
 import { waitTarget } from '../track-submission';
@@ -15,7 +16,11 @@ const properties: INodeProperties[] = [taskIdProperty, waitModeProperty('none'),
 export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['fetch'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> {
-	const taskId = requireText('Task ID', this.getNodeParameter('taskId', itemIndex));
+	const taskId = checkTaskId(
+		this.getNode(),
+		itemIndex,
+		requireText('Task ID', this.getNodeParameter('taskId', itemIndex)),
+	);
 	const waitMode = readWaitMode.call(this, itemIndex, 'none');
 	const options = readTaskOptions.call(this, itemIndex);
 	if (waitMode === 'poll') {

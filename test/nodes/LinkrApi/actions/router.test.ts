@@ -131,6 +131,69 @@ describe('router', () => {
 		);
 	});
 
+	it("in a Don't Wait batch, the error of item 2 names the tasks items 0 and 1 already submitted", async () => {
+		nock(API_HOST).post('/api/v1/imagine').reply(200, submitted('task-zero'));
+		nock(API_HOST).post('/api/v1/imagine').reply(200, submitted('task-one'));
+		nock(API_HOST).post('/api/v1/imagine').reply(403, { detail: 'Hold account is suspended' });
+		const dontWait = (prompt: string) => imagineParameters({ prompt, waitMode: 'none' });
+
+		const error = await runNodeError({ params: ['zero', 'one', 'two'].map(dontWait) });
+
+		expect(error.message).toBe('The LinkrAPI hold (Discord account) is suspended');
+		expect(error.description).toContain('item 0: task-zero, item 1: task-one');
+	});
+
+	it("a failure while waiting names the tasks of Don't Wait items too", async () => {
+		serveTasks({ waited: 1 }, ['waited']);
+
+		const error = await runNodeError({
+			params: [imagineParameters({ prompt: 'quick', waitMode: 'none' }), imagine('waited')],
+		});
+
+		expect(error.message).toBe('Midjourney could not finish task task-waited: Banned prompt detected');
+		expect(error.description).toContain('item 0: task-quick');
+		expect(error.description).not.toContain('item 1:');
+	});
+
+	it('cancelling the execution while it waits names every task already submitted', async () => {
+		const controller = new AbortController();
+		nock(API_HOST).post('/api/v1/imagine').reply(200, submitted('task-a'));
+		nock(API_HOST).post('/api/v1/imagine').reply(200, submitted('task-b'));
+		nock(API_HOST)
+			.get(/\/api\/v1\/fetch\/.+/)
+			.reply(() => {
+				controller.abort();
+				return [200, runningTask('processing', 10, 'task-a')];
+			});
+
+		const error = await runNodeError({ params: [imagine('a'), imagine('b')], signal: controller.signal });
+
+		expect(error.message).toBe('The execution was cancelled while waiting for LinkrAPI');
+		expect(error.description).toContain('item 0: task-a, item 1: task-b');
+	});
+
+	it('cancelling during the second submit names the task the first one submitted', async () => {
+		const controller = new AbortController();
+		nock(API_HOST).post('/api/v1/imagine').reply(200, submitted('task-first'));
+		nock(API_HOST)
+			.post('/api/v1/imagine')
+			.reply(() => {
+				controller.abort();
+				return [200, submitted('task-second')];
+			});
+
+		const error = await runNodeError({
+			params: [
+				imagineParameters({ prompt: 'first', waitMode: 'none' }),
+				imagineParameters({ prompt: 'second', waitMode: 'none' }),
+			],
+			signal: controller.signal,
+		});
+
+		expect(error.message).toBe('The execution was cancelled while waiting for LinkrAPI');
+		expect(error.description).toContain('item 0: task-first');
+	});
+
 	it('refuses an unknown operation', async () => {
 		const error = await runNodeError({
 			params: { resource: 'task', operation: 'describe' },

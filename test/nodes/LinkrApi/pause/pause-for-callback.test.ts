@@ -66,6 +66,41 @@ describe('Pause Until Callback: going to wait', () => {
 		expect(nock.pendingMocks()).toEqual([]);
 	});
 
+	it('refuses several items even when only a later item pauses (the mode set by an expression per item)', async () => {
+		const poll = imagineParameters({ waitMode: 'poll' });
+		const error = await runNodeError({
+			params: [poll, poll, pauseImagine()],
+			resumeUrl: RESUME_URL,
+		});
+
+		expect(error.message).toBe('"Pause Until Callback" handles one item per execution, and this node received 3');
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+
+	it('stopping the execution during the check before the wait names the submitted task', async () => {
+		const controller = new AbortController();
+		api()
+			.post('/api/v1/imagine')
+			.reply(200, submitted())
+			.get(`/api/v1/fetch/${TASK_ID}`)
+			.reply(() => {
+				controller.abort();
+				return [200, runningTask('queued', 0)];
+			});
+
+		const error = await runNodeError({ params: pauseImagine(), resumeUrl: RESUME_URL, signal: controller.signal });
+
+		expect(error.message).toBe('The execution was cancelled while waiting for LinkrAPI');
+		expect(error.description).toContain(`item 0: ${TASK_ID}`);
+	});
+
+	it('registers nothing with LinkrAPI for its resume webhook (no registration API exists)', async () => {
+		const hooks = new LinkrApi().webhookMethods.default;
+		await expect(hooks.checkExists.call({} as never)).resolves.toBe(true);
+		await expect(hooks.create.call({} as never)).resolves.toBe(true);
+		await expect(hooks.delete.call({} as never)).resolves.toBe(true);
+	});
+
 	it('refuses a Callback URL of the user’s own in this mode, naming the field', async () => {
 		const error = await runNodeError({
 			params: pauseImagine({ callbackUrl: 'https://hooks.example.com/x' }),
@@ -137,6 +172,14 @@ describe('Pause Until Callback: resuming', () => {
 		});
 		return { result: await node.webhook.call(fake.context), fake };
 	};
+
+	it.each(['..', '\ud800'])('answers 400 to the task id %j and stays paused, without a request', async (taskId) => {
+		const { result, fake } = await resume({ body: { task_id: taskId } });
+
+		expect(fake.response.statusCode).toBe(400);
+		expect(result.workflowData).toBeUndefined();
+		expect(nock.pendingMocks()).toEqual([]);
+	});
 
 	it('re-fetches the task and resumes with what poll mode outputs', async () => {
 		api().get(`/api/v1/fetch/${TASK_ID}`).reply(200, completedGrid());
