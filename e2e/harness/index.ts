@@ -4,6 +4,7 @@
  * Used by test/e2e (jest), scripts/demo.ts and benchmarks.
  */
 export * from './api-key';
+export * from './capabilities';
 export * from './execution';
 export * from './install';
 export * from './n8n';

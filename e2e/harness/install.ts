@@ -19,12 +19,17 @@ export interface N8nInstallation {
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const INSTALL_SCRIPT = path.join(REPO_ROOT, 'e2e', 'install-n8n.sh');
 
+/** Names the n8n to install and run instead of the default one (e2e/n8n): e.g. `1.123.x`; see install-n8n.sh. */
+export const N8N_VERSION_VARIABLE = 'LINKRAPI_N8N_VERSION';
+
 /**
  * Runs e2e/install-n8n.sh: instant when n8n is cached, several minutes the first time.
  * The script's progress goes to this process's stderr; its stdout is KEY=VALUE lines.
+ * `version` (default: `$LINKRAPI_N8N_VERSION`, else the default n8n) is a name `install-n8n.sh --list` shows.
  */
-export function ensureN8nInstalled(): N8nInstallation {
-	const result = runCommand('bash', [INSTALL_SCRIPT], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+export function ensureN8nInstalled(version = process.env[N8N_VERSION_VARIABLE]): N8nInstallation {
+	const args = version ? [INSTALL_SCRIPT, '--n8n-version', version] : [INSTALL_SCRIPT];
+	const result = runCommand('bash', args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
 	if (result.status !== 0) {
 		throw new Error(`e2e/install-n8n.sh failed (exit code ${result.status}); its output is above.`);
 	}

@@ -85,6 +85,20 @@ export interface RunOptions {
 	executionTimeoutMs?: number;
 }
 
+/** The parts of a node type description (INodeTypeDescription) that the tests read. */
+export interface NodeTypeDescription {
+	name: string;
+	displayName: string;
+	version: number | number[];
+	inputs?: unknown;
+	outputs?: unknown;
+	usableAsTool?: boolean;
+	codex?: { categories?: string[]; subcategories?: Record<string, string[]> };
+	properties: Array<{ name: string; displayName: string; type: string; [key: string]: unknown }>;
+	credentials?: Array<{ name: string; required?: boolean }>;
+	[key: string]: unknown;
+}
+
 export class N8nRequestError extends Error {
 	constructor(
 		readonly method: string,
@@ -294,20 +308,48 @@ export class N8nClient {
 			`/executions/${id}`,
 		);
 		const data = typeof raw.data === 'string' ? (this.flatted.parse(raw.data) as Execution['data']) : raw.data;
-		return { ...raw, id: String(raw.id), data };
+		const execution = { ...raw, id: String(raw.id), data };
+		noteMovedBinaries(execution);
+		return execution;
 	}
 
 	/** The bytes of a binary property from an execution's output (filesystem mode: downloaded over REST). */
-	async readBinary(binary: { id?: string; data?: string }): Promise<Buffer> {
+	async readBinary(binary: { id?: string; data?: string; movedId?: string }): Promise<Buffer> {
 		if (!binary.id) return Buffer.from(binary.data ?? '', 'base64');
-		const response = await fetch(
-			`${this.baseUrl}/rest/binary-data?id=${encodeURIComponent(binary.id)}&action=download`,
-			{ headers: { cookie: this.connection.cookie, 'browser-id': this.connection.browserId } },
-		);
+		const download = async (id: string) =>
+			await fetch(`${this.baseUrl}/rest/binary-data?id=${encodeURIComponent(id)}&action=download`, {
+				headers: { cookie: this.connection.cookie, 'browser-id': this.connection.browserId },
+			});
+		let response = await download(binary.id);
+		if (response.status === 404 && binary.movedId) response = await download(binary.movedId);
 		if (!response.ok) {
 			throw new N8nRequestError('GET', '/binary-data', response.status, await response.text());
 		}
 		return Buffer.from(await response.arrayBuffer());
+	}
+
+	/**
+	 * Every node type n8n loaded, as the editor's node panel gets them (`GET /types/nodes.json`), including the
+	 * `…Tool` variants n8n derives from `usableAsTool` for the AI Agent.
+	 */
+	async loadedNodeTypes(): Promise<NodeTypeDescription[]> {
+		const response = await fetch(`${this.baseUrl}/types/nodes.json`, {
+			headers: { cookie: this.connection.cookie, 'browser-id': this.connection.browserId },
+		});
+		if (!response.ok) throw new N8nRequestError('GET', '/types/nodes.json', response.status, await response.text());
+		return (await response.json()) as NodeTypeDescription[];
+	}
+
+	/** Full descriptions as the editor requests them when a node is opened (`POST /rest/node-types`). */
+	async nodeTypeDescriptions(nodeInfos: Array<{ name: string; version: number }>): Promise<NodeTypeDescription[]> {
+		return await this.rest<NodeTypeDescription[]>('POST', '/node-types', { nodeInfos });
+	}
+
+	/** The version the running n8n reports (`versionCli` of `GET /rest/settings`, what the editor shows). */
+	async runningVersion(): Promise<string> {
+		const settings = await this.rest<{ versionCli?: string }>('GET', '/settings');
+		if (!settings?.versionCli) throw new Error('n8n did not report its version in GET /rest/settings.');
+		return settings.versionCli;
 	}
 
 	/** n8n's own log (stdout + stderr) so far. */
@@ -339,6 +381,30 @@ export class N8nClient {
 				);
 			}
 			await sleep(150);
+		}
+	}
+}
+
+/**
+ * n8n 1.x stores a binary that a trigger's webhook() prepares before the execution exists under
+ * `executions/temp/`, and at the end of the execution moves the file to `executions/<id>/` and rewrites the id in
+ * the run data. When the item went through more than one node, n8n 1.123 moves the file for one node, fails for
+ * the next (ENOENT, logged as "Failed to restore binary data ID") and saves the execution with the old `temp` ids,
+ * which `GET /rest/binary-data` then answers 404 (the editor cannot show that binary either). The bytes are intact
+ * at the new place: note it as `movedId` so readBinary reads what n8n stored. n8n 2.x saves correct ids.
+ */
+function noteMovedBinaries(execution: Execution): void {
+	for (const runs of Object.values(execution.data?.resultData?.runData ?? {})) {
+		for (const run of runs) {
+			for (const items of run.data?.main ?? []) {
+				for (const item of items ?? []) {
+					for (const binary of Object.values(item.binary ?? {})) {
+						if (binary.id?.includes('/executions/temp/')) {
+							binary.movedId = binary.id.replace('/executions/temp/', `/executions/${execution.id}/`);
+						}
+					}
+				}
+			}
 		}
 	}
 }
@@ -382,14 +448,30 @@ export class N8nServer extends N8nClient {
 
 const STRIPPED_ENV_PREFIXES = ['N8N_', 'DB_', 'EXECUTIONS_', 'WEBHOOK_URL', 'npm_', 'NODE_OPTIONS', 'JEST_'];
 
+/** n8n modules that call the internet at start-up (2.40+: the MCP server registry), switched off when present. */
+const MODULES_TO_DISABLE = ['mcp-registry'];
+
+/**
+ * The modules of MODULES_TO_DISABLE that the n8n in `n8nHome` has. n8n refuses to start when N8N_DISABLED_MODULES
+ * names a module it does not know (1.123.x: `Unknown module "mcp-registry"`, exit code 1). Without `n8nHome`: all.
+ */
+export function modulesToDisable(n8nHome?: string): string[] {
+	if (!n8nHome) return MODULES_TO_DISABLE;
+	const modulesDir = path.join(n8nHome, 'node_modules', 'n8n', 'dist', 'modules');
+	return MODULES_TO_DISABLE.filter((name) => fs.existsSync(path.join(modulesDir, name)));
+}
+
 /** The environment n8n runs with: no calls home, sqlite, its own ports, webhooks on its own port. */
 export function n8nEnvironment(options: {
 	userFolder: string;
 	port: number;
 	brokerPort: number;
 	nodeBinDir: string;
+	/** The installation's folder (N8nInstallation.n8nHome): settings that only some n8n versions accept are fitted to it. */
+	n8nHome?: string;
 	extra?: Record<string, string>;
 }): NodeJS.ProcessEnv {
+	const disabledModules = modulesToDisable(options.n8nHome);
 	const inherited = Object.fromEntries(
 		Object.entries(process.env).filter(([key]) => !STRIPPED_ENV_PREFIXES.some((prefix) => key.startsWith(prefix))),
 	);
@@ -416,7 +498,7 @@ export function n8nEnvironment(options: {
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		...(disabledModules.length > 0 ? { N8N_DISABLED_MODULES: disabledModules.join(',') } : {}),
 		N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
 		N8N_LOG_LEVEL: 'info',
 		SCARF_ANALYTICS: 'false',
@@ -459,6 +541,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 			port,
 			brokerPort,
 			nodeBinDir: installation.nodeBinDir,
+			n8nHome: installation.n8nHome,
 			extra: options.env,
 		}),
 	});
@@ -485,6 +568,10 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 		await waitUntilReady(child, baseUrl, logFile, options.startTimeoutMs ?? 120_000);
 		connection.cookie = await setUpOwner(baseUrl, browserId, owner);
 		assertPackageLoaded(userFolder, logFile);
+		const running = await server.runningVersion();
+		if (running !== installation.n8nVersion) {
+			throw new Error(`Started n8n from ${installation.n8nHome}, expecting ${installation.n8nVersion}, got ${running}.`);
+		}
 		ready = true;
 		return server;
 	} finally {

@@ -72,6 +72,7 @@ export async function startN8nProcess(options: StartN8nProcessOptions): Promise<
 			port: options.port,
 			brokerPort: options.brokerPort,
 			nodeBinDir: installation.nodeBinDir,
+			n8nHome: installation.n8nHome,
 			extra: { ...options.env, ...roleEnv },
 		}),
 	});

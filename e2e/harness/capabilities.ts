@@ -1,0 +1,37 @@
+/**
+ * What a community node gets from a given n8n, where it differs between the versions the compatibility suite runs
+ * (test/compat). Established by running the suite and by reading the published n8n-core packages (the first
+ * version listed as "present" is the oldest one checked that has it; the registry here lacks some in between).
+ */
+export interface N8nCapabilities {
+	/**
+	 * `$execution.resumeUrl` carries a per-execution token (`?signature=…`) and n8n answers 401 to a call of
+	 * `/webhook-waiting/<id>` without it. Absent in 1.123.x, 2.8.x and 2.11.x; present in 2.14.x and later.
+	 * Without it n8n passes every call of the resume URL to the node.
+	 */
+	signedResumeUrls: boolean;
+	/**
+	 * Nodes read and write the execution's custom data as `this.customData`, in the execute context and in the
+	 * webhook that resumes a paused execution. Absent in 1.123.x and 2.15.x; present in 2.16.x and later. (1.123
+	 * has `$execution.customData` for expressions only, and its methods return nothing inside a resume webhook.)
+	 */
+	nodeCustomData: boolean;
+}
+
+/** Compares dotted versions numerically ("1.123.81" < "2.14.0"); missing parts count as 0. */
+export function compareVersions(a: string, b: string): number {
+	const parts = (version: string) => version.split('-')[0].split('.').map((part) => Number(part) || 0);
+	const [left, right] = [parts(a), parts(b)];
+	for (let index = 0; index < Math.max(left.length, right.length); index++) {
+		const difference = (left[index] ?? 0) - (right[index] ?? 0);
+		if (difference !== 0) return difference;
+	}
+	return 0;
+}
+
+export function capabilitiesOf(n8nVersion: string): N8nCapabilities {
+	return {
+		signedResumeUrls: compareVersions(n8nVersion, '2.14.0') >= 0,
+		nodeCustomData: compareVersions(n8nVersion, '2.16.0') >= 0,
+	};
+}
