@@ -32,7 +32,11 @@ export interface ContextOptions {
 	/** Run as an AI Agent tool; input items then carry the tool call's arguments */
 	asTool?: boolean;
 	inputJson?: Array<Record<string, unknown>>;
+	/** Run as n8n before 2.16 does: no custom data for nodes */
+	withoutCustomData?: boolean;
 }
+
+export const EXECUTION_ID = '42';
 
 /** What n8n's httpRequest does with these options, done with axios so that nock sees real HTTP requests. */
 export async function performRequest(options: IHttpRequestOptions): Promise<unknown> {
@@ -155,12 +159,15 @@ export function createExecuteContext(options: ContextOptions): FakeContext {
 		putExecutionToWait: async (waitTill: Date) => {
 			fake.waitTill = waitTill;
 		},
-		customData: {
-			set: (key: string, value: string) => {
-				fake.customData[key] = value;
-			},
-			get: (key: string) => fake.customData[key],
-		},
+		getExecutionId: () => EXECUTION_ID,
+		customData: options.withoutCustomData
+			? undefined
+			: {
+					set: (key: string, value: string) => {
+						fake.customData[key] = value;
+					},
+					get: (key: string) => fake.customData[key],
+				},
 		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
 			const params = paramsFor(itemIndex);
 			if (name in params) return params[name];

@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { createExecuteContext, node } from './execute-context';
+import { createExecuteContext, EXECUTION_ID, node } from './execute-context';
 
 export interface WebhookRequest {
 	params?: Record<string, unknown>;
@@ -13,6 +13,10 @@ export interface WebhookRequest {
 	rawBody?: Buffer;
 	/** The task the paused execution remembered in its custom data before the wait */
 	submittedTaskId?: string;
+	/** Query parameters besides the Trigger's token */
+	query?: Record<string, string>;
+	/** Run as n8n before 2.16 does: no custom data for nodes */
+	withoutCustomData?: boolean;
 }
 
 export interface FakeWebhook {
@@ -44,7 +48,8 @@ export function createWebhookContext(request: WebhookRequest): FakeWebhook {
 		},
 	};
 	fake.context = {
-		getQueryData: () => (request.token === undefined ? {} : { token: request.token }),
+		getQueryData: () => ({ ...(request.token === undefined ? {} : { token: request.token }), ...request.query }),
+		getExecutionId: () => EXECUTION_ID,
 		getNodeParameter: (name: string, fallback?: unknown) =>
 			name in params ? params[name as keyof typeof params] : fallback,
 		getHeaderData: () => request.headers ?? {},
@@ -54,13 +59,15 @@ export function createWebhookContext(request: WebhookRequest): FakeWebhook {
 		getWorkflow: () => ({ id: request.workflowId ?? 'wf-1', active: true }),
 		getNode: () => ({ ...node, id: 'trigger-1', type: 'n8n-nodes-linkrapi.linkrApiTrigger' }),
 		getWorkflowStaticData: () => staticData,
-		customData: {
-			set: () => undefined,
-			get: (key: string) =>
-				request.submittedTaskId
-					? { linkrapi_task_id: request.submittedTaskId, linkrapi_final_prompt: 'a cat --ar 16:9' }[key]
-					: undefined,
-		},
+		customData: request.withoutCustomData
+			? undefined
+			: {
+					set: () => undefined,
+					get: (key: string) =>
+						request.submittedTaskId
+							? { linkrapi_task_id: request.submittedTaskId, linkrapi_final_prompt: 'a cat --ar 16:9' }[key]
+							: undefined,
+				},
 		getCredentials: executeFake.context.getCredentials,
 		helpers: executeFake.context.helpers,
 		logger: {

@@ -20,6 +20,11 @@ function customDataOf(context: IExecuteFunctions | IWebhookFunctions): CustomDat
 	}
 }
 
+/** n8n 2.16+ gives nodes the execution's custom data; older versions do not (README "Compatibility"). */
+export function canRememberTask(context: IExecuteFunctions | IWebhookFunctions): boolean {
+	return customDataOf(context) !== undefined;
+}
+
 /**
  * Remembers, in the execution itself, which task a paused execution waits for. n8n drops the node's pre-wait output
  * before the resume webhook runs, and when Max Wait passes the node outputs its input: the task id stays findable.

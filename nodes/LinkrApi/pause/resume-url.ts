@@ -3,10 +3,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { isLoopbackHost } from '../../shared/host-address';
 import { CREDENTIAL_NAME, isLoopbackBaseUrl } from '../../shared/transport';
+import { canRememberTask } from './execution-memory';
+import { RESUME_CHECK_PARAM, resumeCheck } from './resume-check';
 
 /**
  * This execution's resume URL, which LinkrAPI calls when the task ends. n8n adds a per-execution secret
- * (`?signature=…`) and refuses callbacks without it. A loopback URL only works with a local LinkrAPI
+ * (`?signature=…`, n8n 2.14+) and refuses callbacks without it; where n8n cannot remember the task for the node,
+ * the node adds a check of its own (resume-check.ts). A loopback URL only works with a local LinkrAPI
  * (the simulator); the hosted API could never reach it, so that combination is refused up front.
  */
 export async function callbackResumeUrl(this: IExecuteFunctions, itemIndex: number): Promise<string> {
@@ -20,7 +23,7 @@ export async function callbackResumeUrl(this: IExecuteFunctions, itemIndex: numb
 			description: 'Use "Poll Until Finished" instead.',
 		});
 	}
-	const { baseUrl } = await this.getCredentials<{ baseUrl?: string }>(CREDENTIAL_NAME);
+	const { baseUrl, apiKey } = await this.getCredentials<{ baseUrl?: string; apiKey?: string }>(CREDENTIAL_NAME);
 	if (isLoopbackHost(url.hostname) && !isLoopbackBaseUrl(baseUrl)) {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -31,5 +34,7 @@ export async function callbackResumeUrl(this: IExecuteFunctions, itemIndex: numb
 			},
 		);
 	}
+	if (!canRememberTask(this))
+		url.searchParams.set(RESUME_CHECK_PARAM, resumeCheck(apiKey ?? '', this.getExecutionId()));
 	return url.toString();
 }

@@ -241,3 +241,55 @@ describe('Pause Until Callback: resuming', () => {
 		expect(unknown.result.workflowData).toBeUndefined();
 	});
 });
+
+describe('Pause Until Callback on n8n without custom data for nodes (before 2.16)', () => {
+	const node = new LinkrApi();
+	const OLD_RESUME_URL = 'https://n8n.example.com/webhook-waiting/42';
+
+	async function pausedResumeUrl(): Promise<URL> {
+		let webhookUrl = '';
+		api()
+			.post('/api/v1/imagine', (body: { webhook_url: string }) => {
+				webhookUrl = body.webhook_url;
+				return true;
+			})
+			.reply(200, submitted())
+			.get(`/api/v1/fetch/${TASK_ID}`)
+			.reply(200, runningTask('queued', 0));
+		await runNode({ params: pauseImagine(), resumeUrl: OLD_RESUME_URL, withoutCustomData: true });
+		return new URL(webhookUrl);
+	}
+
+	const resume = async (query: Record<string, string>, body: unknown = { task_id: TASK_ID }) => {
+		const fake = createWebhookContext({ body, query, withoutCustomData: true, params: { options: {} } });
+		return { result: await node.webhook.call(fake.context), fake };
+	};
+
+	it('adds a check of its own to the resume URL it sends, keyed by the API key but not revealing it', async () => {
+		const url = await pausedResumeUrl();
+
+		expect(`${url.origin}${url.pathname}`).toBe(OLD_RESUME_URL);
+		expect(url.searchParams.get('linkrapi_check')).toMatch(/^[0-9a-f]{64}$/);
+		expect(url.toString()).not.toContain(API_KEY.slice(4));
+	});
+
+	it('resumes on a callback to the URL it sent', async () => {
+		const check = (await pausedResumeUrl()).searchParams.get('linkrapi_check') ?? '';
+		api().get(`/api/v1/fetch/${TASK_ID}`).reply(200, completedGrid());
+
+		const { result } = await resume({ linkrapi_check: check });
+
+		expect(result.workflowData?.[0][0].json).toMatchObject({ task_id: TASK_ID, status: 'completed' });
+	});
+
+	it.each([
+		['without the check', {}],
+		['with a wrong check', { linkrapi_check: 'f'.repeat(64) }],
+	])('keeps waiting on a callback %s, before any request', async (_case, query) => {
+		const { result, fake } = await resume(query);
+
+		expect(fake.response.statusCode).toBe(401);
+		expect(result.workflowData).toBeUndefined();
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+});
