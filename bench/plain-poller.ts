@@ -1,31 +1,17 @@
 /**
  * The anchor of every row: a plain fixed-interval poller. It submits like the node (one request at a time, through a
- * budget of the same requests per second per hold, stage after stage as n8n runs nodes) and polls every task that
+ * budget per hold — the node's own request budget, same Max Requests per Second — stage after stage as n8n runs
+ * nodes) and polls every task that
  * has not ended every Poll Interval from its acceptance — what a careful hand-written loop does. It learns nothing.
  */
+import { takeRequestSlot } from '../nodes/shared/transport/request-budget';
 import type { Simulator } from '../simulator';
 import type { Stage } from './scenarios';
 
 const TERMINAL = new Set(['completed', 'failed', 'timeout']);
 
-/** Starts of one hold's requests spaced 1 / rps apart, one caller after another. */
-class Budget {
-	private nextStartAt = 0;
-
-	private turn: Promise<void> = Promise.resolve();
-
-	constructor(private readonly requestsPerSecond: number) {}
-
-	async take(): Promise<void> {
-		const mine = this.turn.then(async () => {
-			const wait = this.nextStartAt - Date.now();
-			if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-			this.nextStartAt = Date.now() + 1000 / this.requestsPerSecond;
-		});
-		this.turn = mine;
-		await mine;
-	}
-}
+/** Max Requests per Second of each hold's budget */
+const REQUESTS_PER_SECOND = new Map<string, number>();
 
 interface Polled {
 	taskId: string;
@@ -33,13 +19,15 @@ interface Polled {
 	done: boolean;
 }
 
+/** One request through the hold's budget. */
 async function call(sim: Simulator, key: string, method: 'GET' | 'POST', path: string, body?: unknown) {
+	const release = await takeRequestSlot(`plain poller ${key}`, REQUESTS_PER_SECOND.get(key) ?? 3);
 	const response = await fetch(`${sim.url}${path}`, {
 		method,
 		headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
 		body: body ? JSON.stringify(body) : undefined,
 	});
-	const json = (await response.json()) as Record<string, unknown>;
+	const json = (await response.json().finally(release)) as Record<string, unknown>;
 	if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(json)}`);
 	return json;
 }
@@ -48,7 +36,6 @@ async function call(sim: Simulator, key: string, method: 'GET' | 'POST', path: s
 async function runStage(
 	sim: Simulator,
 	key: string,
-	budget: Budget,
 	submits: Array<{ path: string; body: unknown }>,
 	intervalMs: number,
 ): Promise<string[]> {
@@ -59,7 +46,6 @@ async function runStage(
 
 	const submitter = (async () => {
 		for (const submit of submits) {
-			await budget.take();
 			const accepted = await call(sim, key, 'POST', submit.path, submit.body);
 			tasks.push({ taskId: accepted.task_id as string, dueAt: Date.now() + intervalMs, done: false });
 			changed();
@@ -80,7 +66,6 @@ async function runStage(
 			});
 			continue;
 		}
-		await budget.take();
 		const task = await call(sim, key, 'GET', `/fetch/${next.taskId}`);
 		if (TERMINAL.has(task.status as string)) next.done = true;
 		else next.dueAt = Date.now() + intervalMs;
@@ -96,7 +81,7 @@ export async function runPlainPoller(
 	stages: Stage[],
 	options: { size: number; intervalMs: number; requestsPerSecond: number },
 ): Promise<number> {
-	const budgets = holdKeys.map(() => new Budget(options.requestsPerSecond));
+	for (const key of holdKeys) REQUESTS_PER_SECOND.set(key, options.requestsPerSecond);
 	const started = Date.now();
 	let previous: string[] = [];
 	for (const stage of stages) {
@@ -107,7 +92,7 @@ export async function runPlainPoller(
 						body: { prompt: `bench prompt ${index + 1} --ar 1:1` },
 					}))
 				: previous.map((taskId) => ({ path: '/action', body: { task_id: taskId, action: 'upsample1' } }));
-		previous = await runStage(sim, holdKeys[stage.hold], budgets[stage.hold], submits, options.intervalMs);
+		previous = await runStage(sim, holdKeys[stage.hold], submits, options.intervalMs);
 	}
 	return Date.now() - started;
 }

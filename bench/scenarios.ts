@@ -14,7 +14,7 @@ export interface Stage {
 export interface ScenarioRow {
 	/** 1–6, as numbered in the issue */
 	scenario: number;
-	/** What the row shows, e.g. "Imagine → Upscale, grids 20 s, upscales 3 s" */
+	/** What the row runs, in words (titleOf) */
 	title: string;
 	/** Items into the first LinkrAPI node */
 	size: number;
@@ -44,7 +44,7 @@ const upscaleOn = (hold: number): Stage => ({ operation: 'upscale', hold });
 function standardRows(): ScenarioRow[] {
 	const constant = (size: number): ScenarioRow => ({
 		scenario: 1,
-		title: `constant run time 6 s, N = ${size}`,
+		title: '',
 		size,
 		taskMs: 6000,
 		seed: 1,
@@ -55,7 +55,7 @@ function standardRows(): ScenarioRow[] {
 		...[1, 10, 30, 50].map(constant),
 		{
 			scenario: 2,
-			title: 'Imagine → Upscale Image 1, grids 20 s, upscales 3 s, N = 10',
+			title: '',
 			size: 10,
 			taskMs: 20000,
 			upscaleMs: 3000,
@@ -65,7 +65,7 @@ function standardRows(): ScenarioRow[] {
 		},
 		{
 			scenario: 3,
-			title: 'varying run times, median 8 s, log-normal spread 0.6, N = 30',
+			title: '',
 			size: 30,
 			taskMs: 8000,
 			spread: 0.6,
@@ -75,7 +75,7 @@ function standardRows(): ScenarioRow[] {
 		},
 		{
 			scenario: 4,
-			title: 'two holds in one execution: fast (6 s) then relax (×3 = 18 s), N = 10 each',
+			title: '',
 			size: 10,
 			taskMs: 6000,
 			seed: 4,
@@ -85,10 +85,7 @@ function standardRows(): ScenarioRow[] {
 		...[undefined, 3, 1 / 3].map(
 			(warmedBySpeed): ScenarioRow => ({
 				scenario: 5,
-				title:
-					warmedBySpeed === undefined
-						? 'fresh n8n, 6 s, N = 10'
-						: `warmed by a batch ${warmedBySpeed > 1 ? '3× slower (18 s)' : '3× faster (2 s)'}, then 6 s, N = 10`,
+				title: '',
 				size: 10,
 				taskMs: 6000,
 				seed: 5,
@@ -104,7 +101,7 @@ function standardRows(): ScenarioRow[] {
 function realTimescaleRow(): ScenarioRow {
 	return {
 		scenario: 6,
-		title: 'real timescale: Imagine → Upscale, grids 45 s (log-normal spread 0.25), upscales 6 s, N = 30',
+		title: '',
 		size: 30,
 		taskMs: 45000,
 		upscaleMs: 6000,
@@ -115,22 +112,46 @@ function realTimescaleRow(): ScenarioRow {
 	};
 }
 
+const QUICK_TIME_FACTOR = 0.4;
+
+const s = (ms: number) => `${+(ms / 1000).toFixed(1)} s`;
+
+/** What a row runs, in words: kinds, times, holds, N. */
+export function titleOf(row: Omit<ScenarioRow, 'title'>): string {
+	const n = `N = ${row.size}${row.holdSpeeds.length > 1 ? ' each' : ''}`;
+	const spread = row.spread ? `, log-normal spread ${row.spread}` : '';
+	if (row.scenario === 2 || row.scenario === 6) {
+		return `${row.scenario === 6 ? 'real timescale: ' : ''}Imagine → Upscale Image 1, grids ${s(row.taskMs)}${spread}, upscales ${s(row.upscaleMs as number)}, ${n}`;
+	}
+	if (row.scenario === 3) return `varying run times, median ${s(row.taskMs)}${spread}, ${n}`;
+	if (row.scenario === 4) {
+		return `two holds in one execution: fast (${s(row.taskMs)}) then relax (×${row.holdSpeeds[1]} = ${s(row.taskMs * row.holdSpeeds[1])}), ${n}`;
+	}
+	if (row.scenario === 5 && row.warmedBySpeed !== undefined) {
+		return `warmed by a batch at ${s(row.taskMs * row.warmedBySpeed)}, then ${s(row.taskMs)}, ${n}`;
+	}
+	if (row.scenario === 5) return `fresh n8n, ${s(row.taskMs)}, ${n}`;
+	return `constant run time ${s(row.taskMs)}, ${n}`;
+}
+
 /** Smoke run in under three minutes: every scenario but 6, shorter jobs, smaller batches, a 2-second interval. */
 function quickRows(): ScenarioRow[] {
 	return standardRows()
 		.filter((row) => row.scenario !== 1 || row.size <= 10)
-		.map((row) => ({
-			...row,
-			size: Math.min(row.size, row.scenario === 3 ? 12 : 6),
-			taskMs: Math.round(row.taskMs * 0.4),
-			upscaleMs: row.upscaleMs === undefined ? undefined : Math.round(row.upscaleMs * 0.4),
-			title: `${row.title.replace(/N = \d+.*$/, '').replace(/, $/, '')} (quick: times × 0.4)`,
-		}));
+		.map((row) => {
+			const quick = {
+				...row,
+				size: Math.min(row.size, row.scenario === 3 ? 12 : 6),
+				taskMs: Math.round(row.taskMs * QUICK_TIME_FACTOR),
+				upscaleMs: row.upscaleMs === undefined ? undefined : Math.round(row.upscaleMs * QUICK_TIME_FACTOR),
+			};
+			return { ...quick, title: titleOf(quick) };
+		});
 }
 
 export function presetSettings(preset: Preset): PresetSettings {
 	const base = { concurrency: 3, requestsPerSecond: 3 };
 	if (preset === 'quick') return { ...base, intervalS: 2, rows: quickRows() };
-	const rows = standardRows();
-	return { ...base, intervalS: 5, rows: preset === 'full' ? [...rows, realTimescaleRow()] : rows };
+	const rows = preset === 'full' ? [...standardRows(), realTimescaleRow()] : standardRows();
+	return { ...base, intervalS: 5, rows: rows.map((row) => ({ ...row, title: titleOf(row) })) };
 }
