@@ -46,22 +46,24 @@ export function predictedEndAt(watch: Watch, times: HoldJobTimes): number | unde
 	const { likelyStart, lastTask, lastPollAt } = watch;
 	if (likelyStart === undefined) return undefined;
 	const kind = kindOf(watch);
+	const aim = times.aimMs(kind);
+	const learnedEnd = aim === undefined ? undefined : likelyStart + aim;
 	if (lastTask?.state === 'running' && lastPollAt !== undefined) {
 		const line = times.progressLine(kind);
 		const progress = lastTask.progress ?? 0;
 		if (progress >= 100 && watch.fullProgressAt !== undefined) {
-			// Done drawing, maybe uploading: it ends by the time the rest of the run (as learned) has passed.
+			// Done drawing, maybe uploading: it ends by the time the rest of the run (as learned) has passed, or when
+			// jobs of its kind usually end if that is later.
 			const untilFull = Math.max(0, watch.fullProgressAt - likelyStart);
 			const end = likelyStart + untilFull / fractionAtFullProgress(line);
-			return Math.max(end, watch.fullProgressAt + MIN_POLL_GAP_MS - POLL_MARGIN_MS);
+			return Math.max(end, watch.fullProgressAt + MIN_POLL_GAP_MS - POLL_MARGIN_MS, learnedEnd ?? -Infinity);
 		}
 		const fromRate = endFromProgressRate(watch, line);
 		if (fromRate !== undefined) return fromRate;
 		const fraction = fractionAt(line, progress);
 		if (fraction !== undefined && lastPollAt > likelyStart) return likelyStart + (lastPollAt - likelyStart) / fraction;
 	}
-	const aim = times.aimMs(kind);
-	return aim === undefined ? undefined : likelyStart + aim;
+	return learnedEnd;
 }
 
 /** Two progress reports of one job tell its pace, whenever it started. */

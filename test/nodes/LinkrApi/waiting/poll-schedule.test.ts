@@ -121,6 +121,13 @@ describe('when the watcher polls a task that may be running', () => {
 		expect(predictedEndAt(drawn, times)).toBeLessThan(ACCEPTED + 6500);
 	});
 
+	it('expects a job at 100 % to end no sooner than jobs of its kind usually end (drawing is not uploading)', () => {
+		const polled = ACCEPTED + 15000;
+		const drawn = watch({ lastPollAt: polled, lastTask: running(100), fullProgressAt: polled });
+		// learned: 18 to 19 s a job, aimed 60 % in
+		expect(predictedEndAt(drawn, learned(18000, 19000))).toBe(ACCEPTED + 18600);
+	});
+
 	it('drops a prediction the last poll has already passed', () => {
 		const polled = ACCEPTED + 3800;
 		expect(nextPollAt(watch({ lastPollAt: polled, lastTask: running(0) }), learned(2000, 4000))).toBe(
