@@ -53,10 +53,12 @@ export function predictedEndAt(watch: Watch, times: HoldJobTimes): number | unde
 		const progress = lastTask.progress ?? 0;
 		if (progress >= 100 && watch.fullProgressAt !== undefined) {
 			// Done drawing, maybe uploading: it ends by the time the rest of the run (as learned) has passed, or when
-			// jobs of its kind usually end if that is later.
+			// jobs of its kind usually end if that is later — unless this job drew much faster than they ran, and
+			// what was learned is out of date (uploading never takes as long again as drawing).
 			const untilFull = Math.max(0, watch.fullProgressAt - likelyStart);
 			const end = likelyStart + untilFull / fractionAtFullProgress(line);
-			return Math.max(end, watch.fullProgressAt + MIN_POLL_GAP_MS - POLL_MARGIN_MS, learnedEnd ?? -Infinity);
+			const usual = learnedEnd !== undefined && learnedEnd - likelyStart <= 2 * untilFull ? learnedEnd : -Infinity;
+			return Math.max(end, watch.fullProgressAt + MIN_POLL_GAP_MS - POLL_MARGIN_MS, usual);
 		}
 		const fromRate = endFromProgressRate(watch, line);
 		if (fromRate !== undefined) return fromRate;

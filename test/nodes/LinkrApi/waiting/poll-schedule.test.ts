@@ -128,6 +128,12 @@ describe('when the watcher polls a task that may be running', () => {
 		expect(predictedEndAt(drawn, learned(18000, 19000))).toBe(ACCEPTED + 18600);
 	});
 
+	it('trusts a job that drew far faster than jobs of its kind ran before: the learned time is out of date', () => {
+		const polled = ACCEPTED + 5000;
+		const drawnFast = watch({ lastPollAt: polled, lastTask: running(100), fullProgressAt: polled });
+		expect(predictedEndAt(drawnFast, learned(18000, 19000))).toBe(polled + MIN_POLL_GAP_MS - POLL_MARGIN_MS);
+	});
+
 	it('drops a prediction the last poll has already passed', () => {
 		const polled = ACCEPTED + 3800;
 		expect(nextPollAt(watch({ lastPollAt: polled, lastTask: running(0) }), learned(2000, 4000))).toBe(
