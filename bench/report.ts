@@ -1,8 +1,8 @@
-/** The markdown report: settings, one row per run, the issue's targets with PASS/FAIL, and what was not run. */
-import { physicalLimitMs, type RunMetrics } from './metrics';
+/** The markdown report: settings, one row per scenario run (this node and its plain-poller anchor), the targets. */
+import type { RunMetrics } from './metrics';
 import type { BenchOptions } from './options';
-import type { CaseResult } from './run-case';
-import { WORKFLOW_LABELS, type WorkflowKind } from './workflows';
+import type { RowResult } from './run-case';
+import type { ScenarioRow } from './scenarios';
 
 export interface Environment {
 	date: string;
@@ -12,232 +12,166 @@ export interface Environment {
 	/** What was installed into n8n: the working tree's dist/, or the tarball named by LINKRAPI_E2E_PACKAGE. */
 	packageSource: string;
 	machine: string;
+	/** The machine's 1-minute load average at the start and the end: other work shares it */
+	load: string;
 	n8nVersion: string;
 	nodeVersion: string;
 }
 
-export interface FailedCase {
-	kind: WorkflowKind;
-	size: number;
+export interface FailedRow {
+	row: ScenarioRow;
 	error: string;
 }
 
-/** The issue's targets for this node in poll mode. */
-export const WALL_TARGET_SIZE = 50;
-const WALL_TARGET_FACTOR = 1.1;
-
-export interface Targets {
-	wallMs: (limitMs: number) => number;
-	requestsPerTask: number;
-	peakRequestsPerSecond: number;
-	medianDetectionMs: number;
-}
-
-export function targetsFor(options: BenchOptions): Targets {
-	const intervalMs = options.intervalS * 1000;
-	return {
-		wallMs: (limitMs) => WALL_TARGET_FACTOR * limitMs + intervalMs,
-		requestsPerTask: options.taskMs / intervalMs + 2,
-		peakRequestsPerSecond: options.requestsPerSecond,
-		medianDetectionMs: intervalMs / 2 + 500,
-	};
-}
-
-const RUN_STATE: Record<WorkflowKind, 'fresh' | 'warm'> = {
-	node: 'fresh',
-	warm: 'warm',
-	sequential: 'fresh',
-	diy: 'fresh',
-};
-
-const seconds = (ms: number, digits = 1) => (Number.isFinite(ms) ? (ms / 1000).toFixed(digits) : '–');
-const verdict = (ok: boolean) => (ok ? '**PASS**' : '**FAIL**');
-const list = (sizes: number[]) => (sizes.length > 0 ? sizes.join(', ') : 'none');
-
-function resultRow(result: CaseResult): string {
-	const m = result.metrics;
-	return [
-		result.size,
-		WORKFLOW_LABELS[result.kind],
-		seconds(m.wallMs),
-		seconds(m.limitMs),
-		(m.wallMs / m.limitMs).toFixed(2),
-		m.requests,
-		m.requestsPerTask.toFixed(2),
-		m.peakRequestsPerSecond,
-		`${seconds(m.detectionMs.median)} / ${seconds(m.detectionMs.p90)} / ${seconds(m.detectionMs.max)}`,
-		seconds(m.tailMs),
-	].join(' | ');
-}
-
+/** The issue's targets, in ms or per task, for a Poll Interval I. */
 interface Check {
+	name: string;
 	ok: boolean;
 	text: string;
 }
 
-function nodeChecks(m: RunMetrics, targets: Targets): Record<'wall' | 'requests' | 'peak' | 'detection', Check> {
-	const wallTarget = targets.wallMs(m.limitMs);
-	return {
-		wall: { ok: m.wallMs <= wallTarget, text: `${seconds(m.wallMs)} ≤ ${seconds(wallTarget)} s` },
-		requests: {
-			ok: m.requestsPerTask <= targets.requestsPerTask,
-			text: `${m.requestsPerTask.toFixed(2)} ≤ ${targets.requestsPerTask.toFixed(2)}`,
-		},
-		peak: {
-			ok: m.peakRequestsPerSecond <= targets.peakRequestsPerSecond,
-			text: `${m.peakRequestsPerSecond} ≤ ${targets.peakRequestsPerSecond}`,
-		},
-		detection: {
-			ok: m.detectionMs.median <= targets.medianDetectionMs,
-			text: `${seconds(m.detectionMs.median, 2)} ≤ ${seconds(targets.medianDetectionMs, 2)} s`,
-		},
-	};
-}
+const WALL_FACTOR = 1.1;
 
-function targetSection(nodeRuns: CaseResult[], options: BenchOptions): string[] {
-	if (nodeRuns.length === 0) {
-		const reason = options.sizes.length === 0 ? 'was not run (`--sizes none`)' : 'had no successful run (see below)';
-		return ['## Targets (this node, poll mode)', '', `This node ${reason}, so no target was checked.`, ''];
-	}
-	const targets = targetsFor(options);
-	const byState = [...nodeRuns].sort((a, b) => RUN_STATE[a.kind].localeCompare(RUN_STATE[b.kind]) || a.size - b.size);
-	const checks = byState.map((run) => ({
-		state: RUN_STATE[run.kind],
-		size: run.size,
-		...nodeChecks(run.metrics, targets),
-	}));
-	const wallRun = checks.find((check) => check.state === 'fresh' && check.size === WALL_TARGET_SIZE);
-	const all = (key: 'requests' | 'peak' | 'detection') => {
-		const failed = checks.filter((check) => !check[key].ok).map((check) => `${check.state} N = ${check.size}`);
-		return failed.length === 0 ? verdict(true) : `${verdict(false)} (${failed.join('; ')})`;
-	};
-	const states = (['fresh', 'warm'] as const)
-		.map((state) => [state, checks.filter((check) => check.state === state).map((check) => check.size)] as const)
-		.filter(([, sizes]) => sizes.length > 0);
-	const sizes = states.map(([state, list]) => `${state} N = ${list.join(', ')}`).join('; ');
-	const lines = [
-		'## Targets (this node, poll mode)',
-		'',
-		'| target | applies to | result |',
-		'|---|---|---|',
-		`| wall time ≤ ${WALL_TARGET_FACTOR} × limit + one poll interval (${options.intervalS} s) | N = ${WALL_TARGET_SIZE} | ` +
-			(wallRun
-				? `${verdict(wallRun.wall.ok)} (${wallRun.wall.text})`
-				: `not run (add ${WALL_TARGET_SIZE} to --sizes)`) +
-			' |',
-		`| requests per task ≤ D / interval + 2 = ${targets.requestsPerTask.toFixed(2)} | ${sizes} | ${all('requests')} |`,
-		`| peak requests per second ≤ Max Requests per Second = ${targets.peakRequestsPerSecond} | ${sizes} | ${all('peak')} |`,
-		`| median detection delay ≤ interval / 2 + 0.5 s = ${seconds(targets.medianDetectionMs, 2)} s | ${sizes} | ${all('detection')} |`,
-		'',
-		"Per run (the wall-time target is the issue's for a fresh N = 50; the others are shown for information). " +
-			'Fresh: the first batch on this API since n8n started, nothing learned. Warm: after one earlier batch of ' +
-			'C prompts on the same API in the same n8n, as a scheduled batch runs in practice.',
-		'',
-		'| run | N | wall time | requests per task | peak req/s | median detection |',
-		'|---|---:|---|---|---|---|',
-		...checks.map((check) =>
-			[
-				`| ${check.state}`,
-				check.size,
-				`${check.wall.text} ${check === wallRun ? verdict(check.wall.ok) : check.wall.ok ? '(pass)' : '(fail)'}`,
-				`${check.requests.text} ${verdict(check.requests.ok)}`,
-				`${check.peak.text} ${verdict(check.peak.ok)}`,
-				`${check.detection.text} ${verdict(check.detection.ok)} |`,
-			].join(' | '),
-		),
-		'',
-	];
-	const lone = checks.find((check) => check.state === 'fresh' && check.size === 1);
+const seconds = (ms: number, digits = 1) => (Number.isFinite(ms) ? (ms / 1000).toFixed(digits) : '–');
+
+export function checks(m: RunMetrics, options: BenchOptions): Check[] {
 	const intervalMs = options.intervalS * 1000;
-	if (lone && !lone.detection.ok && options.taskMs > intervalMs && options.taskMs < 2 * intervalMs) {
+	const wallTarget = WALL_FACTOR * m.limitMs + intervalMs;
+	const check = (name: string, value: number, target: number, text: (v: number, t: number) => string): Check => ({
+		name,
+		ok: value <= target,
+		text: text(value, target),
+	});
+	const s = (v: number, t: number) => `${seconds(v, 2)} ≤ ${seconds(t, 2)} s`;
+	return [
+		check('lag p50', m.lagMs.p50, intervalMs / 2 + 500, s),
+		check('lag p95', m.lagMs.p95, intervalMs + 1000, s),
+		check('lag max', m.lagMs.max, intervalMs + 2000, s),
+		check('requests/task', m.requestsPerTask, m.requestTarget, (v, t) => `${v.toFixed(2)} ≤ ${t.toFixed(2)}`),
+		check('peak req/s', m.peakRequestsPerSecond, options.requestsPerSecond, (v, t) => `${v} ≤ ${t}`),
+		check('wall', m.wallMs, wallTarget, (v, t) => `${seconds(v)} ≤ ${seconds(t)} s`),
+	];
+}
+
+function metricCells(m: RunMetrics): string[] {
+	return [
+		seconds(m.wallMs),
+		seconds(m.limitMs),
+		(m.wallMs / m.limitMs).toFixed(2),
+		`${m.requestsPerTask.toFixed(2)} (≤ ${m.requestTarget.toFixed(2)})`,
+		String(m.peakRequestsPerSecond),
+		`${seconds(m.lagMs.p50, 2)} / ${seconds(m.lagMs.p95, 2)} / ${seconds(m.lagMs.max, 2)}`,
+	];
+}
+
+function verdictCell(m: RunMetrics, options: BenchOptions): string {
+	const failed = checks(m, options).filter((check) => !check.ok);
+	return failed.length === 0 ? 'all met' : `**missed:** ${failed.map((check) => `${check.name} ${check.text}`).join('; ')}`;
+}
+
+function tableRows(results: RowResult[], options: BenchOptions): string[] {
+	return results.flatMap((result) => {
+		const n = result.row.size * result.row.stages.length;
+		return [
+			`| ${result.row.scenario} | ${result.row.title} | ${n} | this node | ${metricCells(result.node).join(' | ')} | ${verdictCell(result.node, options)} |`,
+			`| ${result.row.scenario} | ″ | ${n} | plain poller | ${metricCells(result.anchor).join(' | ')} | ${verdictCell(result.anchor, options)} |`,
+		];
+	});
+}
+
+function targetSummary(results: RowResult[], options: BenchOptions): string[] {
+	const names = ['lag p50', 'lag p95', 'lag max', 'requests/task', 'peak req/s', 'wall'];
+	const i = options.intervalS;
+	const wording: Record<string, string> = {
+		'lag p50': `detection lag p50 ≤ I/2 + 0.5 s = ${(i / 2 + 0.5).toFixed(1)} s`,
+		'lag p95': `detection lag p95 ≤ I + 1 s = ${i + 1} s`,
+		'lag max': `detection lag max ≤ I + 2 s = ${i + 2} s`,
+		'requests/task': 'requests per task ≤ Σ (its run time / I + 2) / tasks',
+		'peak req/s': `peak requests per second ≤ the budget (${options.requestsPerSecond})`,
+		'wall': `wall ≤ ${WALL_FACTOR} × physical limit + I`,
+	};
+	const lines = ['| target | this node: rows that miss it | plain poller: rows that miss it |', '|---|---|---|'];
+	for (const name of names) {
+		const missed = (pick: (result: RowResult) => RunMetrics) =>
+			results
+				.map((result, index) => ({ result, index, check: checks(pick(result), options).find((c) => c.name === name) }))
+				.filter(({ check }) => check && !check.ok)
+				.map(({ result, check }) => `${result.row.scenario} N = ${result.row.size}: ${check?.text}`);
+		const node = missed((result) => result.node);
+		const anchor = missed((result) => result.anchor);
 		lines.push(
-			`A fresh single job cannot meet the detection target here: with nothing learned, its first look comes at the ` +
-				`minimum age (one Poll Interval, ${options.intervalS} s) and finds it running, and the next look may not ` +
-				`come sooner than one interval later, so a ${seconds(options.taskMs)} s job is noticed ` +
-				`${seconds(2 * intervalMs - options.taskMs)} s late. The warm run shows the same job once anything was learned.`,
-			'',
+			`| ${wording[name]} | ${node.length === 0 ? '**all met**' : node.join('<br>')} | ${anchor.length === 0 ? 'all met' : anchor.join('<br>')} |`,
 		);
 	}
 	return lines;
 }
 
-function comparisonSection(
-	options: BenchOptions,
-	results: CaseResult[],
-	failures: FailedCase[],
-	sizes: number[],
-): string[] {
-	const wall = (kind: WorkflowKind, size: number) =>
-		results.find((result) => result.kind === kind && result.size === size)?.metrics;
-	const cell = (kind: WorkflowKind, size: number) => {
-		const metrics = wall(kind, size);
-		if (metrics) return seconds(metrics.wallMs);
-		return failures.some((failure) => failure.kind === kind && failure.size === size) ? 'failed' : 'not run';
-	};
-	const lines = [
-		'## Wall time side by side',
+/** Scenario 1 as bench/results.md recorded it before this change (commit eea1ee0, 2026-11-25, the same machine). */
+const BEFORE: Record<number, { wall: number; ratio: number; requests: number; peak: number; detection: string }> = {
+	1: { wall: 10.1, ratio: 1.69, requests: 3.0, peak: 1, detection: '4.0 / 4.0 / 4.0' },
+	10: { wall: 25.3, ratio: 1.05, requests: 2.2, peak: 3, detection: '1.1 / 4.0 / 4.8' },
+	30: { wall: 61.3, ratio: 1.02, requests: 2.33, peak: 3, detection: '0.9 / 4.4 / 4.9' },
+	50: { wall: 103.2, ratio: 1.01, requests: 2.1, peak: 3, detection: '0.7 / 1.1 / 4.7' },
+};
+
+function beforeAndAfter(results: RowResult[], options: BenchOptions): string[] {
+	const constant = results.filter((result) => result.row.scenario === 1 && BEFORE[result.row.size]);
+	if (constant.length === 0 || options.preset === 'quick') return [];
+	return [
+		'## Scenario 1 before and after',
 		'',
-		'| N | limit ceil(N/C)×D | this node | sequential | DIY | sequential ÷ this node |',
-		'|---:|---:|---:|---:|---:|---:|',
+		'Before: bench/results.md at commit eea1ee0 (its detection columns were median / p90 / max). After: this run.',
+		'',
+		'| N | wall s before → after | wall ÷ limit | req/task | peak req/s | detection before (p50 / p90 / max) | lag after (p50 / p95 / max) |',
+		'|---:|---|---|---|---|---|---|',
+		...constant.map((result) => {
+			const before = BEFORE[result.row.size];
+			const m = result.node;
+			return (
+				`| ${result.row.size} | ${before.wall.toFixed(1)} → ${seconds(m.wallMs)} | ${before.ratio.toFixed(2)} → ${(m.wallMs / m.limitMs).toFixed(2)} | ` +
+				`${before.requests.toFixed(2)} → ${m.requestsPerTask.toFixed(2)} | ${before.peak} → ${m.peakRequestsPerSecond} | ${before.detection} | ` +
+				`${seconds(m.lagMs.p50, 2)} / ${seconds(m.lagMs.p95, 2)} / ${seconds(m.lagMs.max, 2)} |`
+			);
+		}),
+		'',
 	];
-	for (const size of sizes) {
-		const node = wall('node', size);
-		const sequential = wall('sequential', size);
-		const limitMs = physicalLimitMs(size, options.concurrency, options.taskMs);
-		lines.push(
-			`| ${size} | ${seconds(limitMs)} | ${cell('node', size)} | ` +
-				`${cell('sequential', size)} | ${cell('diy', size)} | ` +
-				`${node && sequential ? `${(sequential.wallMs / node.wallMs).toFixed(1)}×` : '–'} |`,
-		);
-	}
-	lines.push('');
-	return lines;
 }
 
 export function renderReport(
 	options: BenchOptions,
 	environment: Environment,
-	results: CaseResult[],
-	failures: FailedCase[],
-	runTimeMs: number,
+	results: RowResult[],
+	failures: FailedRow[],
+	totalMs: number,
 ): string {
-	const sizes = [...new Set([...options.sizes, ...options.sequentialSizes, ...options.diySizes])].sort((a, b) => a - b);
-	const kinds: WorkflowKind[] = ['node', 'warm', 'sequential', 'diy'];
-	const ordered = [...results].sort((a, b) => a.size - b.size || kinds.indexOf(a.kind) - kinds.indexOf(b.kind));
 	const lines = [
-		`# Batch benchmark${options.quick ? ' (quick smoke run)' : ''}`,
+		'# Batch benchmark: scenarios',
 		'',
-		'Generated by `npm run bench` (bench/run.ts); see bench/README.md for what is measured and how.',
+		`Generated by \`npm run bench${options.preset === 'default' ? '' : ` -- --${options.preset}`}\` (bench/run.ts); see bench/README.md for what is measured and how.`,
 		'',
-		`- Date: ${environment.date}; total bench time ${seconds(runTimeMs, 0)} s`,
+		`- Date: ${environment.date}; total bench time ${Math.round(totalMs / 1000)} s`,
 		`- Code: ${environment.commit} (${environment.sourceState}); installed into n8n: ${environment.packageSource}`,
 		`- n8n ${environment.n8nVersion} on Node ${environment.nodeVersion}, one instance, SQLite; machine: ${environment.machine}`,
-		`- Simulated account: task time D = ${seconds(options.taskMs)} s, concurrency C = ${options.concurrency}; ` +
-			`node options: Poll Interval ${options.intervalS} s, Max Requests per Second ${options.requestsPerSecond}; ` +
-			`DIY loop waits ${options.intervalS} s`,
-		`- Runs: this node N = ${list(options.sizes)}, warm N = ${list(options.warmSizes)}; sequential baseline N = ${list(options.sequentialSizes)}; ` +
-			`DIY baseline N = ${list(options.diySizes)}`,
+		`- Load: ${environment.load}. The machine is shared with other engineers' test runs; wall times and lags include that.`,
+		`- Every row: account concurrency C = ${options.concurrency} per hold, Poll Interval I = ${options.intervalS} s, Max Requests per Second ${options.requestsPerSecond}; a fresh simulator and key per row`,
 		'',
 		'## Results',
 		'',
-		"Wall time: the n8n execution's own `stoppedAt − startedAt` (Webhook → Code node making N prompts → waiting). " +
-			'Limit: ceil(N/C) × D. Requests: every API request the simulator received (submits + status checks). ' +
-			'Detection: `noticedAt − completedAt` per task (median / p90 / max). Tail: last task completed → execution stopped.',
+		'Wall: the n8n execution’s own `stoppedAt − startedAt` (the plain poller: its own elapsed time). Limit: each LinkrAPI node’s jobs run first come, first served on C slots, all submitted at once; nodes run one after another. Requests: every API request the simulator received, per task; in brackets the target Σ (run time / I + 2) / tasks. Lag: first status check that saw a task finished minus when it finished.',
 		'',
-		'| N | workflow | wall s | limit s | wall ÷ limit | requests | req/task | peak req/s | detection s (median / p90 / max) | tail s |',
-		'|---:|---|---:|---:|---:|---:|---:|---:|---|---:|',
-		...ordered.map((result) => `| ${resultRow(result)} |`),
+		'| # | scenario | tasks | who | wall s | limit s | wall ÷ limit | req/task (target) | peak req/s | lag s p50 / p95 / max | targets |',
+		'|---:|---|---:|---|---:|---:|---:|---|---:|---|---|',
+		...tableRows(results, options),
 		'',
-		...targetSection(
-			ordered.filter((result) => result.kind === 'node' || result.kind === 'warm'),
-			options,
-		),
-		...comparisonSection(options, ordered, failures, sizes),
+		'## Targets',
+		'',
+		...targetSummary(results, options),
+		'',
+		...beforeAndAfter(results, options),
 	];
 	if (failures.length > 0) {
-		lines.push('## Runs that failed', '');
-		for (const failure of failures)
-			lines.push(`- ${WORKFLOW_LABELS[failure.kind]}, N = ${failure.size}: ${failure.error}`);
+		lines.push('## Rows that failed', '');
+		for (const failure of failures) lines.push(`- ${failure.row.scenario}, ${failure.row.title}: ${failure.error}`);
 		lines.push('');
 	}
 	return `${lines.join('\n')}\n`;

@@ -1,4 +1,7 @@
-/** One measured run: a fresh simulator and key, one workflow, one execution in the shared n8n, its metrics. */
+/**
+ * One row: a fresh simulator per hold setup and fresh keys, the scenario's workflow run once in the shared n8n, and
+ * beside it the plain poller against a simulator of its own with the same seed, options and budget.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -12,170 +15,182 @@ import {
 	newApiKey,
 	nodeOutput,
 	sleep,
-	type WorkflowJson,
 } from '../e2e/harness';
-import { type Inspection, type Simulator, startSimulator } from '../simulator';
-import { physicalLimitMs, runMetrics, type RunMetrics } from './metrics';
+import { type Inspection, type Simulator, type SimulatorOptions, startSimulator } from '../simulator';
+import { executionSpan, runMetrics, type RunMetrics } from './metrics';
 import type { BenchOptions } from './options';
-import {
-	diyWorkflow,
-	IMAGINE_NODE,
-	LOOP_NODE,
-	nodeBatchWorkflow,
-	sequentialWorkflow,
-	type WorkflowKind,
-	type WorkflowSettings,
-} from './workflows';
+import { runPlainPoller } from './plain-poller';
+import type { ScenarioRow } from './scenarios';
+import { scenarioWorkflow, stageNodeName, type WorkflowSettings } from './workflows';
 
-export interface CaseResult {
-	kind: WorkflowKind;
-	size: number;
+export interface RowResult {
+	row: ScenarioRow;
 	executionId: string;
-	metrics: RunMetrics;
+	node: RunMetrics;
+	anchor: RunMetrics;
 }
 
 const EXECUTION_CHECK_INTERVAL_MS = 1000;
 /** Hang guard only: far beyond what any workflow here should take. */
-const EXECUTION_TIMEOUT_BASE_MS = 120_000;
-const MAX_WAIT_LIMIT_MIN = 60;
-const MIN_MAX_WAIT_MIN = 5;
+const EXECUTION_TIMEOUT_MS = 30 * 60_000;
 
-function workflowSettings(options: BenchOptions, size: number): WorkflowSettings {
-	const limitMs = physicalLimitMs(size, options.concurrency, options.taskMs);
-	const generousMin = Math.ceil((3 * limitMs) / 60_000);
+function simulatorOptions(row: ScenarioRow, options: BenchOptions, keys: string[]): SimulatorOptions {
+	return {
+		keys,
+		taskDurationMs: row.taskMs,
+		upscaleDurationMs: row.upscaleMs ?? null,
+		durationSpread: row.spread ?? 0,
+		seed: row.seed,
+		concurrency: options.concurrency,
+		keySpeeds: Object.fromEntries(keys.map((key, hold) => [key, row.holdSpeeds[hold]])),
+	};
+}
+
+function workflowSettings(row: ScenarioRow, options: BenchOptions, size = row.size): WorkflowSettings {
+	const slowest = Math.max(...row.holdSpeeds) * Math.max(row.taskMs, row.upscaleMs ?? 0);
+	const generousMin = Math.ceil((4 * Math.ceil(size / options.concurrency) * slowest) / 60_000);
 	return {
 		size,
 		intervalS: options.intervalS,
 		requestsPerSecond: options.requestsPerSecond,
-		maxWaitMin: Math.min(MAX_WAIT_LIMIT_MIN, Math.max(MIN_MAX_WAIT_MIN, generousMin)),
+		maxWaitMin: Math.min(60, Math.max(5, generousMin)),
 	};
 }
 
 /** The webhook answers at once (`onReceived`); follow the execution over REST until it ends. */
-async function waitForEnd(
-	n8n: N8nClient,
-	workflowId: string,
-	executionId: string,
-	timeoutMs: number,
-): Promise<Execution> {
-	const deadline = Date.now() + timeoutMs;
+async function waitForEnd(n8n: N8nClient, workflowId: string, executionId: string): Promise<Execution> {
+	const deadline = Date.now() + EXECUTION_TIMEOUT_MS;
 	for (;;) {
 		const [latest] = await n8n.listExecutions(workflowId, 1);
 		if (latest && latest.id === executionId && !['new', 'running', 'waiting'].includes(latest.status)) {
 			return await n8n.getExecution(executionId);
 		}
-		if (Date.now() > deadline) {
-			throw new Error(`Execution ${executionId} was still ${latest?.status} after ${timeoutMs / 1000} s.`);
-		}
+		if (Date.now() > deadline) throw new Error(`Execution ${executionId} was still ${latest?.status}.`);
 		await sleep(EXECUTION_CHECK_INTERVAL_MS);
 	}
 }
 
-/** Fails the run when it did not do the work: a fast wrong run must not look like a fast run. */
-function assertAllCompleted(kind: WorkflowKind, size: number, execution: Execution, seen: Inspection): void {
+async function runOnce(
+	n8n: N8nClient,
+	title: string,
+	row: ScenarioRow,
+	settings: WorkflowSettings,
+	credentials: CredentialRef[],
+): Promise<Execution> {
+	const workflow = await n8n.deployWorkflow(scenarioWorkflow(title, row.stages, settings, credentials));
+	const started = await n8n.runWorkflow(workflow, { settled: () => true });
+	const execution = await waitForEnd(n8n, workflow.id, started.execution.id);
+	await n8n.rest('POST', `/workflows/${workflow.id}/deactivate`, {}).catch(() => undefined);
+	return execution;
+}
+
+/** Fails the row when it did not do the work: a fast wrong run must not look like a fast run. */
+function assertAllCompleted(row: ScenarioRow, seen: Inspection, execution?: Execution): void {
 	const problems: string[] = [];
-	if (execution.status !== 'success') {
+	const expected = row.size * row.stages.length;
+	if (execution && execution.status !== 'success') {
 		const error = executionError(execution);
 		problems.push(`execution ended "${execution.status}"${error ? ` (${error.message})` : ''}`);
 	}
-	if (seen.tasks.length !== size) problems.push(`${seen.tasks.length} tasks created, expected ${size}`);
+	if (seen.tasks.length !== expected) problems.push(`${seen.tasks.length} tasks created, expected ${expected}`);
 	const unfinished = seen.tasks.filter((task) => task.status !== 'completed' || task.noticedAt === undefined);
 	if (unfinished.length > 0) problems.push(`${unfinished.length} task(s) not completed and seen completed`);
-	const outputNode = kind === 'node' || kind === 'warm' ? IMAGINE_NODE : kind === 'sequential' ? LOOP_NODE : undefined;
-	if (outputNode) {
-		const items = nodeOutput(execution, outputNode);
-		const completed = items.filter((item) => item.json.status === 'completed').length;
-		if (completed !== size) problems.push(`${outputNode} output ${completed} completed item(s), expected ${size}`);
+	if (execution) {
+		const last = stageNodeName(row.stages[row.stages.length - 1], row.stages.length - 1);
+		const completed = nodeOutput(execution, last).filter((item) => item.json.status === 'completed').length;
+		if (completed !== row.size) problems.push(`${last} output ${completed} completed item(s), expected ${row.size}`);
 	}
 	if (problems.length > 0) {
+		const who = execution ? `n8n run` : 'plain poller';
 		throw new Error(
-			`The ${kind} run with ${size} prompt(s) failed: ${problems.join('; ')}\n${describeExecution(execution)}`,
+			`${who} of "${row.title}" failed: ${problems.join('; ')}${execution ? `\n${describeExecution(execution)}` : ''}`,
 		);
 	}
 }
 
-function writeTimeline(dir: string, result: CaseResult, execution: Execution, seen: Inspection): void {
-	fs.mkdirSync(dir, { recursive: true });
-	const timeline = {
-		kind: result.kind,
-		size: result.size,
-		execution: { id: execution.id, startedAt: execution.startedAt, stoppedAt: execution.stoppedAt },
-		metrics: result.metrics,
-		requests: seen.requests.map(({ at, method, path: requestPath, status }) => ({
-			at,
-			method,
-			path: requestPath,
-			status,
-		})),
-		tasks: seen.tasks,
-	};
-	fs.writeFileSync(path.join(dir, `${result.kind}-${result.size}.json`), `${JSON.stringify(timeline, null, '\t')}\n`);
-}
-
 /**
- * Warm runs: one account-full of prompts through the same credential and API first, so the node has seen jobs
- * on this Base URL, as a scheduled batch has; then the simulator forgets them, so only the measured batch counts.
+ * Warm rows: one account-full of prompts through the same credentials and API first, at another speed, so the
+ * node has learned a job time that is now wrong; then the simulator forgets them and runs at the row's speed.
  */
 async function runEarlierBatch(
 	n8n: N8nClient,
 	sim: Simulator,
-	credential: CredentialRef | undefined,
+	row: ScenarioRow,
 	options: BenchOptions,
+	credentials: CredentialRef[],
+	keys: string[],
 ): Promise<void> {
-	const earlier = await n8n.deployWorkflow(nodeBatchWorkflow(workflowSettings(options, options.concurrency)), {
-		credential,
-	});
-	const started = await n8n.runWorkflow(earlier, { settled: () => true });
-	const execution = await waitForEnd(n8n, earlier.id, started.execution.id, EXECUTION_TIMEOUT_BASE_MS);
-	await n8n.rest('POST', `/workflows/${earlier.id}/deactivate`, {}).catch(() => undefined);
-	if (execution.status !== 'success') throw new Error(`The earlier batch of a warm run ended "${execution.status}".`);
+	const factor = row.warmedBySpeed as number;
+	sim.configure({ keySpeeds: Object.fromEntries(keys.map((key, hold) => [key, row.holdSpeeds[hold] * factor])) });
+	const execution = await runOnce(
+		n8n,
+		`${row.title} (earlier batch)`,
+		row,
+		workflowSettings(row, { ...options }, options.concurrency),
+		credentials,
+	);
+	if (execution.status !== 'success') throw new Error(`The earlier batch of a warm row ended "${execution.status}".`);
 	sim.reset();
+	sim.configure(simulatorOptions(row, options, keys));
 }
 
-export async function runCase(
-	n8n: N8nClient,
-	kind: WorkflowKind,
-	size: number,
-	options: BenchOptions,
-): Promise<CaseResult> {
-	const apiKey = newApiKey();
-	const sim = await startSimulator({
-		taskDurationMs: options.taskMs,
-		concurrency: options.concurrency,
-		keys: [apiKey],
-	});
-	try {
-		const settings = workflowSettings(options, size);
-		const label = `${kind} ${size} ${apiKey.slice(-6)}`;
-		let workflow: WorkflowJson;
-		let credential: CredentialRef | undefined;
-		if (kind === 'diy') {
-			const headerCredential = await n8n.createCredential(`Bench ${label}`, 'httpHeaderAuth', {
-				name: 'Authorization',
-				value: `Bearer ${apiKey}`,
-			});
-			workflow = diyWorkflow(settings, { baseUrl: sim.url, headerCredential });
-		} else {
-			credential = await n8n.createCredential(`Bench ${label}`, LINKRAPI_CREDENTIAL_TYPE, { apiKey, baseUrl: sim.url });
-			workflow = kind === 'sequential' ? sequentialWorkflow(settings) : nodeBatchWorkflow(settings);
-		}
-		if (kind === 'warm') await runEarlierBatch(n8n, sim, credential, options);
-		const deployed = await n8n.deployWorkflow(workflow, { credential });
-		const started = await n8n.runWorkflow(deployed, { settled: () => true });
-		const timeoutMs = EXECUTION_TIMEOUT_BASE_MS + 3 * size * (options.taskMs + options.intervalS * 1000);
-		const execution = await waitForEnd(n8n, deployed.id, started.execution.id, timeoutMs);
-		await n8n.rest('POST', `/workflows/${deployed.id}/deactivate`, {}).catch(() => undefined);
+function writeTimeline(dir: string, name: string, seen: Inspection): void {
+	fs.mkdirSync(dir, { recursive: true });
+	const timeline = {
+		requests: seen.requests.map(({ at, method, path: requestPath, status }) => ({ at, method, path: requestPath, status })),
+		tasks: seen.tasks,
+	};
+	fs.writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(timeline, null, '\t')}\n`);
+}
 
+async function runAnchor(row: ScenarioRow, options: BenchOptions): Promise<{ wallMs: number; seen: Inspection }> {
+	const keys = row.holdSpeeds.map(() => newApiKey());
+	const sim = await startSimulator(simulatorOptions(row, options, keys));
+	try {
+		const wallMs = await runPlainPoller(sim, keys, row.stages, {
+			size: row.size,
+			intervalMs: options.intervalS * 1000,
+			requestsPerSecond: options.requestsPerSecond,
+		});
+		return { wallMs, seen: sim.inspect() };
+	} finally {
+		await sim.stop();
+	}
+}
+
+export async function runRow(n8n: N8nClient, row: ScenarioRow, options: BenchOptions, index: number): Promise<RowResult> {
+	const keys = row.holdSpeeds.map(() => newApiKey());
+	const sim = await startSimulator(simulatorOptions(row, options, keys));
+	try {
+		const credentials = await Promise.all(
+			keys.map((apiKey, hold) =>
+				n8n.createCredential(`Bench ${index} hold ${hold} ${apiKey.slice(-6)}`, LINKRAPI_CREDENTIAL_TYPE, {
+					apiKey,
+					baseUrl: sim.url,
+				}),
+			),
+		);
+		if (row.warmedBySpeed !== undefined) await runEarlierBatch(n8n, sim, row, options, credentials, keys);
+		// The anchor runs beside the n8n run: it mostly waits, and the rows take half as long.
+		const anchorRun = runAnchor(row, options);
+		anchorRun.catch(() => undefined);
+		const execution = await runOnce(n8n, row.title, row, workflowSettings(row, options), credentials);
 		const seen = sim.inspect();
-		assertAllCompleted(kind, size, execution, seen);
-		const result: CaseResult = {
-			kind,
-			size,
+		assertAllCompleted(row, seen, execution);
+		const anchor = await anchorRun;
+		assertAllCompleted(row, anchor.seen);
+		const setup = { concurrency: options.concurrency, intervalMs: options.intervalS * 1000 };
+		const { startedAt, stoppedAt } = executionSpan(execution);
+		if (options.timelineDir) {
+			writeTimeline(options.timelineDir, `row-${index}-node`, seen);
+			writeTimeline(options.timelineDir, `row-${index}-anchor`, anchor.seen);
+		}
+		return {
+			row,
 			executionId: execution.id,
-			metrics: runMetrics(execution, seen, { size, concurrency: options.concurrency, taskMs: options.taskMs }),
+			node: runMetrics(stoppedAt - startedAt, seen, setup),
+			anchor: runMetrics(anchor.wallMs, anchor.seen, setup),
 		};
-		if (options.timelineDir) writeTimeline(options.timelineDir, result, execution, seen);
-		return result;
 	} finally {
 		await sim.stop();
 	}

@@ -1,9 +1,10 @@
 /**
- * Batch benchmark: N prompts through a real n8n with this package installed, against the LinkrAPI simulator, compared
- * with the physical limit ceil(N/C) × D, a sequential Loop Over Items baseline and a do-it-yourself polling loop.
+ * Batch benchmark: the scenarios of issue #11, each run once through a real n8n with this package installed, against
+ * the LinkrAPI simulator, beside a plain fixed-interval poller on the same workload (the anchor).
  *
- *   npm run bench                      full run (D = 6 s, C = 3, N = 1, 10, 30, 50), writes bench/results.md
- *   npm run bench -- --quick           smoke run (D = 2 s, N = 1, 10), writes bench/results.quick.md
+ *   npm run bench                      scenarios 1–5 (~12 min), writes bench/results.md
+ *   npm run bench -- --quick           smoke run (< 3 min), writes bench/results.quick.md
+ *   npm run bench -- --full            adds scenario 6 (Midjourney's own pace), writes bench/results.full.md
  *   npm run bench -- --help            every option
  *
  * `npm run bench` builds first; this script packs what is in dist/.
@@ -21,29 +22,9 @@ import {
 	startN8n,
 } from '../e2e/harness';
 import { type BenchOptions, parseOptions, USAGE, UsageError } from './options';
-import { type Environment, type FailedCase, renderReport } from './report';
-import { type CaseResult, runCase } from './run-case';
-import { warmUpWorkflow, WORKFLOW_LABELS, type WorkflowKind } from './workflows';
-
-interface PlannedCase {
-	kind: WorkflowKind;
-	size: number;
-}
-
-/** Smallest N first, and for each N this node before the baselines, so a cut-short run still compares like with like. */
-function plan(options: BenchOptions): PlannedCase[] {
-	const sizes = [
-		...new Set([...options.sizes, ...options.warmSizes, ...options.sequentialSizes, ...options.diySizes]),
-	].sort((a, b) => a - b);
-	const cases: PlannedCase[] = [];
-	for (const size of sizes) {
-		if (options.sizes.includes(size)) cases.push({ kind: 'node', size });
-		if (options.warmSizes.includes(size)) cases.push({ kind: 'warm', size });
-		if (options.sequentialSizes.includes(size)) cases.push({ kind: 'sequential', size });
-		if (options.diySizes.includes(size)) cases.push({ kind: 'diy', size });
-	}
-	return cases;
-}
+import { type Environment, type FailedRow, renderReport } from './report';
+import { type RowResult, runRow } from './run-case';
+import { warmUpWorkflow } from './workflows';
 
 function git(args: string[]): string {
 	const result = runCommand('git', args, { cwd: REPO_ROOT });
@@ -61,18 +42,18 @@ function describeEnvironment(n8nVersion: string, nodeVersion: string): Environme
 			? `LINKRAPI_E2E_PACKAGE=${process.env.LINKRAPI_E2E_PACKAGE}`
 			: 'npm pack of the working tree (dist/ from `npm run build`)',
 		machine: `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+		load: `1-minute load average ${os.loadavg()[0].toFixed(1)} at the start`,
 		n8nVersion,
 		nodeVersion,
 	};
 }
 
-function progressLine(result: CaseResult): string {
-	const m = result.metrics;
-	return (
-		`  wall ${(m.wallMs / 1000).toFixed(1)} s (limit ${(m.limitMs / 1000).toFixed(1)} s, ×${(m.wallMs / m.limitMs).toFixed(2)}), ` +
-		`${m.requestsPerTask.toFixed(2)} req/task, peak ${m.peakRequestsPerSecond} req/s, ` +
-		`median detection ${(m.detectionMs.median / 1000).toFixed(2)} s`
-	);
+function progressLine(result: RowResult): string {
+	const line = (who: string, m: RowResult['node']) =>
+		`  ${who}: wall ${(m.wallMs / 1000).toFixed(1)} s (limit ${(m.limitMs / 1000).toFixed(1)} s, ×${(m.wallMs / m.limitMs).toFixed(2)}), ` +
+		`${m.requestsPerTask.toFixed(2)} req/task (≤ ${m.requestTarget.toFixed(2)}), peak ${m.peakRequestsPerSecond} req/s, ` +
+		`lag p50 ${(m.lagMs.p50 / 1000).toFixed(2)} / p95 ${(m.lagMs.p95 / 1000).toFixed(2)} / max ${(m.lagMs.max / 1000).toFixed(2)} s`;
+	return `${line('this node   ', result.node)}\n${line('plain poller', result.anchor)}`;
 }
 
 async function warmUp(n8n: N8nServer): Promise<void> {
@@ -87,8 +68,7 @@ async function main(): Promise<number> {
 		console.log(USAGE);
 		return 0;
 	}
-	const options = parsed;
-	const cases = plan(options);
+	const options: BenchOptions = parsed;
 	const benchStarted = Date.now();
 
 	console.log('▸ Installing n8n (cached after the first time) and packing dist/');
@@ -103,24 +83,31 @@ async function main(): Promise<number> {
 	process.once('SIGINT', stop);
 	process.once('SIGTERM', stop);
 
-	const results: CaseResult[] = [];
-	const failures: FailedCase[] = [];
+	const results: RowResult[] = [];
+	const failures: FailedRow[] = [];
 	const writeReport = () => {
-		const report = renderReport(options, environment, results, failures, Date.now() - benchStarted);
+		const loadNow = `${os.loadavg()[0].toFixed(1)} at the end`;
+		const report = renderReport(
+			options,
+			{ ...environment, load: `${environment.load}, ${loadNow}` },
+			results,
+			failures,
+			Date.now() - benchStarted,
+		);
 		fs.writeFileSync(options.output, report);
 		return report;
 	};
 	try {
 		await warmUp(n8n);
-		for (const [index, planned] of cases.entries()) {
-			console.log(`▸ [${index + 1}/${cases.length}] N = ${planned.size}, ${WORKFLOW_LABELS[planned.kind]}`);
+		for (const [index, row] of options.rows.entries()) {
+			console.log(`▸ [${index + 1}/${options.rows.length}] scenario ${row.scenario}: ${row.title}`);
 			try {
-				const result = await runCase(n8n, planned.kind, planned.size, options);
+				const result = await runRow(n8n, row, options, index);
 				results.push(result);
 				console.log(progressLine(result));
 			} catch (error) {
 				const message = (error as Error).message;
-				failures.push({ ...planned, error: message.split('\n')[0] });
+				failures.push({ row, error: message.split('\n')[0] });
 				console.error(`  FAILED: ${message}`);
 			}
 			writeReport();

@@ -14,6 +14,10 @@ const USAGE = `Usage: npm run simulator -- [options]
   --key <lkr_…>           accepted bearer key; repeat for several (default: the built-in key)
   --task-ms <ms>          running time of one task (default 6000)
   --concurrency <n>       running tasks per key (default 3)
+  --upscale-ms <ms>       median running time of an upscale (default: --task-ms)
+  --spread <sigma>        log-normal spread of running times, e.g. 0.4 (default 0: all the same)
+  --key-speed <key=f>     running times of that key × f, e.g. a relax hold =3; repeatable
+  --seed <n>              seed of the running-time draws (default 1)
   --old-vocabulary        statuses pending → processing → completed
   --info-delay-ms <ms>    delay of GET /v1/info (default 2000)
   --webhook-retry-ms <list>  delays before webhook retries, e.g. 200,1000,3000
@@ -47,6 +51,34 @@ export function parseFaultSpec(name: string, spec: string): FaultRule {
 	return rule;
 }
 
+/** `--upscale-ms`, `--spread`, `--key-speed key=factor` (repeatable) and `--seed`. */
+function runTimeOptions(values: {
+	'upscale-ms'?: string;
+	'spread'?: string;
+	'key-speed'?: string[];
+	'seed'?: string;
+}): Partial<SimulatorOptions> {
+	const options: Partial<SimulatorOptions> = {};
+	if (values['upscale-ms'] !== undefined) options.upscaleDurationMs = integer('upscale-ms', values['upscale-ms']);
+	if (values.spread !== undefined) {
+		const spread = Number(values.spread);
+		if (!Number.isFinite(spread) || spread < 0) throw new Error(`--spread must be a number ≥ 0, got "${values.spread}"`);
+		options.durationSpread = spread;
+	}
+	if (values['key-speed']) {
+		options.keySpeeds = Object.fromEntries(
+			values['key-speed'].map((spec) => {
+				const [key, factor] = spec.split('=');
+				const speed = Number(factor);
+				if (!key || !(speed > 0)) throw new Error(`--key-speed needs key=factor with a factor > 0, got "${spec}"`);
+				return [key, speed];
+			}),
+		);
+	}
+	if (values.seed !== undefined) options.seed = integer('seed', values.seed);
+	return options;
+}
+
 export function parseCli(argv: string[]): SimulatorOptions | 'help' {
 	const { values } = parseArgs({
 		args: argv,
@@ -57,6 +89,10 @@ export function parseCli(argv: string[]): SimulatorOptions | 'help' {
 			'key': { type: 'string', multiple: true },
 			'task-ms': { type: 'string' },
 			'concurrency': { type: 'string' },
+			'upscale-ms': { type: 'string' },
+			'spread': { type: 'string' },
+			'key-speed': { type: 'string', multiple: true },
+			'seed': { type: 'string' },
 			'old-vocabulary': { type: 'boolean', default: false },
 			'info-delay-ms': { type: 'string', default: '2000' },
 			'webhook-retry-ms': { type: 'string' },
@@ -77,6 +113,7 @@ export function parseCli(argv: string[]): SimulatorOptions | 'help' {
 	if (values.key) options.keys = values.key;
 	if (values['task-ms'] !== undefined) options.taskDurationMs = integer('task-ms', values['task-ms']);
 	if (values.concurrency !== undefined) options.concurrency = integer('concurrency', values.concurrency);
+	Object.assign(options, runTimeOptions(values));
 	if (values['webhook-retry-ms'] !== undefined) {
 		options.webhookRetryDelaysMs = values['webhook-retry-ms']
 			.split(',')

@@ -13,7 +13,8 @@ export interface ControlDeps {
 }
 
 function publicConfig(config: RuntimeConfig) {
-	return { ...config, keys: config.keys.map(maskKey) };
+	const keySpeeds = Object.fromEntries(Object.entries(config.keySpeeds).map(([key, speed]) => [maskKey(key), speed]));
+	return { ...config, keys: config.keys.map(maskKey), keySpeeds };
 }
 
 export function controlRoutes(deps: ControlDeps) {

@@ -59,11 +59,7 @@ function taskOutcome(context: ApiContext, fromPrompt?: Outcome): Outcome {
 }
 
 function submit(context: ApiContext, exchange: Exchange, task: Omit<NewTask, 'key'>, message: string): void {
-	const { taskDurationMs, concurrency } = context.config();
-	const created: SimTask = context.store.create(
-		{ ...task, key: exchange.key as string },
-		{ taskDurationMs, concurrency },
-	);
+	const created: SimTask = context.store.create({ ...task, key: exchange.key as string }, context.config());
 	if (created.webhookUrl) {
 		context.webhooks.watch({
 			url: created.webhookUrl,

@@ -39,6 +39,7 @@ function taskRecord(task: SimTask, now: number, status: string): TaskRecord {
 		prompt: task.prompt,
 		key: maskKey(task.key),
 		createdAt: task.createdAt,
+		runMs: task.durationMs,
 	};
 	if (task.startAt <= now) record.startedAt = task.startAt;
 	if (ended <= now) {

@@ -51,6 +51,8 @@ export interface TaskRecord {
 	createdAt: number;
 	/** When the task left the queue (only once it has). */
 	startedAt?: number;
+	/** How long it runs (or ran) once it left the queue: drawn when it was created. */
+	runMs: number;
 	/** Exact time it became `completed` (only once it has). */
 	completedAt?: number;
 	/** Exact time it reached any terminal status. */

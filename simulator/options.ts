@@ -61,6 +61,14 @@ export interface SimulatorOptions {
 	infoFaults?: FaultRule | null;
 	/** Faulty outcomes for new tasks. */
 	taskFaults?: TaskFaultRule | null;
+	/** Median running time of single-image jobs (upscales); null (default) = `taskDurationMs`. */
+	upscaleDurationMs?: number | null;
+	/** Log-normal spread of run times: standard deviation of ln(run time); default 0 (every job the median). */
+	durationSpread?: number;
+	/** Per API key, a factor on every run time (e.g. 3 for a relax hold); default {}. */
+	keySpeeds?: Record<string, number>;
+	/** Seed of the run-time draws (default 1); the same seed gives the same run times after each reset. */
+	seed?: number;
 	/** Clock in ms since epoch; tests pass a manual clock to make the lifecycle exact. Not runtime-changeable. */
 	clock?: () => number;
 }
@@ -80,6 +88,10 @@ export const DEFAULTS: RuntimeConfig = {
 	fetchFaults: null,
 	infoFaults: null,
 	taskFaults: null,
+	upscaleDurationMs: null,
+	durationSpread: 0,
+	keySpeeds: {},
+	seed: 1,
 };
 
 const Count = z.number().int().positive();
@@ -114,6 +126,10 @@ export const ConfigPatch = z.strictObject({
 	fetchFaults: FaultRuleSchema.nullable().optional(),
 	infoFaults: FaultRuleSchema.nullable().optional(),
 	taskFaults: TaskFaultRuleSchema.nullable().optional(),
+	upscaleDurationMs: Millis.nullable().optional(),
+	durationSpread: z.number().nonnegative().max(2).optional(),
+	keySpeeds: z.record(z.string().min(1), z.number().positive()).optional(),
+	seed: z.number().int().optional(),
 });
 
 const STARTUP_ONLY: ReadonlyArray<keyof SimulatorOptions> = ['port', 'cdnPort', 'host', 'clock'];

@@ -9,6 +9,7 @@ import type { ButtonSet } from './components';
 import type { ImageSpec } from './images';
 import { endAt, stateAt, type Schedule, type TaskState } from './lifecycle';
 import type { Vocabulary } from './options';
+import { RunTimes, type RunTimeConfig } from './run-times';
 
 /** Discord's epoch, for snowflake-shaped message ids. */
 const DISCORD_EPOCH = 1420070400000n;
@@ -36,18 +37,19 @@ export type NewTask = Pick<SimTask, 'key' | 'action' | 'prompt' | 'outcome' | 'b
 	image: (taskId: string) => ImageSpec;
 };
 
-export interface SchedulingConfig {
-	taskDurationMs: number;
+export interface SchedulingConfig extends RunTimeConfig {
 	concurrency: number;
 }
 
 export class TaskStore {
 	private readonly tasks = new Map<string, SimTask>();
 	private messageSequence = 0n;
+	private readonly runTimes = new RunTimes(1);
 
 	constructor(private readonly clock: () => number) {}
 
-	create(input: NewTask, { taskDurationMs, concurrency }: SchedulingConfig): SimTask {
+	create(input: NewTask, config: SchedulingConfig): SimTask {
+		const { concurrency } = config;
 		const createdAt = this.clock();
 		const id = randomUUID();
 		const startAt = this.startTime(input.key, createdAt, concurrency);
@@ -57,7 +59,7 @@ export class TaskStore {
 			id,
 			createdAt,
 			startAt,
-			durationMs: taskDurationMs,
+			durationMs: this.runTimes.draw(config, input.action, input.key),
 			jobId: randomUUID(),
 			messageId: this.nextMessageId(createdAt),
 			image: image(id),
@@ -93,8 +95,10 @@ export class TaskStore {
 		return [...this.tasks.values()];
 	}
 
+	/** Forgets every task; run-time draws start again from the seed. */
 	clear(): void {
 		this.tasks.clear();
+		this.runTimes.restart();
 	}
 
 	/**

@@ -2,12 +2,15 @@
  * Virtual time for tests of 15-minute waits that run in milliseconds. `sleep` (mocked in each test file) registers
  * a timer; the clock jumps to the earliest timer only when nothing else is going on — no HTTP request in flight and
  * the event loop has gone round — so concurrent waits (a batch's polls beside its submissions) overlap as they
- * would in real time instead of adding up. The offset only grows, so time-keyed module state stays consistent.
+ * would in real time instead of adding up. Time moves only by those jumps and `advance`, never with the wall
+ * clock, so no test depends on how busy the machine is. It starts at the real time of install and only grows, so
+ * time-keyed module state stays consistent from one test to the next.
  */
 export class VirtualClock {
 	static active: VirtualClock | undefined;
 
-	private offsetMs = 0;
+	/** Virtual now; Date.now() until install */
+	private nowMs = 0;
 
 	private startedAt = 0;
 
@@ -20,10 +23,12 @@ export class VirtualClock {
 	private readonly realNow = Date.now.bind(Date);
 
 	now(): number {
-		return this.realNow() + this.offsetMs;
+		return this.nowMs;
 	}
 
 	install(sleepMock: jest.Mock): void {
+		// Never behind the time an earlier test left, as learned job times and budgets outlive a test.
+		this.nowMs = Math.max(this.nowMs, this.realNow());
 		jest.spyOn(Date, 'now').mockImplementation(() => this.now());
 		sleepMock.mockImplementation(
 			async (ms: number) =>
@@ -47,7 +52,7 @@ export class VirtualClock {
 
 	/** Moves time forward without a sleep, e.g. to model a slow answer. */
 	advance(ms: number): void {
-		this.offsetMs += ms;
+		this.nowMs += ms;
 	}
 
 	/** Milliseconds since install, virtual sleeps included. */
@@ -79,7 +84,7 @@ export class VirtualClock {
 		this.timers.sort((a, b) => a.at - b.at);
 		const timer = this.timers.shift();
 		if (!timer) return;
-		this.offsetMs = Math.max(this.offsetMs, timer.at - this.realNow());
+		this.nowMs = Math.max(this.nowMs, timer.at);
 		timer.wake();
 		if (this.timers.length > 0) this.scheduleTick();
 	}

@@ -95,6 +95,7 @@ describe('inspection (manual clock)', () => {
 				prompt: 'a koi pond',
 				key: 'lkr_…ffee',
 				createdAt,
+				runMs: 1000,
 				startedAt: createdAt,
 				webhook_url: 'http://127.0.0.1:9/hook',
 			},

@@ -3,9 +3,10 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { outputFinishedTask, outputWaitOutcome } from './task-outcome';
 import { pauseForCallback } from '../pause/pause-for-callback';
-import { jobDurationEstimateFor } from '../waiting/job-duration-estimate';
+import { jobTimesFor } from '../waiting/job-duration-estimate';
 import { isFailedOutcome, TaskWatcher, type TaskToWaitFor, type WaitOutcome } from '../waiting/task-watcher';
 import { CREDENTIAL_NAME, normaliseBaseUrl } from '../../shared/transport';
+import { budgetKey } from '../../shared/transport/request-budget';
 import * as account from './account';
 import { asNodeError, cancelledWithTasks, errorItem, submittedTaskOf, type SubmittedTask } from './item-errors';
 import type { LinkrOperation, LinkrResource, TrackedTask } from './node.type';
@@ -70,11 +71,13 @@ async function finishPaused(
 async function startWatcher(
 	context: IExecuteFunctions,
 ): Promise<{ watcher: TaskWatcher; outcomes: Promise<Map<TaskToWaitFor, WaitOutcome>> }> {
-	const { baseUrl } = await context.getCredentials<{ baseUrl?: string }>(CREDENTIAL_NAME);
+	const credentials = await context.getCredentials<{ baseUrl?: string; apiKey: string }>(CREDENTIAL_NAME);
+	const baseUrl = normaliseBaseUrl(credentials.baseUrl);
 	const continueOnFail = context.continueOnFail();
 	const watcher = new TaskWatcher(
 		context,
-		jobDurationEstimateFor(normaliseBaseUrl(baseUrl)),
+		// Job times are learned per hold (the budget's hash of Base URL and key) and per kind of job.
+		jobTimesFor(baseUrl, budgetKey(baseUrl, credentials.apiKey)),
 		(outcome, target) => !continueOnFail && isFailedOutcome(outcome, target.wait.onTimeout),
 	);
 	const outcomes = watcher.run();

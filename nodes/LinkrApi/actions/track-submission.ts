@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { SubmitResponse } from '../../shared/transport/api-types';
 import type { TaskOptions, WaitMode } from './read-options';
-import type { TaskToWaitFor } from '../waiting/task-watcher';
+import type { JobKind, TaskToWaitFor } from '../waiting/task-watcher';
+import { jobKindOf } from '../waiting/watch';
 import { callbackResumeUrl } from '../pause/resume-url';
 import { optionalHttpUrl } from './validate-input';
 import type { OperationResult } from './node.type';
@@ -14,6 +15,7 @@ export function waitTarget(
 	itemIndex: number,
 	options: TaskOptions,
 	pollImmediately?: boolean,
+	jobKind?: JobKind,
 ): TaskToWaitFor {
 	return {
 		taskId,
@@ -22,6 +24,7 @@ export function waitTarget(
 		requestsPerSecond: options.requestsPerSecond,
 		startedAt: Date.now(),
 		pollImmediately,
+		jobKind,
 	};
 }
 
@@ -42,7 +45,7 @@ export function trackSubmission(
 	}
 	return {
 		kind: waitMode === 'callback' ? 'pause' : 'wait',
-		target: waitTarget(submitted.task_id, itemIndex, options),
+		target: waitTarget(submitted.task_id, itemIndex, options, undefined, jobKindOf(String(submittedJson.action))),
 		download: options.download,
 		extra,
 	};

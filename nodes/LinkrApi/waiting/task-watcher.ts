@@ -5,39 +5,30 @@ import { cancellableSleep } from '../../shared/cancellable-sleep';
 import { cancelledError } from '../../shared/cancellation';
 import type { Task } from '../../shared/transport/api-types';
 import type { WaitOptions } from './wait-options';
-import type { JobDurationEstimate } from './job-duration-estimate';
+import type { HoldJobTimes } from './job-duration-estimate';
 import {
 	ASSUMED_CONCURRENT_JOBS,
 	guessStart,
-	nextLookAt,
-	queuedLookAt,
+	kindOf,
+	nextPollAt,
+	predictedEndAt,
+	queuedRecheckAt,
 	startBehind,
-	startWasSeen,
-	type Watch,
-} from './look-schedule';
+	startIsKnown,
+} from './poll-schedule';
 import { isEnded, isFailure } from '../../shared/transport/task-status';
+import { jobKindOf, surelyQueued, type TaskToWaitFor, type Watch, type WaitOutcome } from './watch';
 
-export interface TaskToWaitFor {
-	taskId: string;
-	itemIndex: number;
-	wait: WaitOptions;
-	requestsPerSecond: number;
-	/** Epoch ms at which LinkrAPI accepted the task */
-	startedAt: number;
-	/** Poll at once (Fetch) instead of when the job can first have ended (Imagine, Action) */
-	pollImmediately?: boolean;
-}
-
-export type WaitOutcome =
-	| { kind: 'finished'; task: Task }
-	| { kind: 'maxWaitReached'; task?: Task }
-	| { kind: 'error'; error: Error };
+export type { JobKind, TaskToWaitFor, WaitOutcome } from './watch';
 
 export function isFailedOutcome(outcome: WaitOutcome, onTimeout: WaitOptions['onTimeout']): boolean {
 	if (outcome.kind === 'error') return true;
 	if (outcome.kind === 'maxWaitReached') return onTimeout === 'error';
 	return isFailure(outcome.task.state);
 }
+
+/** A job whose run time is known within this fraction teaches what its progress reports meant. */
+const PROGRESS_LEARNING_SPREAD = 0.15;
 
 /** The most useful poll first: the earliest due, and on a tie the task that has waited longest. */
 function mostUrgent(watches: Watch[]): Watch {
@@ -51,10 +42,12 @@ function mostUrgent(watches: Watch[]): Watch {
 
 /**
  * Waits on many tasks in one loop, while the router is still submitting more, so a batch takes about as long as the
- * Midjourney account needs to run it. When it looks at each task is look-schedule.ts; here are the loop, the polls
- * (each through the credential's request budget) and what they teach.
+ * Midjourney account needs to run it. When it polls each task is poll-schedule.ts; here are the loop, the polls
+ * (each through the credential's request budget) and what they teach. All tasks of one watcher run on one hold
+ * (the node's credential).
  */
 export class TaskWatcher {
+	/** In the order LinkrAPI accepted them, which is the order a hold's queue starts them in */
 	private watches: Watch[] = [];
 
 	private readonly outcomes = new Map<TaskToWaitFor, WaitOutcome>();
@@ -69,7 +62,7 @@ export class TaskWatcher {
 
 	constructor(
 		private readonly context: IExecuteFunctions,
-		private readonly durations: JobDurationEstimate,
+		private readonly times: HoldJobTimes,
 		/** Ends all waiting early, e.g. at the first failure when the node does not continue on fail */
 		private readonly stopWhen: (outcome: WaitOutcome, target: TaskToWaitFor) => boolean,
 	) {}
@@ -79,20 +72,31 @@ export class TaskWatcher {
 	}
 
 	add(target: TaskToWaitFor): void {
-		const mayHaveQueued = this.watches.length >= ASSUMED_CONCURRENT_JOBS;
-		const startIsKnown = !target.pollImmediately && !mayHaveQueued;
+		const submitted = this.watches.filter((other) => !other.target.pollImmediately);
 		const watch: Watch = {
 			target,
+			jobKind: target.jobKind,
 			deadline: target.startedAt + target.wait.maxWaitMs,
 			nextPollAt: target.startedAt,
-			queuedPolls: 0,
 			startedAfter: target.pollImmediately ? -Infinity : target.startedAt,
-			startedBy: startIsKnown ? target.startedAt : undefined,
-			likelyStart: startIsKnown ? target.startedAt : undefined,
+			recentProgress: [],
+			progressSeen: [],
 		};
+		if (target.pollImmediately) {
+			watch.mayRunSince = target.startedAt;
+		} else if (!submitted.some(surelyQueued)) {
+			// Behind a task that surely waits, it waits too (a hold starts its queue in order): leave it unset.
+			watch.mayRunSince = target.startedAt;
+			if (submitted.length < ASSUMED_CONCURRENT_JOBS) {
+				watch.startedBy = target.startedAt;
+				watch.likelyStart = target.startedAt;
+			} else {
+				watch.probe = true;
+			}
+		}
 		this.watches.push(watch);
-		if (!startIsKnown) watch.queuedLookAt = this.queuedLook(watch);
-		watch.nextPollAt = nextLookAt(watch, this.durations);
+		if (surelyQueued(watch)) this.planRecheck(watch);
+		watch.nextPollAt = nextPollAt(watch, this.times);
 		this.notify();
 	}
 
@@ -122,8 +126,9 @@ export class TaskWatcher {
 				continue;
 			}
 			await this.poll(watch, signal);
-			// What the poll taught moves the other looks too.
-			for (const other of this.watches) other.nextPollAt = nextLookAt(other, this.durations);
+			// What the poll taught moves the other polls too.
+			this.releaseQueuedWithNothingAhead();
+			for (const other of this.watches) other.nextPollAt = nextPollAt(other, this.times);
 		}
 		return this.outcomes;
 	}
@@ -165,53 +170,103 @@ export class TaskWatcher {
 			return;
 		}
 		const now = Date.now();
+		const predictedEnd = predictedEndAt(watch, this.times);
 		watch.lastPollAt = now;
 		watch.lastTask = task;
+		watch.jobKind ??= jobKindOf(task.action);
 
 		if (isEnded(task.state)) {
 			this.learnFromEnd(watch, task, now);
 			this.settle(watch, { kind: 'finished', task });
+			this.handOverSlot(watch, predictedEnd, now);
 			return;
 		}
-		if (task.state === 'queued') {
-			watch.queuedPolls++;
-			watch.startedAfter = now;
-			watch.startedBy = undefined;
-			watch.likelyStart = undefined;
-			watch.queuedLookAt = this.queuedLook(watch);
-		} else {
-			watch.queuedPolls = 0;
-			if (watch.startedBy === undefined) {
-				watch.startedBy = now;
-				watch.likelyStart = guessStart(watch, task, this.durations, now);
-			} else if (startWasSeen(watch)) {
-				this.durations.stillRunningAfter(now - watch.startedAfter);
-			}
-			watch.seenRunningAt = now;
-		}
+		watch.unfinishedAt = now;
+		if (task.state === 'queued') this.seenQueued(watch, now);
+		else this.seenRunning(watch, task, now);
 		if (now >= watch.deadline) this.settle(watch, { kind: 'maxWaitReached', task });
 	}
 
-	private queuedLook(watch: Watch): number {
-		const ahead = this.watches.filter(
-			(other) => !other.target.pollImmediately && other.target.startedAt < watch.target.startedAt,
-		).length;
-		return queuedLookAt(watch, this.durations, ahead);
+	private seenQueued(watch: Watch, now: number): void {
+		watch.startedAfter = now;
+		watch.startedBy = undefined;
+		watch.likelyStart = undefined;
+		watch.ranAtLeastMs = undefined;
+		watch.fullProgressAt = undefined;
+		watch.recentProgress = [];
+		watch.progressSeen = [];
+		watch.mayRunSince = this.unfinishedAhead(watch) ? undefined : now;
+		if (surelyQueued(watch)) this.planRecheck(watch);
+	}
+
+	private planRecheck(watch: Watch): void {
+		const queuedAhead = this.watches.slice(0, this.watches.indexOf(watch)).filter(surelyQueued).length;
+		watch.queuedRecheckAt = queuedRecheckAt(watch, this.times, queuedAhead);
+	}
+
+	private seenRunning(watch: Watch, task: Task, now: number): void {
+		const progress = task.progress ?? 0;
+		if (watch.startedBy === undefined) {
+			watch.startedBy = now;
+			watch.likelyStart = guessStart(watch, progress, this.times, now);
+		}
+		watch.mayRunSince ??= now;
+		if (progress >= 100) watch.fullProgressAt ??= now;
+		if (progress > 0 && progress < 100) watch.recentProgress = [...watch.recentProgress, { at: now, progress }].slice(-2);
+		if (!startIsKnown(watch, this.times)) return;
+		watch.ranAtLeastMs = now - watch.startedBy;
+		this.times.learning(kindOf(watch)).stillRunningAfter(watch.ranAtLeastMs);
+		if (progress > 0 && progress < 100) {
+			watch.progressSeen.push({ progress, elapsedMs: now - (watch.likelyStart as number) });
+		}
+	}
+
+	/** Submitted before this one and not known to have ended: a job this one queues behind. */
+	private unfinishedAhead(watch: Watch): boolean {
+		if (watch.target.pollImmediately) return false;
+		const index = this.watches.indexOf(watch);
+		return this.watches.slice(0, index).some((other) => !other.target.pollImmediately);
+	}
+
+	/** A task that waited behind jobs that are no longer watched (they failed or reached Max Wait) may now run. */
+	private releaseQueuedWithNothingAhead(): void {
+		for (const watch of this.watches) {
+			if (surelyQueued(watch) && !this.unfinishedAhead(watch)) {
+				watch.mayRunSince = watch.lastPollAt ?? watch.target.startedAt;
+			}
+		}
 	}
 
 	/**
-	 * A job was found ended. If its start was seen, it ran at most until now, which teaches the job time. The
-	 * account has had a free slot since it ended, so the oldest task that may be queued started then.
+	 * A job was found ended. If its start is known, it ran at most until now, which teaches the job time, and its
+	 * progress reports teach what progress says about the time left.
 	 */
 	private learnFromEnd(watch: Watch, task: Task, now: number): void {
-		if (startWasSeen(watch) && task.state === 'completed') {
-			this.durations.finishedWithin(now - watch.startedAfter);
-		}
-		const queued = this.watches
-			.filter((other) => other.likelyStart === undefined && !other.target.pollImmediately)
-			.sort((a, b) => a.target.startedAt - b.target.startedAt)[0];
-		if (!queued) return;
-		queued.startedBy = now;
-		queued.likelyStart = startBehind(watch, queued, this.durations, now);
+		if (task.state !== 'completed' || !startIsKnown(watch, this.times)) return;
+		const estimate = this.times.learning(kindOf(watch));
+		const upper = now - watch.startedAfter;
+		estimate.finishedWithin(upper);
+		const lower = Math.max(watch.ranAtLeastMs ?? 0, 0);
+		// Only a run time known closely says where in the run each progress report came.
+		if (upper - lower > PROGRESS_LEARNING_SPREAD * upper) return;
+		const runMs = (lower + upper) / 2;
+		for (const seen of watch.progressSeen) estimate.progressAt(seen.progress, Math.min(1, seen.elapsedMs / runMs));
+	}
+
+	/**
+	 * The account has had a free slot since the job ended, so the oldest task that surely waited in the queue started
+	 * then: it may be running since the last poll that found the ended job unfinished.
+	 */
+	private handOverSlot(ended: Watch, endedPredictedAt: number | undefined, now: number): void {
+		const next = this.watches.find((other) => surelyQueued(other) && !other.target.pollImmediately);
+		if (!next) return;
+		const endedAfter = ended.unfinishedAt ?? ended.target.startedAt;
+		// Another job ahead may have ended unseen since its last poll and started it even sooner.
+		const ahead = this.watches.slice(0, this.watches.indexOf(next)).filter((other) => !surelyQueued(other));
+		const earliestEnd = Math.min(endedAfter, ...ahead.map((other) => other.unfinishedAt ?? other.target.startedAt));
+		next.mayRunSince = Math.max(next.lastPollAt ?? next.target.startedAt, earliestEnd);
+		next.startedAfter = Math.max(next.startedAfter, endedAfter);
+		next.startedBy = now;
+		next.likelyStart = startBehind(ended, next, endedPredictedAt, now);
 	}
 }

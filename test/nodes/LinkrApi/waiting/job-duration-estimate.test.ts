@@ -1,10 +1,20 @@
-import { JobDurationEstimate } from '../../../../nodes/LinkrApi/waiting/job-duration-estimate';
+import {
+	forgetJobDurations,
+	fractionAt,
+	fractionAtFullProgress,
+	JobDurationEstimate,
+	jobTimesFor,
+	TYPICAL_RUN_MS,
+} from '../../../../nodes/LinkrApi/waiting/job-duration-estimate';
+
+const API = 'https://linkrapi.test/api/v1';
 
 describe('job duration estimate', () => {
 	it('knows nothing until a job was seen finishing', () => {
 		const estimate = new JobDurationEstimate();
 		estimate.stillRunningAfter(5000);
 		expect(estimate.expectedMs()).toBeUndefined();
+		expect(estimate.aimMs()).toBeUndefined();
 	});
 
 	it('sits between the largest lower and the smallest upper bound', () => {
@@ -17,48 +27,129 @@ describe('job duration estimate', () => {
 		expect(estimate.expectedMs()).toBe(6150);
 	});
 
-	it('uses the upper bound alone while no job was seen running', () => {
+	it('takes a job seen finishing at its first poll to have run anything up to then', () => {
 		const estimate = new JobDurationEstimate();
-		estimate.finishedWithin(9000);
-		expect(estimate.expectedMs()).toBe(9000);
+		estimate.finishedWithin(5000);
+		expect(estimate.expectedMs()).toBe(2500);
+		expect(estimate.aimMs()).toBe(3000);
 	});
 
-	it('sits between the typical bounds when run times vary more than the extreme bounds allow', () => {
+	it('drops a finish that a later, longer run contradicts: the jobs got slower', () => {
 		const estimate = new JobDurationEstimate();
-		for (const ms of [40000, 60000, 55000]) estimate.finishedWithin(ms);
-		for (const ms of [70000, 45000, 50000]) estimate.stillRunningAfter(ms);
-		// Longest run seen (70 s) outlasts the shortest seen finishing (40 s): medians 50 s and 55 s instead.
-		expect(estimate.expectedMs()).toBe(52500);
+		estimate.stillRunningAfter(38000);
+		estimate.finishedWithin(40000);
+		estimate.stillRunningAfter(45000);
+		expect(estimate.expectedMs()).toBeUndefined();
+		estimate.finishedWithin(50000);
+		expect(estimate.expectedMs()).toBe(47500);
 	});
 
-	it('takes the middle of the typical bounds when even those overlap', () => {
+	it('drops a run that a later, sooner finish contradicts: the jobs got faster', () => {
 		const estimate = new JobDurationEstimate();
-		for (const ms of [40000, 60000, 50000]) estimate.finishedWithin(ms);
-		estimate.stillRunningAfter(70000);
-		expect(estimate.expectedMs()).toBe(60000);
+		estimate.stillRunningAfter(45000);
+		estimate.finishedWithin(50000);
+		estimate.finishedWithin(20000);
+		expect(estimate.expectedMs()).toBe(10000);
+		estimate.stillRunningAfter(18000);
+		expect(estimate.expectedMs()).toBe(19000);
 	});
 
-	it('aims looks past the middle of the bounds, since a look too early costs a whole Poll Interval', () => {
+	it('aims polls past the middle of the bounds, since a poll too early costs a request', () => {
 		const estimate = new JobDurationEstimate();
 		estimate.stillRunningAfter(5000);
 		estimate.finishedWithin(10000);
-		expect(estimate.aimMs(500)).toBe(8000);
+		expect(estimate.aimMs()).toBe(8000);
 		expect(estimate.expectedMs()).toBe(7500);
 	});
 
-	it('searches a step past the longest run seen until a job was seen finishing', () => {
+	it('comes down within a few jobs once jobs finish sooner', () => {
 		const estimate = new JobDurationEstimate();
-		expect(estimate.aimMs(500)).toBeUndefined();
-		estimate.stillRunningAfter(5000);
-		estimate.stillRunningAfter(5400);
-		expect(estimate.aimMs(500)).toBe(5900);
-		expect(estimate.expectedMs()).toBeUndefined();
+		for (let i = 0; i < 8; i++) {
+			estimate.stillRunningAfter(19000);
+			estimate.finishedWithin(20500);
+		}
+		for (let i = 0; i < 5; i++) {
+			estimate.stillRunningAfter(5500);
+			estimate.finishedWithin(6500);
+		}
+		expect(estimate.expectedMs()).toBeLessThan(7000);
 	});
 
-	it('follows recent jobs only', () => {
+	it('goes up within a few jobs in a slow spell', () => {
 		const estimate = new JobDurationEstimate();
-		estimate.finishedWithin(1000);
-		for (let i = 0; i < 20; i++) estimate.finishedWithin(8000);
-		expect(estimate.expectedMs()).toBe(8000);
+		for (let i = 0; i < 8; i++) {
+			estimate.stillRunningAfter(5500);
+			estimate.finishedWithin(6500);
+		}
+		for (let i = 0; i < 5; i++) {
+			estimate.stillRunningAfter(19000);
+			estimate.finishedWithin(20500);
+		}
+		expect(estimate.expectedMs()).toBeGreaterThan(19000);
+	});
+
+	it('reads progress as growing evenly over the run until reports say otherwise', () => {
+		const estimate = new JobDurationEstimate();
+		expect(fractionAt(estimate.progressLine(), 50)).toBeCloseTo(0.5);
+		expect(fractionAtFullProgress(estimate.progressLine())).toBeCloseTo(1);
+	});
+
+	it('learns how progress grows: 0 % for the first fifth of the run, 100 % from four fifths', () => {
+		const estimate = new JobDurationEstimate();
+		for (let i = 0; i < 12; i++) {
+			for (const progress of [10, 40, 70, 95]) estimate.progressAt(progress, 0.2 + (0.6 * progress) / 100);
+		}
+		const line = estimate.progressLine();
+		expect(fractionAt(line, 50)).toBeCloseTo(0.5, 1);
+		expect(fractionAt(line, 10)).toBeGreaterThan(0.22);
+		expect(fractionAtFullProgress(line)).toBeLessThan(0.85);
+	});
+
+	it('says nothing from a progress of 0 or 100', () => {
+		const line = new JobDurationEstimate().progressLine();
+		expect(fractionAt(line, 0)).toBeUndefined();
+		expect(fractionAt(line, 100)).toBeUndefined();
+	});
+});
+
+describe('job times per hold and kind of job', () => {
+	beforeEach(() => forgetJobDurations());
+
+	function teach(hold: string, kind: 'grid' | 'single', runMs: number, baseUrl = API): void {
+		const estimate = jobTimesFor(baseUrl, hold).learning(kind);
+		estimate.stillRunningAfter(runMs - 200);
+		estimate.finishedWithin(runMs + 200);
+	}
+
+	it('keeps grids and upscales apart on one hold', () => {
+		teach('hold-a', 'grid', 20000);
+		const times = jobTimesFor(API, 'hold-a');
+		expect(times.expectedMs('grid')).toBe(20000);
+		expect(times.expectedMs('single')).toBeUndefined();
+		expect(times.aimMs('single')).toBeUndefined();
+	});
+
+	it('judges a new hold by the same kind of job on other holds of the same LinkrAPI, aimed earlier', () => {
+		teach('fast-hold', 'grid', 20000);
+		teach('relax-hold', 'grid', 60000);
+		const fresh = jobTimesFor(API, 'new-hold');
+		expect(fresh.expectedMs('grid')).toBe(20000);
+		expect(fresh.aimMs('grid')).toBe(15000);
+		expect(jobTimesFor('https://other.test/api/v1', 'new-hold').expectedMs('grid')).toBeUndefined();
+	});
+
+	it('prefers what the hold learned itself', () => {
+		teach('fast-hold', 'grid', 20000);
+		teach('relax-hold', 'grid', 60000);
+		expect(jobTimesFor(API, 'relax-hold').expectedMs('grid')).toBe(60000);
+		expect(jobTimesFor(API, 'fast-hold').expectedMs('grid')).toBe(20000);
+	});
+
+	it('places a queued job by what the kind typically takes while nothing is learned', () => {
+		const times = jobTimesFor(API, 'hold-a');
+		expect(times.likelyRunMs('grid')).toBe(TYPICAL_RUN_MS.grid);
+		expect(times.likelyRunMs('single')).toBe(TYPICAL_RUN_MS.single);
+		teach('hold-a', 'single', 3000);
+		expect(times.likelyRunMs('single')).toBe(3000);
 	});
 });

@@ -1,0 +1,79 @@
+/** What the watcher, its poll schedule and the job-time learning share: the tasks and what is known of each. */
+import type { Task } from '../../shared/transport/api-types';
+import type { WaitOptions } from './wait-options';
+
+/**
+ * Midjourney runs two kinds of job at very different speeds: a grid (imagine, variation, reroll, zoom, pan) takes
+ * tens of seconds, a single-image job (an upscale) a few seconds. Each kind's run time is learned apart.
+ */
+export type JobKind = 'grid' | 'single';
+
+/** The kind of job an action (`imagine`, `upsample2`, `variation1`, or a raw custom_id) starts. */
+export function jobKindOf(action: string | undefined | null): JobKind {
+	return /upsample|upscale/i.test(action ?? '') ? 'single' : 'grid';
+}
+
+export interface TaskToWaitFor {
+	taskId: string;
+	itemIndex: number;
+	wait: WaitOptions;
+	requestsPerSecond: number;
+	/** Epoch ms at which LinkrAPI accepted the task */
+	startedAt: number;
+	/** Poll at once (Fetch) instead of when the job can first have ended (Imagine, Action) */
+	pollImmediately?: boolean;
+	/** The kind of job, when known at submission; a Fetch learns it from the task's `action` */
+	jobKind?: JobKind;
+}
+
+export type WaitOutcome =
+	| { kind: 'finished'; task: Task }
+	| { kind: 'maxWaitReached'; task?: Task }
+	| { kind: 'error'; error: Error };
+
+/** A progress report of a running job, kept until the job ends and its run time is known. */
+export interface ProgressSeen {
+	progress: number;
+	/** Time since the job's likely start */
+	elapsedMs: number;
+}
+
+/** What the watcher knows of one task. */
+export interface Watch {
+	target: TaskToWaitFor;
+	jobKind?: JobKind;
+	deadline: number;
+	nextPollAt: number;
+	lastPollAt?: number;
+	lastTask?: Task;
+	/**
+	 * The task may have been running since this moment: from then on it is polled at least every Poll Interval.
+	 * Undefined while it surely waits in the account's queue behind jobs of this watcher that have not ended.
+	 */
+	mayRunSince?: number;
+	/** While it surely waits in the queue: when to poll it anyway (set when it was accepted or last seen queued) */
+	queuedRecheckAt?: number;
+	/** Nothing ahead of it is known to be queued, yet enough jobs are unfinished that it may be: poll it at once */
+	probe?: boolean;
+	/** The job began running at or after this: acceptance, or the last poll that saw it queued */
+	startedAfter: number;
+	/** The job began running at or before this; undefined while it may still wait in the account's queue */
+	startedBy?: number;
+	/** Best guess of when the job began running, between the two bounds */
+	likelyStart?: number;
+	/** The last poll that found the job not yet ended (queued or running); the job ended after it */
+	unfinishedAt?: number;
+	/** The longest the job had surely run when a poll last found it running */
+	ranAtLeastMs?: number;
+	/** The first poll that found the job running at 100 % progress (drawn, maybe uploading) */
+	fullProgressAt?: number;
+	/** The last two progress reports between 0 and 100 %, and when they came: how fast this job progresses */
+	recentProgress: Array<{ at: number; progress: number }>;
+	/** Progress reports of this job, to calibrate what progress says about the end */
+	progressSeen: ProgressSeen[];
+}
+
+/** Surely waiting in the account's queue, so it need not be polled every Poll Interval. */
+export function surelyQueued(watch: Watch): boolean {
+	return watch.mayRunSince === undefined;
+}
