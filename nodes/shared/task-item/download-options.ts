@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 /** A Midjourney upscale is a few MB; 50 MB leaves room for the largest (4× upscales, PNG) without allowing a flood. */
-export const DEFAULT_MAX_IMAGE_SIZE_MB = 50;
+const DEFAULT_MAX_IMAGE_SIZE_MB = 50;
 const MAX_MAX_IMAGE_SIZE_MB = 500;
 
 export interface DownloadOptions {
