@@ -11,7 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as account from './actions/account';
 import { router } from './actions/router';
 import * as task from './actions/task';
-import { noRegistrationWebhookMethods } from '../shared/callback/no-registration-webhook-methods';
+import { noRegistrationWebhookMethods } from './pause/no-registration-webhook-methods';
 import { resumeFromCallback } from './pause/resume-from-callback';
 
 export class LinkrApi implements INodeType {
