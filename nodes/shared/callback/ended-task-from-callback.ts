@@ -1,14 +1,12 @@
-import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IWebhookFunctions } from 'n8n-workflow';
 
 import type { Task } from '../transport/api-types';
 import { parseTask } from '../transport/response-guards';
 import { taskIdProblem } from '../transport/task-id';
 import { isEnded } from '../transport/task-status';
 import { taskIdFromCallback } from './callback-body';
-import { fetchCallbackTask } from './verify-callback-task';
+import { fetchCallbackTask, type CallbackOutcome } from './verify-callback-task';
 import { answerWithoutRunning } from './webhook-answer';
-
-export type CallbackOutcome = { task: Task } | { answered: IWebhookResponseData };
 
 export interface CallbackChecks {
 	/** Re-fetch the task with the credential (the body is then only a hint); off: the body is the task. */
