@@ -69,3 +69,39 @@ export const PNG_BYTES = Buffer.from(
 	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
 	'base64',
 );
+
+/** The buttons Midjourney 7 puts under an upscaled image (pan buttons carry an emoji, no label). */
+export function upscaledImageButtons(jobId: string, { square = true } = {}) {
+	const button = (kind: string, label: string, emoji?: string) => ({
+		custom_id: `MJ::${kind}::1::${jobId}::SOLO`,
+		label,
+		style: 2,
+		...(emoji ? { emoji: { name: emoji } } : {}),
+	});
+	return [
+		button('JOB::upsample_v7_2x_subtle', 'Upscale (Subtle)'),
+		button('JOB::upsample_v7_2x_creative', 'Upscale (Creative)'),
+		button('JOB::low_variation', 'Vary (Subtle)'),
+		button('JOB::high_variation', 'Vary (Strong)'),
+		button('Inpaint', 'Vary (Region)'),
+		button('Outpaint::50', 'Zoom Out 2x'),
+		button('Outpaint::75', 'Zoom Out 1.5x'),
+		{ custom_id: `MJ::CustomZoom::${jobId}`, label: 'Custom Zoom', style: 2 },
+		...(square ? [] : [button('Outpaint::100', 'Make Square')]),
+		button('JOB::pan_left', '', '⬅️'),
+		button('JOB::pan_right', '', '➡️'),
+		button('JOB::pan_up', '', '⬆️'),
+		button('JOB::pan_down', '', '⬇️'),
+	];
+}
+
+/** A completed upsample2 task: one image, with the buttons of an upscaled image. */
+export function completedUpscale(taskId = UPSCALE_TASK_ID, components = upscaledImageButtons(taskId, { square: false })) {
+	return {
+		...runningTask('completed', 100, taskId),
+		action: 'upsample2',
+		image_url: `${CDN_HOST}/attachments/${taskId}/upscale.png`,
+		message_id: '1234567890123456790',
+		components,
+	};
+}

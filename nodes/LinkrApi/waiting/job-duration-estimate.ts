@@ -16,10 +16,11 @@ const PROGRESS_PRIOR_WEIGHT = 1;
 const OTHER_HOLD_AIM_FACTOR = 0.75;
 
 /**
- * What a job takes when nothing is known on this LinkrAPI: LinkrAPI documents 30–120 s for a grid; an upscale of
- * one image takes a few seconds. Used to guess where a queued job stands, never to aim a poll.
+ * What a job takes when nothing is known on this LinkrAPI: LinkrAPI documents 30–120 s for a grid; picking one image
+ * of a grid takes a few seconds, redrawing it larger about a minute. Used to guess where a queued job stands, never
+ * to aim a poll.
  */
-export const TYPICAL_RUN_MS: Record<JobKind, number> = { grid: 45_000, single: 6_000 };
+export const TYPICAL_RUN_MS: Record<JobKind, number> = { grid: 45_000, single: 6_000, upscale: 60_000 };
 
 /** Elapsed fraction of a run when LinkrAPI reports a progress: fraction = base + slope × progress / 100. */
 export interface ProgressLine {

@@ -3,14 +3,18 @@ import type { Task } from '../../shared/transport/api-types';
 import type { WaitOptions } from './wait-options';
 
 /**
- * Midjourney runs two kinds of job at very different speeds: a grid (imagine, variation, reroll, zoom, pan) takes
- * tens of seconds, a single-image job (an upscale) a few seconds. Each kind's run time is learned apart.
+ * Midjourney's jobs run at very different speeds: a grid (imagine, variation, reroll, zoom, pan) takes tens of
+ * seconds; picking one image of a grid (U1–U4) a few; an upscale that redraws the image larger (Subtle, Creative,
+ * 2x, 4x) as long as a grid or longer. Each kind's run time is learned apart.
  */
-export type JobKind = 'grid' | 'single';
+export type JobKind = 'grid' | 'single' | 'upscale';
 
 /** The kind of job an action (`imagine`, `upsample2`, `variation1`, or a raw custom_id) starts. */
 export function jobKindOf(action: string | undefined | null): JobKind {
-	return /upsample|upscale/i.test(action ?? '') ? 'single' : 'grid';
+	const text = action ?? '';
+	// upsample_v7_2x_subtle, upsample_v5_4x…: Midjourney names its redrawing upscales with a suffix.
+	if (/upsample_|upscale_/i.test(text)) return 'upscale';
+	return /upsample|upscale/i.test(text) ? 'single' : 'grid';
 }
 
 export interface TaskToWaitFor {

@@ -1,32 +1,27 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { buttonOfComponent } from '../buttons/midjourney-buttons';
 import type { SubmitResponse, Task, TaskComponent } from '../transport/api-types';
 
 export interface NextAction extends IDataObject {
 	/** The documented action name to send (`upsample1`, `variation2`, `reroll`), or null for other buttons */
 	name: string | null;
+	/** The node's name for the button, as in its Action list (`Zoom Out 2x`), or null for a button it does not name */
+	button: string | null;
 	label: string | null;
 	custom_id: string;
 }
 
-const DOCUMENTED_ACTION = /^MJ::JOB::(upsample|variation|reroll)::(\d+)::/;
-
-/** Maps a Midjourney button to the documented action name LinkrAPI accepts; other buttons need their custom_id. */
-export function actionNameFor(customId: string): string | null {
-	const match = DOCUMENTED_ACTION.exec(customId);
-	if (!match) return null;
-	const [, kind, index] = match;
-	if (kind === 'reroll') return 'reroll';
-	const position = Number(index);
-	return position >= 1 && position <= 4 ? `${kind}${position}` : null;
-}
-
 export function nextActions(components: TaskComponent[] | null | undefined): NextAction[] {
-	return (components ?? []).map((component) => ({
-		name: actionNameFor(component.custom_id),
-		label: typeof component.label === 'string' ? component.label : null,
-		custom_id: component.custom_id,
-	}));
+	return (components ?? []).map((component) => {
+		const button = buttonOfComponent(component.custom_id);
+		return {
+			name: button?.documented ? button.value : null,
+			button: button?.name ?? null,
+			label: typeof component.label === 'string' ? component.label : null,
+			custom_id: component.custom_id,
+		};
+	});
 }
 
 /** The task as the node outputs it: documented fields always present, unknown API fields kept. */

@@ -1,85 +1,44 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readTaskOptions, readWaitMode } from '../read-options';
 import { submittedToJson } from '../../../shared/task-item/task-output';
 import { requireText } from '../validate-input';
-import { submitAction, type ActionBody } from '../../../shared/transport/endpoints';
+import { MIDJOURNEY_BUTTONS, type ButtonHome } from '../../../shared/buttons/midjourney-buttons';
+import { fetchTask, submitAction, type ActionBody } from '../../../shared/transport/endpoints';
 import { callbackUrlProperty, taskIdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult } from '../node.type';
 import { trackSubmission, webhookUrlFor } from '../track-submission';
+import { CUSTOM_CHOICE, readActionChoice, type ActionChoice } from './action-choice';
+import { customIdOfButton } from './find-button';
+
+const buttonOptions: INodePropertyOptions[] = MIDJOURNEY_BUTTONS.map((button) => ({
+	name: button.name,
+	value: button.value,
+	description: `${button.does} (on ${button.home === 'grid' ? 'a grid' : 'an upscaled image'})`,
+}));
+
+const namesOn = (home: ButtonHome) =>
+	MIDJOURNEY_BUTTONS.filter((button) => button.home === home)
+		.map((button) => button.name)
+		.join(', ');
 
 const properties: INodeProperties[] = [
-	{ ...taskIdProperty, description: 'The task_id of a completed Imagine (or Variation/Reroll) task' },
+	{ ...taskIdProperty, description: 'The task_id of the completed task whose button to press: a grid, or an upscaled image' },
 	{
 		displayName: 'Action',
 		name: 'action',
 		type: 'options',
 		default: 'upsample1',
-		description:
-			'What to do with the grid. Images are numbered 1 top-left, 2 top-right, 3 bottom-left, 4 bottom-right.',
+		description: `The Midjourney button to press. On a grid: ${namesOn('grid')} (images are numbered 1 top-left, 2 top-right, 3 bottom-left, 4 bottom-right). On an upscaled image: ${namesOn('upscaled image')}. The node reads the task first to find the button.`,
 		options: [
+			...buttonOptions,
 			{
 				name: 'Custom (Raw Custom ID)',
-				value: 'custom',
-				description: 'Any button of the task, by its custom_id',
-				action: 'Press any button by its custom id',
+				value: CUSTOM_CHOICE,
+				description: 'Any button of the task, by its custom_id from the task’s actions',
 			},
-			{
-				name: 'Reroll',
-				value: 'reroll',
-				description: 'Run the same prompt again for a new grid',
-				action: 'Reroll the grid',
-			},
-			{
-				name: 'Upscale Image 1',
-				value: 'upsample1',
-				description: 'Upscale image 1 of the grid',
-				action: 'Upscale image 1 of the grid',
-			},
-			{
-				name: 'Upscale Image 2',
-				value: 'upsample2',
-				description: 'Upscale image 2 of the grid',
-				action: 'Upscale image 2 of the grid',
-			},
-			{
-				name: 'Upscale Image 3',
-				value: 'upsample3',
-				description: 'Upscale image 3 of the grid',
-				action: 'Upscale image 3 of the grid',
-			},
-			{
-				name: 'Upscale Image 4',
-				value: 'upsample4',
-				description: 'Upscale image 4 of the grid',
-				action: 'Upscale image 4 of the grid',
-			},
-			{
-				name: 'Vary Image 1',
-				value: 'variation1',
-				description: 'Make variations of image 1 of the grid',
-				action: 'Make variations of image 1 of the grid',
-			},
-			{
-				name: 'Vary Image 2',
-				value: 'variation2',
-				description: 'Make variations of image 2 of the grid',
-				action: 'Make variations of image 2 of the grid',
-			},
-			{
-				name: 'Vary Image 3',
-				value: 'variation3',
-				description: 'Make variations of image 3 of the grid',
-				action: 'Make variations of image 3 of the grid',
-			},
-			{
-				name: 'Vary Image 4',
-				value: 'variation4',
-				description: 'Make variations of image 4 of the grid',
-				action: 'Make variations of image 4 of the grid',
-			},
-		],
+		].sort((a, b) => a.name.localeCompare(b.name)),
 	},
 	{
 		displayName: 'Custom ID',
@@ -88,8 +47,8 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'MJ::JOB::upsample::1::…',
-		description: 'A custom_id from the task’s actions (output field "actions"), e.g. for zoom or pan buttons',
-		displayOptions: { show: { action: ['custom'] } },
+		description: 'A custom_id from the task’s actions (output field "actions"), for a button the Action list does not name',
+		displayOptions: { show: { action: [CUSTOM_CHOICE] } },
 	},
 	callbackUrlProperty,
 	waitModeProperty('poll', true),
@@ -98,14 +57,30 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['action'] } }, properties);
 
+/** The `action` to send: a documented name as it is, a raw custom_id, or the custom_id of the task's own button. */
+async function actionToSend(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	taskId: string,
+	choice: ActionChoice,
+	requestsPerSecond: number,
+): Promise<{ action: string; pressed: IDataObject }> {
+	if (choice.kind === 'documented') return { action: choice.button.value, pressed: {} };
+	if (choice.kind === 'custom') return { action: choice.customId, pressed: { custom_id: choice.customId } };
+	const task = await fetchTask.call(this, taskId, { itemIndex, requestsPerSecond });
+	const customId = customIdOfButton(task, choice.button);
+	return { action: customId, pressed: { custom_id: customId, button: choice.button.name } };
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> {
 	const taskId = requireText('Task ID', this.getNodeParameter('taskId', itemIndex));
-	const choice = this.getNodeParameter('action', itemIndex) as string;
-	const action =
-		choice === 'custom' ? requireText('Custom ID', this.getNodeParameter('customId', itemIndex, '')) : choice;
+	const choice = readActionChoice(this.getNodeParameter('action', itemIndex), () =>
+		this.getNodeParameter('customId', itemIndex, ''),
+	);
 	const waitMode = readWaitMode.call(this, itemIndex, 'poll');
 	const webhookUrl = await webhookUrlFor.call(this, itemIndex, waitMode);
 	const options = readTaskOptions.call(this, itemIndex);
+	const { action, pressed } = await actionToSend.call(this, itemIndex, taskId, choice, options.requestsPerSecond);
 
 	const body: ActionBody = { task_id: taskId, action };
 	if (webhookUrl) body.webhook_url = webhookUrl;
@@ -114,8 +89,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		requestsPerSecond: options.requestsPerSecond,
 	});
-	return trackSubmission(submitted, itemIndex, waitMode, options, {
-		...submittedToJson(submitted, action, null),
+	return trackSubmission(submitted, itemIndex, waitMode, options, submittedToJson(submitted, action, null), {
 		source_task_id: taskId,
+		...pressed,
 	});
 }

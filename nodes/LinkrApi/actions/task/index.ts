@@ -27,10 +27,11 @@ export const description: INodeProperties[] = [
 				description: 'Submit a Midjourney prompt and get a 2×2 image grid',
 			},
 			{
-				name: 'Upscale, Vary or Reroll',
+				name: 'Upscale, Vary, Zoom or Pan',
 				value: 'action',
-				action: 'Upscale vary or reroll an image',
-				description: 'Run a button of a finished grid: upscale, variation, reroll or a raw custom_id',
+				action: 'Upscale vary reroll zoom out pan or make square an image',
+				description:
+					'Press a button of a finished task: upscale, vary, reroll, zoom out, pan, make square, or any button by custom_id',
 			},
 		],
 		default: 'imagine',

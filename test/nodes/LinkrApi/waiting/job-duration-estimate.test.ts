@@ -6,6 +6,7 @@ import {
 	jobTimesFor,
 	TYPICAL_RUN_MS,
 } from '../../../../nodes/LinkrApi/waiting/job-duration-estimate';
+import type { JobKind } from '../../../../nodes/LinkrApi/waiting/watch';
 
 const API = 'https://linkrapi.test/api/v1';
 
@@ -115,7 +116,7 @@ describe('job duration estimate', () => {
 describe('job times per hold and kind of job', () => {
 	beforeEach(() => forgetJobDurations());
 
-	function teach(hold: string, kind: 'grid' | 'single', runMs: number, baseUrl = API): void {
+	function teach(hold: string, kind: JobKind, runMs: number, baseUrl = API): void {
 		const estimate = jobTimesFor(baseUrl, hold).learning(kind);
 		estimate.stillRunningAfter(runMs - 200);
 		estimate.finishedWithin(runMs + 200);
@@ -127,6 +128,15 @@ describe('job times per hold and kind of job', () => {
 		expect(times.expectedMs('grid')).toBe(20000);
 		expect(times.expectedMs('single')).toBeUndefined();
 		expect(times.aimMs('single')).toBeUndefined();
+	});
+
+	it('keeps a redrawing upscale (Subtle, Creative) apart from picking one image of a grid', () => {
+		teach('hold-a', 'single', 3000);
+		teach('hold-a', 'upscale', 70000);
+		const times = jobTimesFor(API, 'hold-a');
+		expect(times.expectedMs('single')).toBe(3000);
+		expect(times.expectedMs('upscale')).toBe(70000);
+		expect(times.expectedMs('grid')).toBeUndefined();
 	});
 
 	it('judges a new hold by the same kind of job on other holds of the same LinkrAPI, aimed earlier', () => {

@@ -194,12 +194,17 @@ describe('what a poll tells about a job', () => {
 		expect(startIsKnown(watch({ startedBy: ACCEPTED + 5000 }), times)).toBe(false);
 	});
 
-	it('tells grids from single-image jobs by the action', () => {
+	it('tells grids, single-image picks and redrawing upscales apart by the action', () => {
 		expect(jobKindOf('imagine')).toBe('grid');
 		expect(jobKindOf('variation2')).toBe('grid');
 		expect(jobKindOf('MJ::JOB::reroll::0::abc::SOLO')).toBe('grid');
 		expect(jobKindOf('upsample3')).toBe('single');
-		expect(jobKindOf('MJ::JOB::upsample_v7_2x_subtle::1::abc::SOLO')).toBe('single');
+		expect(jobKindOf('MJ::JOB::upsample::2::abc')).toBe('single');
+		expect(jobKindOf('MJ::JOB::upsample_v7_2x_subtle::1::abc::SOLO')).toBe('upscale');
+		expect(jobKindOf('MJ::JOB::upsample_v5_4x::1::abc::SOLO')).toBe('upscale');
+		expect(jobKindOf('upsample_v6_2x_creative')).toBe('upscale');
+		expect(jobKindOf('MJ::Outpaint::50::1::abc::SOLO')).toBe('grid');
+		expect(jobKindOf('MJ::JOB::pan_left::1::abc::SOLO')).toBe('grid');
 		expect(jobKindOf(undefined)).toBe('grid');
 	});
 });

@@ -1,21 +1,23 @@
-import { actionNameFor, nextActions, taskToJson } from '../../../../nodes/shared/task-item/task-output';
+import { nextActions, taskToJson } from '../../../../nodes/shared/task-item/task-output';
 
 describe('next actions', () => {
 	it.each([
-		['MJ::JOB::upsample::3::abc', 'upsample3'],
-		['MJ::JOB::variation::4::abc', 'variation4'],
-		['MJ::JOB::reroll::0::abc::SOLO', 'reroll'],
-		['MJ::JOB::upsample::5::abc', null],
-		['MJ::JOB::upsample_v7_2x_subtle::1::abc::SOLO', null],
-		['MJ::Outpaint::50::1::abc', null],
-	])('maps %s to %s', (customId, name) => {
-		expect(actionNameFor(customId)).toBe(name);
+		['MJ::JOB::upsample::3::abc', 'upsample3', 'Upscale Image 3'],
+		['MJ::JOB::variation::4::abc', 'variation4', 'Vary Image 4'],
+		['MJ::JOB::reroll::0::abc::SOLO', 'reroll', 'Reroll'],
+		['MJ::JOB::upsample::5::abc', null, null],
+		['MJ::JOB::upsample_v7_2x_subtle::1::abc::SOLO', null, 'Upscale (Subtle)'],
+		['MJ::Outpaint::50::1::abc::SOLO', null, 'Zoom Out 2x'],
+		['MJ::Inpaint::1::abc::SOLO', null, null],
+	])('names the button %s: documented action %s, button %s', (customId, name, button) => {
+		expect(nextActions([{ custom_id: customId }])).toEqual([{ name, button, label: null, custom_id: customId }]);
 	});
 
 	it('keeps label and custom_id of every button', () => {
 		expect(nextActions([{ custom_id: 'MJ::Outpaint::50::1::abc', label: 'Zoom Out 2x' }])).toEqual([
 			{
 				name: null,
+				button: 'Zoom Out 2x',
 				label: 'Zoom Out 2x',
 				custom_id: 'MJ::Outpaint::50::1::abc',
 			},

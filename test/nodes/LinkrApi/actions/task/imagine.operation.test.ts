@@ -80,21 +80,25 @@ describe('Imagine', () => {
 		expect(output[0].json.actions).toEqual([
 			{
 				name: 'upsample1',
+				button: 'Upscale Image 1',
 				label: 'U1',
 				custom_id: `MJ::JOB::upsample::1::${TASK_ID}`,
 			},
 			{
 				name: 'upsample2',
+				button: 'Upscale Image 2',
 				label: 'U2',
 				custom_id: `MJ::JOB::upsample::2::${TASK_ID}`,
 			},
 			{
 				name: 'variation1',
+				button: 'Vary Image 1',
 				label: 'V1',
 				custom_id: `MJ::JOB::variation::1::${TASK_ID}`,
 			},
 			{
 				name: 'reroll',
+				button: 'Reroll',
 				label: '🔄',
 				custom_id: `MJ::JOB::reroll::0::${TASK_ID}::SOLO`,
 			},
