@@ -25,24 +25,57 @@ export function gridComponents(jobId: string): TaskComponent[] {
 	];
 }
 
-/** Buttons under an upscaled image (Midjourney v7); their results carry no buttons in the simulator. */
-export function upscaleComponents(jobId: string): TaskComponent[] {
-	const button = (kind: string, label: string): TaskComponent => ({
-		custom_id: `MJ::JOB::${kind}::1::${jobId}::SOLO`,
-		label,
-		style: SECONDARY_STYLE,
-	});
+/** The Midjourney version a prompt asks for (`--v 6.1`, `--niji 6`); 7 when it names none. */
+function versionOf(prompt: string): number {
+	const match = /--(?:v|version|niji)\s+(\d+(?:\.\d+)?)/.exec(prompt);
+	return match ? Number(match[1]) : 7;
+}
+
+function isSquare(prompt: string): boolean {
+	const match = /--(?:ar|aspect)\s+(\d+):(\d+)/.exec(prompt);
+	return !match || match[1] === match[2];
+}
+
+/** The upscales Midjourney offers under an upscaled image: subtle/creative from version 6, 2x/4x on version 5. */
+function upscaleKinds(version: number): Array<[kind: string, label: string]> {
+	if (version < 6) return [['upsample_v5_2x', 'Upscale (2x)'], ['upsample_v5_4x', 'Upscale (4x)']];
+	const name = version >= 7 ? 'v7' : version > 6 ? 'v6r1' : 'v6';
 	return [
-		button('upsample_v7_2x_subtle', 'Upscale (Subtle)'),
-		button('upsample_v7_2x_creative', 'Upscale (Creative)'),
-		button('low_variation', 'Vary (Subtle)'),
-		button('high_variation', 'Vary (Strong)'),
+		[`upsample_${name}_2x_subtle`, 'Upscale (Subtle)'],
+		[`upsample_${name}_2x_creative`, 'Upscale (Creative)'],
 	];
 }
 
-export function componentsFor(buttons: ButtonSet, jobId: string): TaskComponent[] | null {
+const PAN_EMOJI: Array<[direction: string, emoji: string]> = [
+	['left', '⬅️'],
+	['right', '➡️'],
+	['up', '⬆️'],
+	['down', '⬇️'],
+];
+
+/** Buttons under an upscaled image, by the prompt's version and aspect ratio (Make Square only when not square). */
+export function upscaleComponents(jobId: string, prompt = ''): TaskComponent[] {
+	const button = (kind: string, label: string, extra: Partial<TaskComponent> = {}): TaskComponent => ({
+		custom_id: `MJ::${kind}::1::${jobId}::SOLO`,
+		label,
+		style: SECONDARY_STYLE,
+		...extra,
+	});
+	return [
+		...upscaleKinds(versionOf(prompt)).map(([kind, label]) => button(`JOB::${kind}`, label)),
+		button('JOB::low_variation', 'Vary (Subtle)'),
+		button('JOB::high_variation', 'Vary (Strong)'),
+		button('Outpaint::50', 'Zoom Out 2x'),
+		button('Outpaint::75', 'Zoom Out 1.5x'),
+		...(isSquare(prompt) ? [] : [button('Outpaint::100', 'Make Square')]),
+		// Discord shows the pan arrows as an emoji without a label.
+		...PAN_EMOJI.map(([direction, emoji]) => button(`JOB::pan_${direction}`, '', { emoji: { name: emoji } })),
+	];
+}
+
+export function componentsFor(buttons: ButtonSet, jobId: string, prompt = ''): TaskComponent[] | null {
 	if (buttons === 'grid') return gridComponents(jobId);
-	if (buttons === 'upscale') return upscaleComponents(jobId);
+	if (buttons === 'upscale') return upscaleComponents(jobId, prompt);
 	return null;
 }
 
@@ -55,14 +88,14 @@ export interface ResolvedAction {
 }
 
 const DOCUMENTED = /^(upsample|variation)([1-4])$|^reroll$/;
-const CUSTOM_ID = /^MJ::JOB::([a-z0-9_]+)::(\d+)::/;
+const CUSTOM_ID = /^MJ::(?:JOB::([a-z0-9_]+)|Outpaint::(\d+))::(\d+)::/;
 
 function describe(kind: string, index: number): ResolvedAction | undefined {
 	if (kind === 'upsample') return { name: `upsample${index}`, result: 'upscale', index };
 	if (kind === 'variation') return { name: `variation${index}`, result: 'grid', index };
 	if (kind === 'reroll') return { name: 'reroll', result: 'grid', index };
 	if (kind.startsWith('upsample_')) return { name: kind, result: 'upscale-2x', index };
-	if (kind.endsWith('_variation')) return { name: kind, result: 'grid', index };
+	if (kind.endsWith('_variation') || kind.startsWith('pan_')) return { name: kind, result: 'grid', index };
 	return undefined;
 }
 
@@ -76,5 +109,8 @@ export function resolveAction(action: string, components: TaskComponent[]): Reso
 		: components.find((c) => c.custom_id === action);
 	if (!component) return undefined;
 	const parsed = CUSTOM_ID.exec(component.custom_id);
-	return parsed ? describe(parsed[1], Number(parsed[2])) : undefined;
+	if (!parsed) return undefined;
+	// Zoom Out and Make Square draw around the image: a new grid. LinkrAPI's `action` for them is undocumented.
+	if (parsed[2]) return { name: `outpaint_${parsed[2]}`, result: 'grid', index: Number(parsed[3]) };
+	return describe(parsed[1], Number(parsed[3]));
 }

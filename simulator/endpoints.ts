@@ -128,7 +128,7 @@ const RESULTS: Record<
 		image: (original, index) => ({ kind: 'single', seed: quadrantSeed(original.image.seed, index), size: TILE_SIZE }),
 	},
 	'upscale-2x': {
-		buttons: 'none',
+		buttons: 'upscale',
 		image: (original) => ({ kind: 'single', seed: original.image.seed, size: UPSCALE_2X_SIZE }),
 	},
 };
@@ -148,7 +148,7 @@ export function action(context: ApiContext, exchange: Exchange): void {
 			`Original task is not completed (status: ${state.status}), so it has no components yet`,
 		);
 	}
-	const components = componentsFor(original.buttons, original.jobId);
+	const components = componentsFor(original.buttons, original.jobId, original.prompt);
 	if (!components) return exchange.detail(400, 'Original task has no components');
 	const resolved = resolveAction(parsed.data.action, components);
 	if (!resolved) return exchange.detail(400, ACTION_NOT_FOUND_DETAIL);

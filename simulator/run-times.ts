@@ -1,6 +1,6 @@
 /**
  * How long each job runs once it leaves the queue. Midjourney draws a grid (imagine, variation, reroll, zoom, pan) in
- * tens of seconds and upscales one image in a few; times vary from job to job, and a hold in relax mode is slower
+ * tens of seconds and picks one image of a grid in a few; times vary from job to job, and a hold in relax mode is slower
  * than one in fast mode. Draws are seeded, so the same options give the same run times in the same order.
  */
 export type JobKind = 'grid' | 'single';
@@ -21,9 +21,12 @@ export interface RunTimeConfig {
 /** Draws stay within this many standard deviations, so a rare draw cannot stall a benchmark. */
 const MAX_DEVIATIONS = 2.5;
 
-/** Upscales of any flavour make one image; everything else makes a grid. */
+/**
+ * Picking one image of a grid (upsample1–4) takes seconds; everything else, upscales that redraw the image larger
+ * (Subtle, Creative, 2x, 4x) included, runs for a grid's time.
+ */
 export function jobKindOfAction(action: string): JobKind {
-	return /upsample|upscale/i.test(action) ? 'single' : 'grid';
+	return /^upsample\d$/.test(action) ? 'single' : 'grid';
 }
 
 /** mulberry32: a small, fast, seedable generator of uniform numbers in [0, 1). */

@@ -43,7 +43,7 @@ export function taskView(task: SimTask, state: TaskState, cdnUrl: string): Task 
 		prompt: task.prompt,
 		image_url: completed ? imageUrl(cdnUrl, task) : null,
 		message_id: completed ? task.messageId : null,
-		components: completed ? componentsFor(task.buttons, task.jobId) : null,
+		components: completed ? componentsFor(task.buttons, task.jobId, task.prompt) : null,
 		error: state.status === 'failed' ? (FAILURE_MESSAGES[task.outcome] ?? FAILURE_MESSAGES.fail) : null,
 		created_at: formatCreatedAt(task.createdAt),
 	};

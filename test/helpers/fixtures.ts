@@ -95,8 +95,18 @@ export function upscaledImageButtons(jobId: string, { square = true } = {}) {
 	];
 }
 
+interface ComponentFixture {
+	custom_id: string;
+	label?: string;
+	style?: number;
+	emoji?: { name: string };
+}
+
 /** A completed upsample2 task: one image, with the buttons of an upscaled image. */
-export function completedUpscale(taskId = UPSCALE_TASK_ID, components = upscaledImageButtons(taskId, { square: false })) {
+export function completedUpscale(
+	taskId = UPSCALE_TASK_ID,
+	components: ComponentFixture[] = upscaledImageButtons(taskId, { square: false }),
+) {
 	return {
 		...runningTask('completed', 100, taskId),
 		action: 'upsample2',

@@ -109,36 +109,102 @@ describe('POST /v1/action (manual clock, 1000 ms tasks)', () => {
 		expect(response.data).toEqual({ detail: 'Task not found' });
 	});
 
-	it('gives an upscale the v7 buttons; their custom_ids work, documented grid names do not', async () => {
-		const grid = await completedGrid();
-		const upscale = await runAction(grid.task_id as string, 'upsample1');
+	async function completedUpscale(prompt = 'a red fox --ar 1:1'): Promise<Record<string, unknown>> {
+		const grid = await completedGrid(prompt);
+		return runAction(grid.task_id as string, 'upsample1');
+	}
+
+	const kindsOf = (task: Record<string, unknown>) =>
+		(task.components as TaskComponent[]).map((c) => /^MJ::(?:JOB::)?(.+)::1::[0-9a-f-]{36}::SOLO$/.exec(c.custom_id)?.[1]);
+
+	it('gives a v7 upscale its buttons: upscale subtle/creative, vary, zoom and pan (arrows without label)', async () => {
+		const upscale = await completedUpscale();
+		expect(kindsOf(upscale)).toEqual([
+			'upsample_v7_2x_subtle',
+			'upsample_v7_2x_creative',
+			'low_variation',
+			'high_variation',
+			'Outpaint::50',
+			'Outpaint::75',
+			'pan_left',
+			'pan_right',
+			'pan_up',
+			'pan_down',
+		]);
 		const components = upscale.components as TaskComponent[];
-		expect(components.map((c) => c.label)).toEqual([
+		expect(components.map((c) => c.label).slice(0, 6)).toEqual([
 			'Upscale (Subtle)',
 			'Upscale (Creative)',
 			'Vary (Subtle)',
 			'Vary (Strong)',
+			'Zoom Out 2x',
+			'Zoom Out 1.5x',
 		]);
-		expect(components[0].custom_id).toMatch(/^MJ::JOB::upsample_v7_2x_subtle::1::[0-9a-f-]{36}::SOLO$/);
+		expect(components[6]).toMatchObject({ label: '', emoji: { name: '⬅️' } });
+	});
 
-		expect((await action(h.api, upscale.task_id as string, 'upsample1')).data).toEqual({
-			detail: ACTION_NOT_FOUND_DETAIL,
-		});
+	it('adds Make Square under an image that is not square', async () => {
+		expect(kindsOf(await completedUpscale('a red fox --ar 16:9'))).toContain('Outpaint::100');
+	});
 
-		const subtle = await runAction(upscale.task_id as string, components[0].custom_id);
-		expect(subtle).toMatchObject({
-			action: 'upsample_v7_2x_subtle',
-			status: 'completed',
-			components: null,
-		});
-		expect(pngDimensions(Buffer.from((await download(subtle.image_url as string)).data))).toEqual({
+	it.each([
+		['--v 6', 'upsample_v6_2x_subtle'],
+		['--v 6.1', 'upsample_v6r1_2x_subtle'],
+		['--niji 6', 'upsample_v6_2x_subtle'],
+	])('names the upscales by the version: %s', async (flag, kind) => {
+		expect(kindsOf(await completedUpscale(`a red fox ${flag}`))[0]).toBe(kind);
+	});
+
+	it('gives a v5 upscale Upscale (2x) and (4x) instead of subtle and creative', async () => {
+		const kinds = kindsOf(await completedUpscale('a red fox --v 5.2'));
+		expect(kinds.slice(0, 2)).toEqual(['upsample_v5_2x', 'upsample_v5_4x']);
+		expect(kinds.join()).not.toMatch(/subtle|creative/);
+	});
+
+	it('Upscale (Creative) makes one bigger image that has the upscale buttons again', async () => {
+		const upscale = await completedUpscale();
+		const creative = await runAction(upscale.task_id as string, (upscale.components as TaskComponent[])[1].custom_id);
+		expect(creative).toMatchObject({ action: 'upsample_v7_2x_creative', status: 'completed' });
+		expect(creative).not.toHaveProperty('images');
+		expect(kindsOf(creative)[0]).toBe('upsample_v7_2x_subtle');
+		expect(pngDimensions(Buffer.from((await download(creative.image_url as string)).data))).toEqual({
 			width: 256,
 			height: 256,
 		});
+	});
 
-		const vary = await runAction(upscale.task_id as string, components[3].custom_id);
-		expect(vary).toMatchObject({ action: 'high_variation' });
-		expect(vary.images).toHaveLength(4);
+	it('Zoom Out 2x makes a new grid, whose images can be upscaled again', async () => {
+		const upscale = await completedUpscale();
+		const zoom = await runAction(upscale.task_id as string, (upscale.components as TaskComponent[])[4].custom_id);
+		expect(zoom).toMatchObject({ action: 'outpaint_50', status: 'completed' });
+		expect(zoom.images).toHaveLength(4);
+		expect((zoom.components as TaskComponent[]).map((c) => c.label)[0]).toBe('U1');
+		const again = await runAction(zoom.task_id as string, 'upsample1');
+		expect(again).toMatchObject({ action: 'upsample1', status: 'completed' });
+	});
+
+	it.each([
+		[2, 'low_variation'],
+		[3, 'high_variation'],
+		[6, 'pan_left'],
+		[9, 'pan_down'],
+	])('button %i (%s) makes a new grid', async (index, name) => {
+		const upscale = await completedUpscale();
+		const task = await runAction(upscale.task_id as string, (upscale.components as TaskComponent[])[index].custom_id);
+		expect(task).toMatchObject({ action: name });
+		expect(task.images).toHaveLength(4);
+	});
+
+	it('a grid has no upscale buttons, an upscale no grid buttons', async () => {
+		const grid = await completedGrid();
+		const upscale = await runAction(grid.task_id as string, 'upsample1');
+		const zoomOfUpscale = (upscale.components as TaskComponent[])[4].custom_id;
+		expect((await action(h.api, grid.task_id as string, zoomOfUpscale)).data).toEqual({
+			detail: ACTION_NOT_FOUND_DETAIL,
+		});
+		expect((await action(h.api, upscale.task_id as string, 'upsample2')).data).toEqual({
+			detail: ACTION_NOT_FOUND_DETAIL,
+		});
 	});
 
 	it('records the parent task of an action task', async () => {

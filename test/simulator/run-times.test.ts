@@ -55,9 +55,10 @@ describe('run times (manual clock)', () => {
 });
 
 describe('run-time draws', () => {
-	it('tells upscales from grids by the action', () => {
+	it('times picking one image of a grid apart; a redrawing upscale runs for a grid’s time', () => {
 		expect(jobKindOfAction('upsample1')).toBe('single');
-		expect(jobKindOfAction('upsample_v7_2x_creative')).toBe('single');
+		expect(jobKindOfAction('upsample_v7_2x_creative')).toBe('grid');
+		expect(jobKindOfAction('outpaint_50')).toBe('grid');
 		expect(jobKindOfAction('imagine')).toBe('grid');
 		expect(jobKindOfAction('high_variation')).toBe('grid');
 	});
