@@ -165,6 +165,33 @@ describe('The workflows in examples/, imported into a real n8n and run against t
 		expectNoKeyIn(execution);
 	});
 
+	it('imagine-upscale-zoom.json: Upscale Image 2, its Zoom Out 2x button by name, then Upscale Image 1 of the zoom', async () => {
+		const workflow = await n8n.createWorkflow(importExample('imagine-upscale-zoom.json'));
+
+		const execution = await n8n.executeManually(workflow, MANUAL_TRIGGER, { timeoutMs: RUN_TIMEOUT_MS });
+
+		assertExecutionStatus(execution, 'success');
+		const [upscaled] = nodeOutput(execution, 'Upscale Image 2');
+		const [zoom] = nodeOutput(execution, 'Zoom Out 2x');
+		expect(zoom.json).toMatchObject({
+			status: 'completed',
+			button: 'Zoom Out 2x',
+			source_task_id: upscaled.json.task_id,
+		});
+		expect(zoom.json.images).toHaveLength(4);
+		const [last] = nodeOutput(execution, 'Upscale Image 1 of the zoom');
+		expect(last.json).toMatchObject({ status: 'completed', action: 'upsample1', source_task_id: zoom.json.task_id });
+		const stored = await n8n.readBinary(last.binary?.data ?? {});
+		expect(stored.equals(await cdnImage(last.json.image_url))).toBe(true);
+		const actions = sim
+			.inspect()
+			.requests.filter((request) => request.route === 'POST /action')
+			.map((request) => (request.body as { action: string }).action);
+		expect(actions).toEqual(['upsample2', zoom.json.custom_id, 'upsample1']);
+		expect(String(zoom.json.custom_id)).toMatch(/^MJ::Outpaint::50::1::/);
+		expectNoKeyIn(execution);
+	});
+
 	describe('webhook-automation-submit.json + webhook-automation-receive.json', () => {
 		let submitter: CreatedWorkflow;
 		let receiver: CreatedWorkflow;
