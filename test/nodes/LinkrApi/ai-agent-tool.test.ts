@@ -1,7 +1,8 @@
 import nock from 'nock';
-import type { INodeProperties } from 'n8n-workflow';
+import { NodeHelpers, type INode, type INodeProperties } from 'n8n-workflow';
 
 import { LinkrApi } from '../../../nodes/LinkrApi/LinkrApi.node';
+import { MIDJOURNEY_BUTTONS } from '../../../nodes/shared/buttons/midjourney-buttons';
 import { API_HOST, API_KEY } from '../../helpers/execute-context';
 import { completedGrid, imagineParameters, submitted, TASK_ID } from '../../helpers/fixtures';
 import { runNode, runNodeError } from '../../helpers/run-node';
@@ -36,6 +37,21 @@ describe('as an AI Agent tool', () => {
 		expect(fields.length).toBeGreaterThan(30);
 		const undocumented = fields.filter((field) => !field.description || field.description.length < 20);
 		expect(undocumented.map((field) => field.name)).toEqual([]);
+	});
+
+	it('tells an agent, in the tool description n8n makes by itself, which buttons it can press', () => {
+		const node = {
+			parameters: { descriptionType: 'auto', resource: 'task', operation: 'action' },
+		} as unknown as INode;
+		const description = NodeHelpers.getToolDescriptionForNode(node, new LinkrApi()).toLowerCase();
+		for (const family of ['upscale', 'vary', 'reroll', 'zoom out', 'pan', 'make square']) {
+			expect(description).toContain(family);
+		}
+	});
+
+	it('lists every button by name in the Action field', () => {
+		const field = new LinkrApi().description.properties.find((property) => property.name === 'action');
+		for (const button of MIDJOURNEY_BUTTONS) expect(field?.description).toContain(button.name);
 	});
 
 	it('runs a tool call with model-filled parameters and answers with the finished image', async () => {
