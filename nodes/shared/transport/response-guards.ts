@@ -41,11 +41,14 @@ function toNumberOrNull(value: unknown): number | null {
 	return null;
 }
 
+/** Buttons, flat as LinkrAPI documents them; Discord's own shape nests them in action rows, which are opened. */
 function parseComponents(value: unknown): TaskComponent[] | null {
 	if (!Array.isArray(value)) return null;
-	return value.filter(
-		(component): component is TaskComponent => isObject(component) && typeof component.custom_id === 'string',
-	);
+	return value.flatMap((component): TaskComponent[] => {
+		if (!isObject(component)) return [];
+		if (typeof component.custom_id === 'string') return [component as TaskComponent];
+		return Array.isArray(component.components) ? (parseComponents(component.components) ?? []) : [];
+	});
 }
 
 export function parseSubmitResponse(body: unknown): SubmitResponse {

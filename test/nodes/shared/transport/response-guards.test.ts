@@ -40,6 +40,21 @@ describe('response guards', () => {
 		});
 	});
 
+	it('opens buttons nested in Discord action rows', () => {
+		const task = parseTask({
+			task_id: 't1',
+			status: 'completed',
+			components: [
+				{ type: 1, components: [{ type: 2, custom_id: 'MJ::Outpaint::50::1::x::SOLO', label: 'Zoom Out 2x' }] },
+				{ type: 1, components: [{ type: 2, custom_id: 'MJ::JOB::pan_left::1::x::SOLO' }, { type: 2, url: 'https://x' }] },
+			],
+		});
+		expect(task.components?.map((component) => component.custom_id)).toEqual([
+			'MJ::Outpaint::50::1::x::SOLO',
+			'MJ::JOB::pan_left::1::x::SOLO',
+		]);
+	});
+
 	it('keeps a null progress as null and a missing components list as null', () => {
 		const task = parseTask({ task_id: 't1', status: 'queued', progress: null });
 		expect(task.progress).toBeNull();
