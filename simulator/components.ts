@@ -38,7 +38,11 @@ function isSquare(prompt: string): boolean {
 
 /** The upscales Midjourney offers under an upscaled image: subtle/creative from version 6, 2x/4x on version 5. */
 function upscaleKinds(version: number): Array<[kind: string, label: string]> {
-	if (version < 6) return [['upsample_v5_2x', 'Upscale (2x)'], ['upsample_v5_4x', 'Upscale (4x)']];
+	if (version < 6)
+		return [
+			['upsample_v5_2x', 'Upscale (2x)'],
+			['upsample_v5_4x', 'Upscale (4x)'],
+		];
 	const name = version >= 7 ? 'v7' : version > 6 ? 'v6r1' : 'v6';
 	return [
 		[`upsample_${name}_2x_subtle`, 'Upscale (Subtle)'],

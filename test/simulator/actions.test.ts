@@ -115,7 +115,9 @@ describe('POST /v1/action (manual clock, 1000 ms tasks)', () => {
 	}
 
 	const kindsOf = (task: Record<string, unknown>) =>
-		(task.components as TaskComponent[]).map((c) => /^MJ::(?:JOB::)?(.+)::1::[0-9a-f-]{36}::SOLO$/.exec(c.custom_id)?.[1]);
+		(task.components as TaskComponent[]).map(
+			(c) => /^MJ::(?:JOB::)?(.+)::1::[0-9a-f-]{36}::SOLO$/.exec(c.custom_id)?.[1],
+		);
 
 	it('gives a v7 upscale its buttons: upscale subtle/creative, vary, zoom and pan (arrows without label)', async () => {
 		const upscale = await completedUpscale();

@@ -2,7 +2,13 @@ import { parseCli } from '../../simulator/cli';
 import { jobKindOfAction, RunTimes, type RunTimeConfig } from '../../simulator/run-times';
 import { action, apiClient, fetchTask, imagine, OTHER_KEY, useSimulator } from './helpers';
 
-const BASE: RunTimeConfig = { taskDurationMs: 10000, upscaleDurationMs: null, durationSpread: 0, keySpeeds: {}, seed: 1 };
+const BASE: RunTimeConfig = {
+	taskDurationMs: 10000,
+	upscaleDurationMs: null,
+	durationSpread: 0,
+	keySpeeds: {},
+	seed: 1,
+};
 
 describe('run times (manual clock)', () => {
 	describe('upscales shorter than grids, a relax hold slower', () => {

@@ -24,7 +24,10 @@ const namesOn = (home: ButtonHome) =>
 		.join(', ');
 
 const properties: INodeProperties[] = [
-	{ ...taskIdProperty, description: 'The task_id of the completed task whose button to press: a grid, or an upscaled image' },
+	{
+		...taskIdProperty,
+		description: 'The task_id of the completed task whose button to press: a grid, or an upscaled image',
+	},
 	{
 		displayName: 'Action',
 		name: 'action',
@@ -47,7 +50,8 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'MJ::JOB::upsample::1::…',
-		description: 'A custom_id from the task’s actions (output field "actions"), for a button the Action list does not name',
+		description:
+			'A custom_id from the task’s actions (output field "actions"), for a button the Action list does not name',
 		displayOptions: { show: { action: [CUSTOM_CHOICE] } },
 	},
 	callbackUrlProperty,

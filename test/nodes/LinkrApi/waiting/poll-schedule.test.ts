@@ -1,4 +1,8 @@
-import { forgetJobDurations, jobTimesFor, type HoldJobTimes } from '../../../../nodes/LinkrApi/waiting/job-duration-estimate';
+import {
+	forgetJobDurations,
+	jobTimesFor,
+	type HoldJobTimes,
+} from '../../../../nodes/LinkrApi/waiting/job-duration-estimate';
 import {
 	guessStart,
 	MAX_QUEUED_RECHECK_MS,
@@ -115,7 +119,8 @@ describe('when the watcher polls a task that may be running', () => {
 		const times = nothingLearned();
 		// Learned: 100 % comes at four fifths of the run, so a 5-second drawing means a run of about 6 s.
 		for (let i = 0; i < 6; i++) {
-			for (const progress of [10, 40, 70, 95]) times.learning('grid').progressAt(progress, 0.2 + (0.6 * progress) / 100);
+			for (const progress of [10, 40, 70, 95])
+				times.learning('grid').progressAt(progress, 0.2 + (0.6 * progress) / 100);
 		}
 		expect(predictedEndAt(drawn, times)).toBeGreaterThan(ACCEPTED + 6000);
 		expect(predictedEndAt(drawn, times)).toBeLessThan(ACCEPTED + 6500);

@@ -46,7 +46,13 @@ describe('response guards', () => {
 			status: 'completed',
 			components: [
 				{ type: 1, components: [{ type: 2, custom_id: 'MJ::Outpaint::50::1::x::SOLO', label: 'Zoom Out 2x' }] },
-				{ type: 1, components: [{ type: 2, custom_id: 'MJ::JOB::pan_left::1::x::SOLO' }, { type: 2, url: 'https://x' }] },
+				{
+					type: 1,
+					components: [
+						{ type: 2, custom_id: 'MJ::JOB::pan_left::1::x::SOLO' },
+						{ type: 2, url: 'https://x' },
+					],
+				},
 			],
 		});
 		expect(task.components?.map((component) => component.custom_id)).toEqual([

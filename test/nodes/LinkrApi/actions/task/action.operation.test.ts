@@ -289,7 +289,9 @@ describe('Action: Midjourney buttons by name', () => {
 
 		const error = await runNodeError({ params: pressOn(TASK_ID, { action: 'vary_strong' }) });
 
-		expect(error.message).toBe(`Task ${TASK_ID} did not complete (status: failed), so it has no "Vary (Strong)" button`);
+		expect(error.message).toBe(
+			`Task ${TASK_ID} did not complete (status: failed), so it has no "Vary (Strong)" button`,
+		);
 	});
 
 	it('names the source task when LinkrAPI does not know it', async () => {
