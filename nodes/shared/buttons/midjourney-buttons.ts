@@ -15,8 +15,6 @@ export interface MidjourneyButton {
 	/** What pressing it does */
 	does: string;
 	home: ButtonHome;
-	/** What the new task makes */
-	makes: 'a grid' | 'one image';
 	/** Recognises the button's component */
 	customId: RegExp;
 	/**
@@ -36,7 +34,6 @@ const upscaleImage = (n: number): MidjourneyButton => ({
 	name: `Upscale Image ${n}`,
 	does: `Makes image ${n} of the grid (${POSITION_NAMES[n - 1]}) a single image`,
 	home: 'grid',
-	makes: 'one image',
 	customId: new RegExp(`^MJ::JOB::upsample::${n}::`),
 	documented: true,
 });
@@ -46,7 +43,6 @@ const varyImage = (n: number): MidjourneyButton => ({
 	name: `Vary Image ${n}`,
 	does: `Makes a new grid of variations of image ${n} (${POSITION_NAMES[n - 1]})`,
 	home: 'grid',
-	makes: 'a grid',
 	customId: new RegExp(`^MJ::JOB::variation::${n}::`),
 	documented: true,
 });
@@ -55,17 +51,15 @@ const onUpscaled = (
 	value: string,
 	name: string,
 	does: string,
-	makes: MidjourneyButton['makes'],
 	customId: RegExp,
 	onlyOn?: string,
-): MidjourneyButton => ({ value, name, does, home: 'upscaled image', makes, customId, documented: false, onlyOn });
+): MidjourneyButton => ({ value, name, does, home: 'upscaled image', customId, documented: false, onlyOn });
 
 const pan = (direction: 'left' | 'right' | 'up' | 'down'): MidjourneyButton =>
 	onUpscaled(
 		`pan_${direction}`,
 		`Pan ${direction[0].toUpperCase()}${direction.slice(1)}`,
 		`Extends the image to the ${direction} and makes a new grid of it`,
-		'a grid',
 		new RegExp(`^MJ::JOB::pan_${direction}::`),
 	);
 
@@ -77,7 +71,6 @@ export const MIDJOURNEY_BUTTONS: readonly MidjourneyButton[] = [
 		name: 'Reroll',
 		does: 'Runs the same prompt again for a new grid',
 		home: 'grid',
-		makes: 'a grid',
 		customId: /^MJ::JOB::reroll::/,
 		documented: true,
 	},
@@ -85,7 +78,6 @@ export const MIDJOURNEY_BUTTONS: readonly MidjourneyButton[] = [
 		'upscale_subtle',
 		'Upscale (Subtle)',
 		'Doubles the size, keeping the details close to the original',
-		'one image',
 		/^MJ::JOB::upsample_v[^:]*_subtle::/,
 		'images of Midjourney 6 and later',
 	),
@@ -93,7 +85,6 @@ export const MIDJOURNEY_BUTTONS: readonly MidjourneyButton[] = [
 		'upscale_creative',
 		'Upscale (Creative)',
 		'Doubles the size and adds new detail',
-		'one image',
 		/^MJ::JOB::upsample_v[^:]*_creative::/,
 		'images of Midjourney 6 and later',
 	),
@@ -101,7 +92,6 @@ export const MIDJOURNEY_BUTTONS: readonly MidjourneyButton[] = [
 		'upscale_2x',
 		'Upscale (2x)',
 		'Doubles the size',
-		'one image',
 		/^MJ::JOB::upsample_v[^:]*_2x::/,
 		'images of Midjourney 5',
 	),
@@ -109,7 +99,6 @@ export const MIDJOURNEY_BUTTONS: readonly MidjourneyButton[] = [
 		'upscale_4x',
 		'Upscale (4x)',
 		'Makes it four times the size',
-		'one image',
 		/^MJ::JOB::upsample_v[^:]*_4x::/,
 		'images of Midjourney 5',
 	),
@@ -117,35 +106,30 @@ export const MIDJOURNEY_BUTTONS: readonly MidjourneyButton[] = [
 		'vary_subtle',
 		'Vary (Subtle)',
 		'Makes a new grid of small variations of the image',
-		'a grid',
 		/^MJ::JOB::low_variation::/,
 	),
 	onUpscaled(
 		'vary_strong',
 		'Vary (Strong)',
 		'Makes a new grid of bold variations of the image',
-		'a grid',
 		/^MJ::JOB::high_variation::/,
 	),
 	onUpscaled(
 		'zoom_out_2x',
 		'Zoom Out 2x',
 		'Draws around the image, twice as far out, as a new grid',
-		'a grid',
 		/^MJ::Outpaint::50::/,
 	),
 	onUpscaled(
 		'zoom_out_1_5x',
 		'Zoom Out 1.5x',
 		'Draws around the image, 1.5 times as far out, as a new grid',
-		'a grid',
 		/^MJ::Outpaint::75::/,
 	),
 	onUpscaled(
 		'make_square',
 		'Make Square',
 		'Extends the shorter side to a square image, as a new grid',
-		'a grid',
 		/^MJ::Outpaint::100::/,
 		'images that are not square',
 	),

@@ -4,20 +4,21 @@ import { InvalidFieldError } from '../../invalid-field-error';
 
 /** "Upscale Image 1, Upscale Image 2, Upscale Image 3" reads as "Upscale Image 1–3". */
 function joinNames(names: string[]): string {
-	const entries: Array<{ prefix: string; numbers: number[] }> = [];
-	for (const name of new Set(names)) {
-		const numbered = /^(.*) ([1-4])$/.exec(name);
-		const prefix = numbered ? numbered[1] : name;
-		const entry = numbered ? entries.find((known) => known.prefix === prefix && known.numbers.length > 0) : undefined;
-		if (entry && numbered) entry.numbers.push(Number(numbered[2]));
-		else entries.push({ prefix, numbers: numbered ? [Number(numbered[2])] : [] });
+	const numbersByPrefix = new Map<string, number[]>();
+	for (const name of names) {
+		const [, prefix = name, number] = /^(.*) ([1-4])$/.exec(name) ?? [];
+		const numbers = numbersByPrefix.get(prefix) ?? [];
+		if (number && !numbers.includes(Number(number))) numbers.push(Number(number));
+		numbersByPrefix.set(prefix, numbers);
 	}
-	return entries
-		.map(({ prefix, numbers }) => {
+	return [...numbersByPrefix]
+		.map(([prefix, numbers]) => {
 			if (numbers.length === 0) return prefix;
 			const sorted = [...numbers].sort();
-			const range = sorted.length > 2 && sorted[sorted.length - 1] - sorted[0] === sorted.length - 1;
-			return range ? `${prefix} ${sorted[0]}–${sorted[sorted.length - 1]}` : `${prefix} ${sorted.join(', ')}`;
+			const first = sorted[0];
+			const last = sorted[sorted.length - 1];
+			const range = sorted.length > 2 && last - first === sorted.length - 1;
+			return range ? `${prefix} ${first}–${last}` : `${prefix} ${sorted.join(', ')}`;
 		})
 		.join(', ');
 }
@@ -29,17 +30,22 @@ function unnamedButton(component: TaskComponent): string {
 }
 
 /** The buttons a task has, by the node's names, then the ones it has no name for by their labels. */
-export function describeButtons(components: TaskComponent[]): string {
+function describeButtons(components: TaskComponent[]): string {
 	if (components.length === 0) return 'none (LinkrAPI sent no buttons for it)';
-	const named = components.flatMap((component) => buttonOfComponent(component.custom_id)?.name ?? []);
-	const unnamed = components.filter((component) => !buttonOfComponent(component.custom_id)).map(unnamedButton);
+	const named: string[] = [];
+	const unnamed: string[] = [];
+	for (const component of components) {
+		const button = buttonOfComponent(component.custom_id);
+		if (button) named.push(button.name);
+		else unnamed.push(unnamedButton(component));
+	}
 	const parts = [named.length > 0 ? joinNames(named) : '', unnamed.length > 0 ? `others ${unnamed.join(', ')}` : ''];
 	return parts.filter(Boolean).join('; ');
 }
 
 function notThereAdvice(button: MidjourneyButton, components: TaskComponent[]): string {
-	const homes = new Set(components.map((component) => buttonOfComponent(component.custom_id)?.home));
-	if (button.home === 'upscaled image' && homes.has('grid')) {
+	const onGrid = components.some((component) => buttonOfComponent(component.custom_id)?.home === 'grid');
+	if (button.home === 'upscaled image' && onGrid) {
 		return `${button.name} is a button of an upscaled image, and this task is a grid: upscale one of its images first (Action "Upscale Image 1" to "Upscale Image 4"), then choose ${button.name} with the task_id of that upscale.`;
 	}
 	if (button.onlyOn) return `Midjourney shows ${button.name} only on ${button.onlyOn}.`;
