@@ -1,10 +1,8 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { toObject } from './response-guards';
+import { describeErrorBody } from './error-body';
 import { redactSecrets } from './redact';
-
-const MAX_BODY_EXCERPT = 300;
 
 export interface ErrorContext {
 	itemIndex: number;
@@ -12,22 +10,6 @@ export interface ErrorContext {
 	endpoint: string;
 	taskId?: string;
 	apiKey?: string;
-}
-
-/** LinkrAPI documents only `{"detail": "..."}`; anything else (HTML from a proxy, plain text) is shown as an excerpt. */
-export function describeErrorBody(body: unknown): string | undefined {
-	const object = toObject(body);
-	if (object && object.detail !== undefined) {
-		return typeof object.detail === 'string' ? object.detail : JSON.stringify(object.detail);
-	}
-	if (object && typeof object.message === 'string') return object.message;
-	if (typeof body !== 'string' || body.trim() === '') return undefined;
-	const text = body
-		.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-		.replace(/<[^>]+>/g, ' ')
-		.replace(/\s+/g, ' ')
-		.trim();
-	return text.length > MAX_BODY_EXCERPT ? `${text.slice(0, MAX_BODY_EXCERPT)}…` : text;
 }
 
 function messageFor(statusCode: number, detail: string | undefined, context: ErrorContext): string {

@@ -1,26 +1,8 @@
-import { describeErrorBody, httpStatusError, networkError } from '../../../../nodes/shared/transport/api-errors';
+import { httpStatusError, networkError } from '../../../../nodes/shared/transport/api-errors';
 import { redactSecrets } from '../../../../nodes/shared/transport/redact';
 import { node } from '../../../helpers/execute-context';
 
 const context = { itemIndex: 2, endpoint: 'POST /imagine' };
-
-describe('error bodies', () => {
-	it('reads the documented detail, a message, or an excerpt of HTML', () => {
-		expect(describeErrorBody({ detail: 'Prompt is empty' })).toBe('Prompt is empty');
-		expect(describeErrorBody({ detail: [{ loc: ['prompt'], msg: 'required' }] })).toBe(
-			'[{"loc":["prompt"],"msg":"required"}]',
-		);
-		expect(describeErrorBody('{"message":"busy"}')).toBe('busy');
-		expect(
-			describeErrorBody(
-				'<html><head><style>h1{}</style></head><body><h1>502 Bad Gateway</h1>\n<p>cloudflare</p></body></html>',
-			),
-		).toBe('502 Bad Gateway cloudflare');
-		expect(describeErrorBody('x'.repeat(400))).toHaveLength(301);
-		expect(describeErrorBody('')).toBeUndefined();
-		expect(describeErrorBody(undefined)).toBeUndefined();
-	});
-});
 
 describe('HTTP status errors', () => {
 	it.each([
