@@ -1,10 +1,16 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
+import { UserError } from 'n8n-workflow';
+
+import { DEFAULT_BASE_URL } from '../nodes/shared/transport/base-url';
+import { keyDestinationRefusal } from '../nodes/shared/transport/key-destination';
+import { redactSecrets } from '../nodes/shared/transport/redact';
 
 export class LinkrApi implements ICredentialType {
 	name = 'linkrApi';
@@ -29,26 +35,33 @@ export class LinkrApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://linkrapi.com/api/v1',
+			default: DEFAULT_BASE_URL,
 			description:
 				'Change only to use a proxy or the local LinkrAPI simulator. Must be https://, except for localhost (the simulator).',
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.apiKey}}',
-			},
-		},
-	};
+	/**
+	 * `Authorization: Bearer <key>`, as generic authentication would add it, but never on a request over plain http
+	 * to another machine: n8n runs this before every request that carries the credential (the credential test, the
+	 * nodes, an HTTP Request node using it), and the refusal is the message the credential test shows.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const apiKey = String(credentials.apiKey ?? '');
+		const refusal = keyDestinationRefusal(requestOptions, credentials.baseUrl);
+		if (refusal) throw new UserError(redactSecrets(refusal, apiKey));
+		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${apiKey}` } };
+	}
 
 	// GET /info is the only documented endpoint that answers 2xx to a valid key. It takes 5–15 s and sends one
 	// real /info command through the hold's Discord account, so n8n runs it only when the credential is saved or tested.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			// normaliseBaseUrl's rule: trimmed, empty means the default, no trailing slash
+			baseURL: `={{ (($credentials.baseUrl || "").trim() || "${DEFAULT_BASE_URL}").replace(/\\/+$/, "") }}`,
 			url: '/info',
 			timeout: 30000,
 			// The test carries the key too: a redirect fails the test instead of taking the key to another host.

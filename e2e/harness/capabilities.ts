@@ -16,11 +16,22 @@ export interface N8nCapabilities {
 	 * has `$execution.customData` for expressions only, and its methods return nothing inside a resume webhook.)
 	 */
 	nodeCustomData: boolean;
+	/**
+	 * The credential test shows the message of a credential's `responseCode` rule (e.g. 401 → the credential's own
+	 * text). Absent in 1.123.x: its ExecutionBaseError declares a `cause` class field that resets the cause `super()`
+	 * set, so the tester never sees the HTTP status and shows NodeApiError's generic text ("Authorization failed -
+	 * please check your credentials"). Present in 2.40.x and later (versions between not checked).
+	 */
+	credentialTestRuleMessages: boolean;
 }
 
 /** Compares dotted versions numerically ("1.123.81" < "2.14.0"); missing parts count as 0. */
 export function compareVersions(a: string, b: string): number {
-	const parts = (version: string) => version.split('-')[0].split('.').map((part) => Number(part) || 0);
+	const parts = (version: string) =>
+		version
+			.split('-')[0]
+			.split('.')
+			.map((part) => Number(part) || 0);
 	const [left, right] = [parts(a), parts(b)];
 	for (let index = 0; index < Math.max(left.length, right.length); index++) {
 		const difference = (left[index] ?? 0) - (right[index] ?? 0);
@@ -33,5 +44,6 @@ export function capabilitiesOf(n8nVersion: string): N8nCapabilities {
 	return {
 		signedResumeUrls: compareVersions(n8nVersion, '2.14.0') >= 0,
 		nodeCustomData: compareVersions(n8nVersion, '2.16.0') >= 0,
+		credentialTestRuleMessages: compareVersions(n8nVersion, '2.40.0') >= 0,
 	};
 }

@@ -102,16 +102,12 @@ async function sendWithAxios(options: IHttpRequestOptions): Promise<unknown> {
 	};
 }
 
-/** Applies the credential's own `authenticate` definition, as n8n does, by resolving its expression. */
-function authenticated(options: IHttpRequestOptions, apiKey: string): IHttpRequestOptions {
-	const headers = new LinkrApi().authenticate.properties.headers ?? {};
-	const resolved = Object.fromEntries(
-		Object.entries(headers).map(([name, value]) => [
-			name,
-			String(value).replace(/^=/, '').replace('{{$credentials.apiKey}}', apiKey),
-		]),
-	);
-	return { ...options, headers: { ...options.headers, ...resolved } };
+/** Applies the credential's own `authenticate`, as n8n does before every request that carries the credential. */
+async function authenticated(
+	options: IHttpRequestOptions,
+	credentials: { apiKey: string; baseUrl: string },
+): Promise<IHttpRequestOptions> {
+	return await new LinkrApi().authenticate({ ...credentials }, { ...options });
 }
 
 export interface FakeContext {
@@ -187,7 +183,7 @@ export function createExecuteContext(options: ContextOptions): FakeContext {
 				if (type !== 'linkrApi') throw new Error(`Unknown credential ${type}`);
 				fake.authenticatedCalls++;
 				fake.authenticatedOptions.push(requestOptions);
-				return await performRequest(authenticated(requestOptions, credentials.apiKey));
+				return await performRequest(await authenticated(requestOptions, credentials));
 			},
 			prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string): Promise<IBinaryData> => {
 				fake.binaries.push({ fileName, mimeType, size: data.length });
