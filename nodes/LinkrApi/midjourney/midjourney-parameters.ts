@@ -63,15 +63,37 @@ function wordsOnly(field: string, text: string): string {
 	return text;
 }
 
+/** Between reference URLs: ASCII spaces, tabs, line breaks and commas. Nothing of them reaches the prompt. */
+const URL_SEPARATORS = /[ \t\r\n,]+/;
+
+/**
+ * Control, format (invisible) and space characters: Discord or Midjourney may read one as a line break or a space
+ * and so a text after it (` --tile`) as a parameter of its own.
+ */
+const HIDDEN_CHARACTER = /[\p{Cc}\p{Cf}\p{Z}]/u;
+
+function codePointOf(character: string): string {
+	return `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** The URLs as the URL parser writes them back (`href`), never the text as typed. */
 function httpUrls(field: string, text: string): string[] {
-	const urls = text.split(/[\s,]+/).filter((part) => part !== '');
-	for (const candidate of urls) {
+	const candidates = text.split(URL_SEPARATORS).filter((part) => part !== '');
+	return candidates.map((candidate) => {
+		const hidden = HIDDEN_CHARACTER.exec(candidate);
+		if (hidden) {
+			throw new InvalidFieldError(
+				field,
+				`"${field}" contains an invisible or control character (${codePointOf(hidden[0])})`,
+				`Separate URLs with spaces or commas only, and remove the character: it could end the URL and start a Midjourney parameter.`,
+			);
+		}
 		const url = URL.canParse(candidate) ? new URL(candidate) : undefined;
 		if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
 			throw new InvalidFieldError(field, `"${field}" must contain http or https URLs`, `"${candidate}" is not one.`);
 		}
-	}
-	return urls;
+		return url.href;
+	});
 }
 
 function numberFlag(row: Extract<MidjourneyParameterRow, { kind: 'integer' | 'number' }>, value: unknown): string {

@@ -139,4 +139,51 @@ describe('Midjourney parameter builder', () => {
 			'"Omni Reference URL" works with version 7 only, not 6',
 		);
 	});
+
+	describe('reference URLs', () => {
+		const fields = [
+			['styleReferenceUrls', 'Style Reference URLs'],
+			['characterReferenceUrl', 'Character Reference URL'],
+			['omniReferenceUrl', 'Omni Reference URL'],
+		] as const;
+		const hidden = [
+			['U+0085', '\u0085'],
+			['U+001F', '\u001f'],
+			['U+200B', '\u200b'],
+			['U+00A0', '\u00a0'],
+			['U+2028', '\u2028'],
+			['U+FEFF', '\ufeff'],
+			['U+202E', '\u202e'],
+		] as const;
+
+		it.each(fields.flatMap(([name, label]) => hidden.map(([code, character]) => [label, code, name, character])))(
+			'"%s" refuses %s before a smuggled --tile, naming the field and the character',
+			(label, code, name, character) => {
+				const message = failure({ [name]: `https://a.example/1.png${character}--tile` });
+
+				expect(message).toBe(`"${label}" contains an invisible or control character (${code})`);
+			},
+		);
+
+		it('writes each URL as the URL parser reads it, not as typed', () => {
+			expect(
+				build({
+					styleReferenceUrls: 'HTTPS://A.Example/a%20b.png,https://a.example/é.png',
+					omniReferenceUrl: 'https://a.example',
+				}),
+			).toBe('a lighthouse --sref https://a.example/a%20b.png https://a.example/%C3%A9.png --oref https://a.example/');
+		});
+
+		it('takes spaces, tabs, line breaks and commas between URLs, and nothing of them into the prompt', () => {
+			expect(build({ styleReferenceUrls: 'https://a.example/1.png\n\thttps://a.example/2.png ,' })).toBe(
+				'a lighthouse --sref https://a.example/1.png https://a.example/2.png',
+			);
+		});
+
+		it('still refuses a parameter typed as its own word', () => {
+			expect(failure({ styleReferenceUrls: 'https://a.example/1.png --tile' })).toBe(
+				'"Style Reference URLs" must contain http or https URLs',
+			);
+		});
+	});
 });
