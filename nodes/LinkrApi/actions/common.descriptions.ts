@@ -1,6 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { downloadOptions } from '../../shared/task-item/download-options';
+import {
+	DEFAULT_REQUESTS_PER_SECOND,
+	MAX_REQUESTS_PER_SECOND,
+	MIN_REQUESTS_PER_SECOND,
+} from '../../shared/transport/request-budget';
 
 export const callbackUrlProperty: INodeProperties = {
 	displayName: 'Callback URL',
@@ -84,8 +89,8 @@ const maxRequestsPerSecondOption: INodeProperties = {
 	displayName: 'Max Requests per Second',
 	name: 'maxRequestsPerSecond',
 	type: 'number',
-	default: 3,
-	typeOptions: { minValue: 0.1, maxValue: 20, numberPrecision: 1 },
+	default: DEFAULT_REQUESTS_PER_SECOND,
+	typeOptions: { minValue: MIN_REQUESTS_PER_SECOND, maxValue: MAX_REQUESTS_PER_SECOND, numberPrecision: 1 },
 	description:
 		'Upper bound on calls to LinkrAPI with this credential from this n8n process, to stay gentle on the Discord account',
 };

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { DEFAULT_REQUESTS_PER_SECOND } from '../../shared/transport/request-budget';
+import { boundedRequestsPerSecond, DEFAULT_REQUESTS_PER_SECOND } from '../../shared/transport/request-budget';
 import {
 	toDownloadOptions,
 	type DownloadOptions,
@@ -45,7 +45,7 @@ export function readTaskOptions(this: IExecuteFunctions, itemIndex: number): Tas
 			onTimeout: raw.onTimeout === 'output' ? 'output' : 'error',
 		},
 		download: toDownloadOptions(raw),
-		requestsPerSecond: positiveNumber(raw.maxRequestsPerSecond, DEFAULT_REQUESTS_PER_SECOND),
+		requestsPerSecond: boundedRequestsPerSecond(positiveNumber(raw.maxRequestsPerSecond, DEFAULT_REQUESTS_PER_SECOND)),
 	};
 }
 

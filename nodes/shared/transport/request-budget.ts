@@ -3,6 +3,15 @@ import { createHash } from 'crypto';
 import { cancellableSleep } from '../cancellable-sleep';
 
 export const DEFAULT_REQUESTS_PER_SECOND = 3;
+/** The range the node's Max Requests per Second field offers; the budget keeps to it whatever it is asked for. */
+export const MIN_REQUESTS_PER_SECOND = 0.1;
+export const MAX_REQUESTS_PER_SECOND = 20;
+
+/** A rate within the range above; anything that is no number gets the default. */
+export function boundedRequestsPerSecond(requestsPerSecond: number): number {
+	if (Number.isNaN(requestsPerSecond)) return DEFAULT_REQUESTS_PER_SECOND;
+	return Math.min(Math.max(requestsPerSecond, MIN_REQUESTS_PER_SECOND), MAX_REQUESTS_PER_SECOND);
+}
 
 interface CredentialBudget {
 	/** Callers take their turn one after another */
@@ -33,7 +42,8 @@ export async function takeRequestSlot(
 	requestsPerSecond: number,
 	signal?: AbortSignal,
 ): Promise<ReleaseSlot> {
-	const rps = Math.max(requestsPerSecond, 0.01);
+	const rps = boundedRequestsPerSecond(requestsPerSecond);
+	// at most MAX_REQUESTS_PER_SECOND answers are remembered per credential, however high the rate asked
 	const burst = Math.max(1, Math.floor(rps));
 	const windowMs = (burst * 1000) / rps;
 	const budget = budgets.get(key) ?? { turn: Promise.resolve(), nextStartAt: 0, recentAnswers: [] };

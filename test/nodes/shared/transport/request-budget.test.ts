@@ -1,4 +1,4 @@
-import { takeRequestSlot } from '../../../../nodes/shared/transport/request-budget';
+import { MAX_REQUESTS_PER_SECOND, takeRequestSlot } from '../../../../nodes/shared/transport/request-budget';
 import { useVirtualClock } from '../../../helpers/use-virtual-clock';
 
 jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep: jest.fn() }));
@@ -55,5 +55,31 @@ describe('request budget', () => {
 		(await takeRequestSlot(freshKey(), 1))();
 		(await takeRequestSlot(freshKey(), 1))();
 		expect(clock.now() - start).toBeLessThan(50);
+	});
+
+	it('keeps at most MAX_REQUESTS_PER_SECOND requests open per window, whatever rate it is asked for', async () => {
+		const key = freshKey();
+		const releases = [];
+		for (let i = 0; i < MAX_REQUESTS_PER_SECOND; i++) releases.push(await takeRequestSlot(key, 1e12));
+		let nextStarted = false;
+		const next = takeRequestSlot(key, 1e12).then((release) => {
+			nextStarted = true;
+			return release;
+		});
+
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(nextStarted).toBe(false);
+		releases[0]();
+		(await next)();
+		expect(nextStarted).toBe(true);
+	});
+
+	it("reads a rate below the field's minimum as the minimum", async () => {
+		const key = freshKey();
+		(await takeRequestSlot(key, 0.001))();
+		const start = clock.now();
+		(await takeRequestSlot(key, 0.001))();
+		expect(clock.now() - start).toBeLessThanOrEqual(10_000);
+		expect(clock.now() - start).toBeGreaterThanOrEqual(9_999);
 	});
 });
