@@ -45,16 +45,48 @@ function embeddedIpv4(high: number, low: number): Ipv4 {
 	return [high >> 8, high & 0xff, low >> 8, low & 0xff];
 }
 
+/**
+ * An IPv4 address reached through a translator or tunnel (NAT64, SIIT, 6to4, Teredo): private, link-local or
+ * reserved stays so, and loopback becomes reserved — 127.x there is the relay's, never this machine.
+ */
+function tunnelledKind(ipv4: Ipv4): HostKind {
+	const kind = ipv4Kind(ipv4);
+	return kind === 'loopback' ? 'reserved' : kind;
+}
+
+/**
+ * NAT64 local-use (64:ff9b:1::/48, RFC 8215): the operator picks the prefix length, so the IPv4 address sits at the
+ * RFC 6052 position for /48, /56, /64 or /96 (bits 64–71 and the suffix after the address are zero). Every
+ * position the literal fits is judged; public only if each of them is.
+ */
+function localNat64Kind(groups: number[]): HostKind {
+	const bytes = groups.flatMap((group) => [group >> 8, group & 0xff]);
+	const zeroFrom = (start: number) => bytes.slice(start).every((byte) => byte === 0);
+	const positions: Array<{ fits: boolean; ipv4: Ipv4 }> = [
+		{ fits: bytes[8] === 0 && zeroFrom(11), ipv4: [bytes[6], bytes[7], bytes[9], bytes[10]] },
+		{ fits: bytes[8] === 0 && zeroFrom(12), ipv4: [bytes[7], bytes[9], bytes[10], bytes[11]] },
+		{ fits: bytes[8] === 0 && zeroFrom(13), ipv4: [bytes[9], bytes[10], bytes[11], bytes[12]] },
+		{ fits: true, ipv4: [bytes[12], bytes[13], bytes[14], bytes[15]] },
+	];
+	const kinds = positions.filter((position) => position.fits).map((position) => tunnelledKind(position.ipv4));
+	return kinds.find((kind) => kind !== 'public') ?? 'public';
+}
+
 function ipv6Kind(groups: number[]): HostKind {
 	const [g0, g1, g2, g3, g4, g5, g6, g7] = groups;
 	const zeroUpTo = (count: number) => groups.slice(0, count).every((group) => group === 0);
 	if (zeroUpTo(7) && g7 === 1) return 'loopback';
 	if (zeroUpTo(8)) return 'reserved';
-	// IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) reach an IPv4 host
-	if ((zeroUpTo(5) && g5 === 0xffff) || zeroUpTo(6)) return ipv4Kind(embeddedIpv4(g6, g7));
+	// IPv4-mapped (::ffff:a.b.c.d) is the IPv4 address itself on a dual-stack socket
+	if (zeroUpTo(5) && g5 === 0xffff) return ipv4Kind(embeddedIpv4(g6, g7));
+	// IPv4-compatible (::a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) lead to an IPv4 host
+	if (zeroUpTo(6) || (zeroUpTo(4) && g4 === 0xffff && g5 === 0)) return tunnelledKind(embeddedIpv4(g6, g7));
 	if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) {
-		return ipv4Kind(embeddedIpv4(g6, g7));
+		return tunnelledKind(embeddedIpv4(g6, g7));
 	}
+	if (g0 === 0x64 && g1 === 0xff9b && g2 === 1) return localNat64Kind(groups);
+	if (g0 === 0x2002) return tunnelledKind(embeddedIpv4(g1, g2)); // 6to4: the IPv4 address follows the prefix
+	if (g0 === 0x2001 && g1 === 0) return tunnelledKind(embeddedIpv4(g6 ^ 0xffff, g7 ^ 0xffff)); // Teredo client
 	if ((g0 & 0xffc0) === 0xfe80) return 'link-local';
 	if ((g0 & 0xfe00) === 0xfc00) return 'private'; // unique local fc00::/7
 	if ((g0 & 0xff00) === 0xff00) return 'reserved'; // multicast

@@ -58,4 +58,30 @@ describe('hostKind judges the host of a URL literally, in every spelling the URL
 		expect(hostKind('[1:2:3]')).toBe('local-name');
 		expect(hostKind('1::2::3')).toBe('local-name');
 	});
+
+	it.each([
+		['6to4 to 127.0.0.1', 'http://[2002:7f00:1::]/', 'reserved'],
+		['6to4 to 10.0.0.1', 'http://[2002:a00:1::]/', 'private'],
+		['6to4 to 169.254.169.254', 'http://[2002:a9fe:a9fe::1]/', 'link-local'],
+		['6to4 to 8.8.8.8', 'http://[2002:808:808::]/', 'public'],
+		['Teredo to client 127.0.0.1', 'http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/', 'reserved'],
+		['Teredo to client 10.0.0.1', 'http://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/', 'private'],
+		['Teredo to client 8.8.8.8', 'http://[2001:0:4136:e378:8000:63bf:f7f7:f7f7]/', 'public'],
+		['local-use NAT64 /96 to 10.0.0.1', 'http://[64:ff9b:1::10.0.0.1]/', 'private'],
+		['local-use NAT64 /96 to 127.0.0.1', 'http://[64:ff9b:1::127.0.0.1]/', 'reserved'],
+		['local-use NAT64 /48 to 10.0.0.1', 'http://[64:ff9b:1:a00:0:100::]/', 'private'],
+		['local-use NAT64 /96 to 8.8.8.8', 'http://[64:ff9b:1::8.8.8.8]/', 'public'],
+		['IPv4-translated 10.0.0.1', 'http://[::ffff:0:10.0.0.1]/', 'private'],
+		['IPv4-translated 127.0.0.1', 'http://[::ffff:0:127.0.0.1]/', 'reserved'],
+		['IPv4-translated 8.8.8.8', 'http://[::ffff:0:8.8.8.8]/', 'public'],
+	])('an IPv6 form that leads to IPv4 is judged by that address: %s (%s) is %s', (_name, url, kind) => {
+		expect(kindOf(url)).toBe(kind);
+	});
+
+	it.each(['http://[::127.0.0.1]/', 'http://[64:ff9b::127.0.0.1]/', 'http://[2002:7f00:1::]/'])(
+		'%s reaches 127.0.0.1 through a translator or tunnel, so it is not this machine',
+		(url) => {
+			expect(isLoopbackHost(new URL(url).hostname)).toBe(false);
+		},
+	);
 });
