@@ -2,6 +2,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, IWebhookFunctions, Js
 import { NodeApiError } from 'n8n-workflow';
 
 import { hostKind, type HostKind } from '../host-address';
+import { IMAGE_FORMAT_NAMES, imageTypeOf, type ImageType, withExtension } from './image-type';
 
 /** Idle time allowed while connecting or between two chunks of the image. */
 const IDLE_TIMEOUT_MS = 60000;
@@ -144,12 +145,34 @@ function describeNetworkFailure(error: unknown): string {
 	return typeof code === 'string' && /^[A-Z_]+$/.test(code) ? ` (${code})` : '';
 }
 
+/** A declared Content-Type as it may be quoted in a message: its media type only, and only if it looks like one. */
+function declaredType(contentType: unknown): string {
+	const mediaType = typeof contentType === 'string' ? contentType.split(';')[0].trim().toLowerCase() : '';
+	return /^[a-z0-9.+-]{1,40}\/[a-z0-9.+-]{1,60}$/.test(mediaType) ? mediaType : 'no usable Content-Type';
+}
+
+function checkedImage(
+	data: Buffer,
+	contentType: unknown,
+	host: string,
+	taskId: string,
+): { data: Buffer; type: ImageType } {
+	const type = imageTypeOf(data);
+	if (!type) {
+		throw new DownloadFailure(
+			`The file of task ${taskId} from ${host} is not an image`,
+			`${host} sent ${data.length} bytes (${declaredType(contentType)}) that are no ${IMAGE_FORMAT_NAMES} image, e.g. an error or login page.`,
+		);
+	}
+	return { data, type };
+}
+
 async function download(
 	context: DownloadContext,
 	link: string,
 	limits: DownloadLimits,
 	taskId: string,
-): Promise<{ data: Buffer; contentType: unknown }> {
+): Promise<{ data: Buffer; type: ImageType }> {
 	let url: URL;
 	try {
 		url = new URL(link);
@@ -207,14 +230,16 @@ async function download(
 				`${url.host} announced ${megabytes(declared)}. Raise "Max Image Size (MB)" in the node options if such large images are expected.`,
 			);
 		}
-		return { data: await readBounded(body, limits, url.host, taskId, deadline), contentType: headers['content-type'] };
+		const data = await readBounded(body, limits, url.host, taskId, deadline);
+		return checkedImage(data, headers['content-type'], url.host, taskId);
 	}
 }
 
 /**
  * The one download path of both nodes, with the plain (unauthenticated) request helper. This module never reads
  * the credential, so the LinkrAPI key cannot reach the image host. http(s) only; no addresses inside the network
- * unless the Base URL is loopback; redirects followed here with the same checks; size capped while streaming.
+ * unless the Base URL is loopback; redirects followed here with the same checks; size capped while streaming; the
+ * type read from the bytes, and `fileName`'s extension made to match it.
  */
 export async function downloadImage(
 	this: DownloadContext,
@@ -224,7 +249,7 @@ export async function downloadImage(
 	taskId: string,
 	limits: DownloadLimits,
 ): Promise<IBinaryData> {
-	let downloaded: { data: Buffer; contentType: unknown };
+	let downloaded: { data: Buffer; type: ImageType };
 	try {
 		downloaded = await download(this, url, limits, taskId);
 	} catch (error) {
@@ -243,7 +268,6 @@ export async function downloadImage(
 		apiError.context.task_id = taskId;
 		throw apiError;
 	}
-	const { contentType } = downloaded;
-	const mimeType = typeof contentType === 'string' ? contentType.split(';')[0].trim() : 'image/png';
-	return await this.helpers.prepareBinaryData(downloaded.data, fileName, mimeType || 'image/png');
+	const { data, type } = downloaded;
+	return await this.helpers.prepareBinaryData(data, withExtension(fileName, type.extension), type.mimeType);
 }

@@ -126,7 +126,9 @@ describe('Image downloads are bounded', () => {
 		taskWithImage(`${CDN_HOST}/attachments/upscale.png`);
 		nock(CDN_HOST)
 			.get('/attachments/upscale.png')
-			.reply(200, Buffer.alloc(2 * MB, 1), { 'Content-Type': 'image/png' });
+			.reply(200, Buffer.concat([PNG_BYTES, Buffer.alloc(2 * MB - PNG_BYTES.length, 1)]), {
+				'Content-Type': 'image/png',
+			});
 
 		const { fake, output } = await runNode({ params: fetchWithDownload() });
 
@@ -312,7 +314,7 @@ describe('downloadImage on what n8n may hand back', () => {
 		await downloadImage.call(contextAnswering(answer), URL_OF_IMAGE, 'x.png', 0, TASK_ID, limits);
 
 	it('an n8n that ignores encoding: "stream" and returns a Buffer: the limit still holds', async () => {
-		const small = await run(async () => ({ statusCode: 200, headers: {}, body: Buffer.alloc(10) }));
+		const small = await run(async () => ({ statusCode: 200, headers: {}, body: PNG_BYTES }));
 		expect(small).toMatchObject({ fileName: 'x.png', mimeType: 'image/png' });
 
 		await expect(run(async () => ({ statusCode: 200, headers: {}, body: Buffer.alloc(MB + 1) }))).rejects.toThrow(
@@ -355,12 +357,52 @@ describe('downloadImage on what n8n may hand back', () => {
 		});
 	});
 
-	it('keeps the MIME type the image host declares', async () => {
-		const binary = await run(async () => ({
+	it.each([
+		['a PNG', PNG_BYTES, 'image/png', 'x.png'],
+		['a JPEG', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46]), 'image/jpeg', 'x.jpg'],
+		['a WebP', Buffer.from('RIFF\x24\x00\x00\x00WEBPVP8 ', 'latin1'), 'image/webp', 'x.webp'],
+		['a GIF', Buffer.from('GIF89a\x01\x00\x01\x00', 'latin1'), 'image/gif', 'x.gif'],
+	])('stores %s by what its bytes are, whatever the host declares', async (_name, body, mimeType, fileName) => {
+		const binary = await run(async () => ({ statusCode: 200, headers: { 'content-type': 'text/html' }, body }));
+
+		expect(binary).toMatchObject({ mimeType, fileName });
+	});
+
+	it('refuses a body that is no image, naming the task, the host and what it declared', async () => {
+		const error = await run(async () => ({
 			statusCode: 200,
-			headers: { 'content-type': 'image/webp; q=1' },
-			body: Buffer.from('RIFF'),
-		}));
-		expect(binary.mimeType).toBe('image/webp');
+			headers: { 'content-type': 'image/png; charset=utf-8' },
+			body: Buffer.from('<!doctype html><title>Sign in</title>'),
+		})).catch((caught: Error & { description?: string }) => caught);
+
+		expect(error.message).toBe(`The file of task ${TASK_ID} from cdn.example is not an image`);
+		expect((error as { description?: string }).description).toContain(
+			'cdn.example sent 37 bytes (image/png) that are no PNG, JPEG, WebP or GIF image',
+		);
+		expect((error as { description?: string }).description).toContain(`Task ID: ${TASK_ID}.`);
+	});
+
+	it('does not quote a Content-Type that is no media type', async () => {
+		const error = await run(async () => ({
+			statusCode: 200,
+			headers: { 'content-type': 'text/html\u2028--tile' },
+			body: Buffer.from('nope'),
+		})).catch((caught: Error & { description?: string }) => caught);
+
+		expect((error as { description?: string }).description).toContain('(no usable Content-Type)');
+	});
+});
+
+describe('A download that is no image fails the item', () => {
+	it('an HTML page served as image/png fails the item, naming the task and the host', async () => {
+		taskWithImage(`${CDN_HOST}/attachments/grid.png`);
+		nock(CDN_HOST)
+			.get('/attachments/grid.png')
+			.reply(200, '<html><body>Access denied</body></html>', { 'Content-Type': 'image/png' });
+
+		const error = await runNodeError({ params: fetchWithDownload() });
+
+		expect(error.message).toBe(`The file of task ${TASK_ID} from cdn.linkrapi-images.test is not an image`);
+		expect(error.context?.task_id).toBe(TASK_ID);
 	});
 });
