@@ -35,7 +35,8 @@ export function waitModeProperty(defaultMode: 'poll' | 'none', canPause = false)
 			{
 				name: 'Poll Until Finished',
 				value: 'poll',
-				description: 'Check the task every Poll Interval until it completes, fails or Max Wait passes',
+				description:
+					'Check the task, at least every Poll Interval while it may run, until it completes, fails or Max Wait passes',
 			},
 			{
 				name: "Don't Wait",
@@ -80,7 +81,8 @@ const pollingOptions: INodeProperties[] = [
 		type: 'number',
 		default: 5,
 		typeOptions: { minValue: 2, maxValue: 300 },
-		description: 'How often a running task is checked. LinkrAPI recommends 5–10 seconds.',
+		description:
+			'The longest time between two checks of a task that may be running. The node checks sooner when it expects the job to have ended, and less often while a task surely waits in the account’s queue. LinkrAPI recommends 5–10 seconds.',
 		displayOptions: { show: { '/waitMode': ['poll'] } },
 	},
 ];
