@@ -1,4 +1,4 @@
-import type { IDataObject, INode, INodeExecutionData, IWebhookResponseData } from 'n8n-workflow';
+import type { INode, INodeExecutionData, IWebhookResponseData } from 'n8n-workflow';
 import nock from 'nock';
 
 import { LinkrApi } from '../../../../nodes/LinkrApi/LinkrApi.node';
@@ -26,7 +26,7 @@ const RESUME_URL = 'https://n8n.example.com/webhook-waiting/42?signature=abc123'
 const UPSCALE_NODE: INode = { ...node, id: 'node-2', name: 'Upscale' };
 const api = () => nock(API_HOST).matchHeader('authorization', `Bearer ${API_KEY}`);
 
-const imagineParams = (extra: IDataObject = {}) =>
+const imagineParams = (extra: Record<string, unknown> = {}) =>
 	imagineParameters({
 		waitMode: 'callback',
 		midjourneyParameters: { aspectRatio: '16:9' },
@@ -51,12 +51,12 @@ interface Paused {
 	awaitedTaskId?: string;
 	node: INode;
 	runIndex: number;
-	params: IDataObject;
+	params: Record<string, unknown>;
 	withoutCustomData?: boolean;
 }
 
 interface PauseSetup {
-	params: IDataObject;
+	params: Record<string, unknown>;
 	/** The submit call and its answer, set up by the test */
 	submit: (webhookUrl: (url: string) => void) => void;
 	taskId: string;
