@@ -34,8 +34,8 @@ export interface ContextOptions {
 	inputJson?: Array<Record<string, unknown>>;
 	/** Run as n8n before 2.16 does: custom data only through `$execution.customData`, not `this.customData` */
 	withoutCustomData?: boolean;
-	/** What `{{ $runIndex }}` resolves to: the how-manieth run of this node in the execution */
-	runIndex?: number;
+	/** Which run of the node this is: the node, output and run that fed it (`$prevNode`), as "name/output/run" */
+	runSource?: string;
 	/** The node, when a test needs another than the default one (e.g. a second LinkrAPI node) */
 	node?: INode;
 	executionId?: string;
@@ -165,7 +165,7 @@ export function createExecuteContext(options: ContextOptions): FakeContext {
 		getExecutionCancelSignal: () => options.signal,
 		evaluateExpression: (expression: string) => {
 			if (expression.includes('$execution.resumeUrl')) return options.resumeUrl;
-			if (expression === '{{ $runIndex }}') return options.runIndex ?? 0;
+			if (expression.includes('$prevNode.name')) return options.runSource ?? 'Webhook/0/0';
 			throw new Error(`Unexpected expression ${expression}`);
 		},
 		getWorkflowDataProxy: () => ({ $execution: { customData } }),

@@ -13,14 +13,14 @@ export interface WebhookRequest {
 	rawBody?: Buffer;
 	/** The task the paused execution remembered in its custom data before the wait */
 	submittedTaskId?: string;
-	/** The paused node's last run, what `$node[name].runIndex` resolves to while it waits */
-	runIndex?: number;
+	/** Which run of the node paused: the node, output and run that fed it (`$prevNode`), as "name/output/run" */
+	runSource?: string;
 	/** The node n8n calls the webhook of (default: a LinkrAPI Trigger) */
 	node?: INode;
 	executionId?: string;
 	/** Query parameters besides the Trigger's token */
 	query?: Record<string, string>;
-	/** Run as n8n before 2.16 does: custom data only through `$execution.customData`, not `this.customData` */
+	/** Run as n8n before 2.16 does: no `this.customData` (and `$execution.customData` reads nothing in a webhook) */
 	withoutCustomData?: boolean;
 }
 
@@ -73,9 +73,7 @@ export function createWebhookContext(request: WebhookRequest): FakeWebhook {
 		getWorkflow: () => ({ id: request.workflowId ?? 'wf-1', active: true }),
 		getNode: () => node,
 		evaluateExpression: (expression: string) => {
-			if (expression === `{{ $node[${JSON.stringify(node.name)}].runIndex }}`) return request.runIndex ?? 0;
-			const key = /^\{\{ \$execution\.customData\.get\("(\w+)"\) \}\}$/.exec(expression)?.[1];
-			if (key) return customData[key];
+			if (expression.includes('$prevNode.name')) return request.runSource ?? 'Webhook/0/0';
 			throw new Error(`Unexpected expression ${expression}`);
 		},
 		getWorkflowStaticData: () => staticData,

@@ -36,14 +36,15 @@ export function rememberAwaitedTask(context: IExecuteFunctions, taskId: string):
 	customDataOf(context)?.set(TASK_ID_KEY, taskId);
 }
 
-/** The task the execution waits for, if it could be remembered (n8n keeps 10 custom data keys per execution). */
+/**
+ * The task the execution waits for, where n8n hands the resume webhook its custom data (2.16+; `$execution.customData`
+ * reads nothing there) and the task could be remembered (n8n keeps 10 custom data keys per execution).
+ */
 export function recallAwaitedTask(context: IWebhookFunctions): string | undefined {
 	let value: unknown;
 	try {
 		const direct = (context as unknown as { customData?: unknown }).customData;
-		value = isCustomData(direct)
-			? direct.get(TASK_ID_KEY)
-			: context.evaluateExpression(`{{ $execution.customData.get("${TASK_ID_KEY}") }}`);
+		value = isCustomData(direct) ? direct.get(TASK_ID_KEY) : undefined;
 	} catch {
 		value = undefined;
 	}

@@ -6,7 +6,8 @@ export const RESUME_CHECK_PARAM = 'linkrapi_check';
 /** One pause of one execution: the node that paused and which of its runs it was (a node in a loop pauses again). */
 export interface PauseId {
 	nodeId: string;
-	runIndex: number;
+	/** The node, output and run that fed this run (pause-id.ts) */
+	runSource: string;
 }
 
 /**
@@ -18,7 +19,7 @@ export interface PauseId {
  */
 export function resumeCheck(apiKey: string, executionId: string, pause: PauseId): string {
 	return createHmac('sha256', apiKey)
-		.update(`linkrapi-resume:${executionId}:${pause.nodeId}:${pause.runIndex}`)
+		.update(`linkrapi-resume:${executionId}\n${pause.nodeId}\n${pause.runSource}`)
 		.digest('hex');
 }
 

@@ -121,7 +121,7 @@ export async function resumeFromCallback(
 	}
 	if (resumesInProgress.isFull())
 		return reply.refuse(503, { error: 'Too many callbacks are being handled; retry later' });
-	const resumeKey = `${this.getExecutionId()}:${pause.nodeId}:${pause.runIndex}`;
+	const resumeKey = `${this.getExecutionId()}\n${pause.nodeId}\n${pause.runSource}`;
 	const handling = resumesInProgress.run(resumeKey, async () => await resume(this, reply, taskId, resumeKey, fieldsOf));
 	return await answerInTime(this, reply, handling, { task_id: taskId });
 }

@@ -24,7 +24,10 @@ const api = () => nock(API_HOST).matchHeader('authorization', `Bearer ${API_KEY}
 describe('Pause Until Callback: going to wait', () => {
 	it('sends the execution’s resume URL as webhook_url and waits until Max Wait plus a grace minute', async () => {
 		const scope = api()
-			.post('/api/v1/imagine', { prompt: 'a cat', webhook_url: resumeUrlOf({ nodeId: node.id, runIndex: 0 }) })
+			.post('/api/v1/imagine', {
+				prompt: 'a cat',
+				webhook_url: resumeUrlOf({ nodeId: node.id, runSource: 'Webhook/0/0' }),
+			})
 			.reply(200, submitted())
 			.get(`/api/v1/fetch/${TASK_ID}`)
 			.reply(200, runningTask('queued', 0));
@@ -139,7 +142,7 @@ describe('Pause Until Callback: going to wait', () => {
 			.post('/api/v1/action', {
 				task_id: TASK_ID,
 				action: 'upsample1',
-				webhook_url: resumeUrlOf({ nodeId: node.id, runIndex: 0 }),
+				webhook_url: resumeUrlOf({ nodeId: node.id, runSource: 'Webhook/0/0' }),
 			})
 			.reply(200, submitted('up-1'))
 			.get('/api/v1/fetch/up-1')

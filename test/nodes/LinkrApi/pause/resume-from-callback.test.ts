@@ -50,7 +50,7 @@ interface Paused {
 	query: Record<string, string>;
 	awaitedTaskId?: string;
 	node: INode;
-	runIndex: number;
+	runSource: string;
 	params: Record<string, unknown>;
 	withoutCustomData?: boolean;
 }
@@ -61,7 +61,7 @@ interface PauseSetup {
 	submit: (webhookUrl: (url: string) => void) => void;
 	taskId: string;
 	node?: INode;
-	runIndex?: number;
+	runSource?: string;
 	withoutCustomData?: boolean;
 	/** Default: an execution of its own (pauses this process resumed are remembered by execution) */
 	executionId?: string;
@@ -81,7 +81,7 @@ async function pause(setup: PauseSetup): Promise<Paused> {
 		params: setup.params,
 		resumeUrl: RESUME_URL,
 		node: setup.node,
-		runIndex: setup.runIndex,
+		runSource: setup.runSource,
 		withoutCustomData: setup.withoutCustomData,
 		executionId,
 	});
@@ -91,7 +91,7 @@ async function pause(setup: PauseSetup): Promise<Paused> {
 		query: Object.fromEntries(new URL(webhookUrl).searchParams),
 		awaitedTaskId: fake.customData.linkrapi_task_id,
 		node: setup.node ?? node,
-		runIndex: setup.runIndex ?? 0,
+		runSource: setup.runSource ?? 'Webhook/0/0',
 		params: setup.params,
 		withoutCustomData: setup.withoutCustomData,
 	};
@@ -121,7 +121,7 @@ async function callback(
 		query: paused.query,
 		submittedTaskId: paused.awaitedTaskId,
 		node: paused.node,
-		runIndex: paused.runIndex,
+		runSource: paused.runSource,
 		params: paused.params,
 		withoutCustomData: paused.withoutCustomData,
 		executionId: paused.executionId,
@@ -227,8 +227,8 @@ describe('Pause Until Callback: resuming', () => {
 	});
 
 	it('refuses a callback to the resume URL of an earlier run of the same node (a loop pausing again)', async () => {
-		const first = await pauseImagine({ runIndex: 0, executionId: 'exec-loop' });
-		const second = await pauseImagine({ runIndex: 1, executionId: 'exec-loop' });
+		const first = await pauseImagine({ runSource: 'Loop Over Items/1/0', executionId: 'exec-loop' });
+		const second = await pauseImagine({ runSource: 'Loop Over Items/1/1', executionId: 'exec-loop' });
 		expect(first.query.linkrapi_check).not.toBe(second.query.linkrapi_check);
 
 		const late = await callback({ ...second, query: first.query });
@@ -265,12 +265,9 @@ describe('Pause Until Callback: resuming', () => {
 		expect(nock.pendingMocks()).toEqual([]);
 	});
 
-	it('on n8n before 2.16 remembers the task through $execution.customData: another task is refused, its own resumes', async () => {
+	it('on n8n before 2.16 keeps the task id in custom data (executions list) and resumes on its own URL', async () => {
 		const paused = await pauseImagine({ withoutCustomData: true });
 		expect(paused.awaitedTaskId).toBe(TASK_ID);
-
-		const other = await callback(paused, { body: { task_id: 'someone-else' } });
-		expect(other.fake.response.statusCode).toBe(409);
 
 		api().get(`/api/v1/fetch/${TASK_ID}`).reply(200, completedGrid());
 		nock(CDN_HOST)
