@@ -66,6 +66,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		clock,
 		retryDelaysMs: () => config.webhookRetryDelaysMs,
 		timeoutMs: () => config.webhookTimeoutMs,
+		copies: () => config.webhookCopies,
 		record: (delivery) => recorder.webhook(delivery),
 	});
 

@@ -37,6 +37,8 @@ export interface WebhookDelivery {
 	status: string;
 	/** 1 for the first try. */
 	attempt: number;
+	/** Which copy of the callback (1 unless `webhookCopies` sends several). */
+	copy: number;
 	at: number;
 	statusCode?: number;
 	error?: string;

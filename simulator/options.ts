@@ -53,6 +53,8 @@ export interface SimulatorOptions {
 	webhookRetryDelaysMs?: number[];
 	/** Per-attempt webhook timeout; default 5000. */
 	webhookTimeoutMs?: number;
+	/** Copies of each callback sent at once, each retried on its own (a sender that delivers twice); default 1. */
+	webhookCopies?: number;
 	/** Faults for `POST /v1/imagine` and `POST /v1/action`. */
 	submitFaults?: FaultRule | null;
 	/** Faults for `GET /v1/fetch/{id}`. */
@@ -84,6 +86,7 @@ export const DEFAULTS: RuntimeConfig = {
 	infoDelayMs: 0,
 	webhookRetryDelaysMs: [200, 1000, 3000],
 	webhookTimeoutMs: 5000,
+	webhookCopies: 1,
 	submitFaults: null,
 	fetchFaults: null,
 	infoFaults: null,
@@ -122,6 +125,7 @@ export const ConfigPatch = z.strictObject({
 	infoDelayMs: Millis.optional(),
 	webhookRetryDelaysMs: z.array(Millis).optional(),
 	webhookTimeoutMs: Count.optional(),
+	webhookCopies: Count.optional(),
 	submitFaults: FaultRuleSchema.nullable().optional(),
 	fetchFaults: FaultRuleSchema.nullable().optional(),
 	infoFaults: FaultRuleSchema.nullable().optional(),

@@ -1,6 +1,7 @@
 /**
- * `webhook_url` callbacks: one POST of the fetch-shaped task when it reaches a terminal status, retried after
- * each delay in `webhookRetryDelaysMs` on a non-2xx answer or a network error. Every attempt is recorded.
+ * `webhook_url` callbacks: one POST of the fetch-shaped task when it reaches a terminal status (or `webhookCopies`
+ * POSTs at once, as a sender that delivers twice), each retried after each delay in `webhookRetryDelaysMs` on a
+ * non-2xx answer or a network error. Every attempt is recorded.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -12,6 +13,7 @@ export interface WebhookDeps {
 	clock: () => number;
 	retryDelaysMs: () => number[];
 	timeoutMs: () => number;
+	copies: () => number;
 	record: (delivery: WebhookDelivery) => void;
 }
 
@@ -41,7 +43,7 @@ export class WebhookSender {
 		if (job.endsAt === Infinity) return;
 		this.later(Math.min(MAX_WAIT_MS, Math.max(0, job.endsAt - this.deps.clock())), () => {
 			const { task, terminal } = job.view();
-			if (terminal) this.attempt(job, task, 1);
+			if (terminal) for (let copy = 1; copy <= this.deps.copies(); copy++) this.attempt(job, task, 1, copy);
 			else this.watch({ ...job, endsAt: Math.max(job.endsAt, this.deps.clock() + RECHECK_MS) });
 		});
 	}
@@ -63,13 +65,14 @@ export class WebhookSender {
 		this.timers.add(timer);
 	}
 
-	private attempt(job: WebhookJob, task: Task, attempt: number): void {
+	private attempt(job: WebhookJob, task: Task, attempt: number, copy: number): void {
 		const generation = this.generation;
 		const delivery: WebhookDelivery = {
 			url: job.url,
 			taskId: job.taskId,
 			status: task.status,
 			attempt,
+			copy,
 			at: this.deps.clock(),
 		};
 		void this.post(job.url, JSON.stringify(task)).then((result) => {
@@ -77,7 +80,8 @@ export class WebhookSender {
 			this.deps.record({ ...delivery, ...result });
 			const ok = result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300;
 			const delays = this.deps.retryDelaysMs();
-			if (!ok && attempt <= delays.length) this.later(delays[attempt - 1], () => this.attempt(job, task, attempt + 1));
+			if (!ok && attempt <= delays.length)
+				this.later(delays[attempt - 1], () => this.attempt(job, task, attempt + 1, copy));
 		});
 	}
 

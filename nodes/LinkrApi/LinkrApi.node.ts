@@ -9,6 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as account from './actions/account';
+import { pausedItemFields } from './actions/paused-item-fields';
 import { router } from './actions/router';
 import * as task from './actions/task';
 import { noRegistrationWebhookMethods } from './pause/no-registration-webhook-methods';
@@ -63,6 +64,6 @@ export class LinkrApi implements INodeType {
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await resumeFromCallback.call(this);
+		return await resumeFromCallback.call(this, pausedItemFields);
 	}
 }

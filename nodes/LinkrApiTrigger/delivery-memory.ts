@@ -1,59 +1,54 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { OneAtATime } from '../shared/callback/one-at-a-time';
 import type { TaskState } from '../shared/transport/task-status';
 
 const MAX_REMEMBERED = 500;
+const ENDINGS: TaskState[] = ['completed', 'failed', 'timeout'];
+/** Callbacks of all triggers of this process being handled or waiting for their turn. */
+const MAX_PENDING = 1000;
 
-/** Deliveries seen by this n8n process, for duplicates that arrive before the workflow's static data is saved. */
+/** Tasks that started a run in this n8n process, for duplicates that arrive before the static data is saved. */
 const recentInProcess = new Set<string>();
-/** Deliveries being handled right now: a duplicate arriving meanwhile is not handled twice. */
-const inFlight = new Set<string>();
 
-function remember(list: string[], key: string): string[] {
-	const next = [...list.filter((entry) => entry !== key), key];
-	return next.length > MAX_REMEMBERED ? next.slice(next.length - MAX_REMEMBERED) : next;
-}
+/** One delivery of a task at a time per trigger: a duplicate waits for the first one's outcome. */
+export const deliveriesInProgress = new OneAtATime(MAX_PENDING);
 
 function persistedOf(staticData: IDataObject): string[] {
 	return Array.isArray(staticData.seenDeliveries) ? (staticData.seenDeliveries as string[]) : [];
 }
 
-export interface DeliveryClaim {
-	/** The execution's item is built: from now on the same delivery is a duplicate. */
-	remember(): void;
-	/** The delivery could not be handled: forget the claim, so LinkrAPI's retry is handled like the first. */
-	release(): void;
-}
-
 /**
- * Claims the first delivery of a (task, status) pair to this trigger, or returns undefined for a duplicate. It is
- * remembered only once the item is built: a callback that failed (e.g. the image host was down) is not lost.
- * Memory is bounded: the last 500 deliveries are kept in the workflow's static data and in this process.
+ * Which tasks already started a run of one trigger: the last 500 in the workflow's static data (which n8n saves
+ * once the callback is answered) and in this process. A task ends once, so one run per task.
  */
-export function claimDelivery(
-	staticData: IDataObject,
-	scope: string,
-	taskId: string,
-	state: TaskState,
-): DeliveryClaim | undefined {
-	const key = `${taskId}:${state}`;
-	const scopedKey = `${scope}:${key}`;
-	if (persistedOf(staticData).includes(key) || recentInProcess.has(scopedKey) || inFlight.has(scopedKey)) {
-		return undefined;
+export class DeliveryMemory {
+	constructor(
+		private readonly staticData: IDataObject,
+		private readonly scope: string,
+	) {}
+
+	/** The key of a task's deliveries in this trigger, for `deliveriesInProgress`. */
+	keyOf(taskId: string): string {
+		return `${this.scope}:${taskId}`;
 	}
-	inFlight.add(scopedKey);
-	return {
-		remember() {
-			inFlight.delete(scopedKey);
-			staticData.seenDeliveries = remember(persistedOf(staticData), key);
-			recentInProcess.add(scopedKey);
-			if (recentInProcess.size > MAX_REMEMBERED) {
-				const oldest = recentInProcess.values().next().value;
-				if (oldest !== undefined) recentInProcess.delete(oldest);
-			}
-		},
-		release() {
-			inFlight.delete(scopedKey);
-		},
-	};
+
+	hasStarted(taskId: string): boolean {
+		return (
+			recentInProcess.has(this.keyOf(taskId)) ||
+			ENDINGS.some((state) => persistedOf(this.staticData).includes(`${taskId}:${state}`))
+		);
+	}
+
+	/** Called once the run's item is built: from now on a delivery of the task is a duplicate. */
+	remember(taskId: string, state: TaskState): void {
+		const entry = `${taskId}:${state}`;
+		const kept = [...persistedOf(this.staticData).filter((seen) => seen !== entry), entry];
+		this.staticData.seenDeliveries = kept.slice(Math.max(0, kept.length - MAX_REMEMBERED));
+		recentInProcess.add(this.keyOf(taskId));
+		if (recentInProcess.size > MAX_REMEMBERED) {
+			const oldest = recentInProcess.values().next().value;
+			if (oldest !== undefined) recentInProcess.delete(oldest);
+		}
+	}
 }

@@ -1,14 +1,16 @@
 import type { INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { endedTaskFromCallback } from '../shared/callback/ended-task-from-callback';
-import { answerWithoutRunning } from '../shared/callback/webhook-answer';
+import { answerInTime } from '../shared/callback/answer-in-time';
+import { CallbackReply } from '../shared/callback/callback-reply';
+import { endedTaskFromCallback, taskIdOfCallback } from '../shared/callback/ended-task-from-callback';
+import { retriedAfterAccepting } from '../shared/callback/retry-after-accepting';
 import { toDownloadOptions, type DownloadParameters } from '../shared/task-item/download-options';
 import { finishedTaskItem } from '../shared/task-item/finished-task-item';
 import { taskToJson } from '../shared/task-item/task-output';
 import type { Task } from '../shared/transport/api-types';
 import { forLog } from '../shared/transport/redact';
 import { isSecretLongEnough, MIN_SECRET_LENGTH, tokenMatches } from './callback-token';
-import { claimDelivery } from './delivery-memory';
+import { deliveriesInProgress, DeliveryMemory } from './delivery-memory';
 
 /** A task object is a few KB; anything far larger is not a LinkrAPI callback. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -17,6 +19,12 @@ export type OnDownloadFailure = 'answerError' | 'runWithoutImage';
 
 interface TriggerOptions extends DownloadParameters {
 	onDownloadFailure?: OnDownloadFailure;
+}
+
+interface TriggerSettings {
+	events: string[];
+	verifyWithApi: boolean;
+	options: TriggerOptions;
 }
 
 /**
@@ -32,71 +40,101 @@ function bodySize(context: IWebhookFunctions): number {
 	return Math.max(declared, measured);
 }
 
-/** The item for an ended task; when its image cannot be downloaded, either no item (answer 5xx) or one without it. */
-async function itemFor(
-	context: IWebhookFunctions,
-	task: Task,
-	options: TriggerOptions,
-): Promise<INodeExecutionData | { downloadError: string; detail: string }> {
-	try {
-		const { json, binary } = await finishedTaskItem(context, task, toDownloadOptions(options), 0);
-		return { json, ...(binary ? { binary } : {}) };
-	} catch (error) {
-		const { message, description } = error as Error & { description?: string };
-		if (options.onDownloadFailure === 'runWithoutImage') {
-			return { json: { ...taskToJson(task), download_error: message } };
-		}
-		return { downloadError: message, detail: description ?? '' };
-	}
+/** Read before anything is held for the delivery: a parameter expression that throws leaves nothing claimed. */
+function readSettings(context: IWebhookFunctions): TriggerSettings {
+	return {
+		events: context.getNodeParameter('events', []) as string[],
+		verifyWithApi: context.getNodeParameter('verifyWithApi', true) as boolean,
+		options: context.getNodeParameter('options', {}) as TriggerOptions,
+	};
 }
 
 /**
- * Treats every callback as an untrusted hint: checks the URL token, takes only a task id from the body,
- * re-fetches the task with the credential, filters by status and drops repeated deliveries. A delivery counts as
- * seen only once its item is built, so one that failed midway is handled again when LinkrAPI retries.
+ * The item for an ended task. When its image cannot be downloaded: no item, so the callback is answered 502 and a
+ * retried delivery is handled again; or, with "Run Without the Image" or once the callback was accepted early (no
+ * retry will come), one without the image, after a few tries of its own.
  */
-export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const { token } = this.getQueryData() as { token?: unknown };
-	const secret = String(this.getNodeParameter('secretToken', '') ?? '');
-	if (!isSecretLongEnough(secret)) {
-		return answerWithoutRunning(this, 401, {
-			error: `The trigger's Secret Token is shorter than ${MIN_SECRET_LENGTH} characters; callbacks are refused until it is longer`,
-		});
+async function itemFor(
+	context: IWebhookFunctions,
+	reply: CallbackReply,
+	task: Task,
+	options: TriggerOptions,
+): Promise<INodeExecutionData | { downloadError: string; detail: string }> {
+	const downloaded = await retriedAfterAccepting(
+		reply,
+		async () => await finishedTaskItem(context, task, toDownloadOptions(options), 0),
+	);
+	if ('value' in downloaded) {
+		const { json, binary } = downloaded.value;
+		return { json, ...(binary ? { binary } : {}) };
 	}
-	if (!tokenMatches(token, secret))
-		return answerWithoutRunning(this, 401, { error: 'Invalid or missing callback token' });
-
-	if (bodySize(this) > MAX_BODY_BYTES) {
-		return answerWithoutRunning(this, 413, { error: 'The callback body is too large' });
+	const { message, description } = downloaded.error;
+	if (options.onDownloadFailure === 'runWithoutImage' || reply.acceptedEarly) {
+		return { json: { ...taskToJson(task), download_error: message } };
 	}
+	return { downloadError: message, detail: description ?? '' };
+}
 
-	const verifyWithApi = this.getNodeParameter('verifyWithApi', true) as boolean;
-	const ended = await endedTaskFromCallback(this, { verifyWithApi });
+async function handleDelivery(
+	context: IWebhookFunctions,
+	reply: CallbackReply,
+	taskId: string,
+	settings: TriggerSettings,
+	memory: DeliveryMemory,
+): Promise<IWebhookResponseData> {
+	if (memory.hasStarted(taskId)) return reply.refuse(200, { ignored: 'duplicate delivery', task_id: taskId });
+	const ended = await endedTaskFromCallback(context, reply, taskId, settings.verifyWithApi);
 	if ('answered' in ended) return ended.answered;
 	const { task } = ended;
-
-	const events = this.getNodeParameter('events', []) as string[];
-	if (!events.includes(task.state)) {
-		return answerWithoutRunning(this, 200, {
-			ignored: `status "${task.status}" is not selected in Events`,
-			task_id: task.task_id,
-		});
+	if (!settings.events.includes(task.state)) {
+		return reply.refuse(200, { ignored: `status "${task.status}" is not selected in Events`, task_id: task.task_id });
 	}
-	const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
-	const claim = claimDelivery(this.getWorkflowStaticData('node'), scope, task.task_id, task.state);
-	if (!claim) return answerWithoutRunning(this, 200, { ignored: 'duplicate delivery', task_id: task.task_id });
-
-	const item = await itemFor(this, task, this.getNodeParameter('options', {}) as TriggerOptions);
+	const item = await itemFor(context, reply, task, settings.options);
 	if ('downloadError' in item) {
-		claim.release();
-		this.logger.warn(
+		context.logger.warn(
 			`LinkrAPI Trigger answered 502 so the callback can be retried: ${forLog(`${item.downloadError}. ${item.detail}`, 400)}`,
 		);
-		return answerWithoutRunning(this, 502, {
+		return reply.refuse(502, {
 			error: 'The image of the task could not be downloaded; retry later',
 			task_id: task.task_id,
 		});
 	}
-	claim.remember();
-	return { workflowData: [[item]] };
+	memory.remember(task.task_id, task.state);
+	return reply.run([[item]]);
+}
+
+/**
+ * Treats every callback as an untrusted hint: checks the URL token, takes only a task id from the body, re-fetches
+ * the task with the credential, filters by status and drops repeated deliveries (one delivery of a task is handled
+ * at a time; a task that started a run is remembered once its item is built, so one that failed midway is handled
+ * again when LinkrAPI retries). The caller is answered within a second, however long the handling takes.
+ */
+export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const reply = new CallbackReply(this);
+	const { token } = this.getQueryData() as { token?: unknown };
+	const secret = String(this.getNodeParameter('secretToken', '') ?? '');
+	if (!isSecretLongEnough(secret)) {
+		return reply.refuse(401, {
+			error: `The trigger's Secret Token is shorter than ${MIN_SECRET_LENGTH} characters; callbacks are refused until it is longer`,
+		});
+	}
+	if (!tokenMatches(token, secret)) return reply.refuse(401, { error: 'Invalid or missing callback token' });
+	if (bodySize(this) > MAX_BODY_BYTES) return reply.refuse(413, { error: 'The callback body is too large' });
+
+	const named = taskIdOfCallback(this, reply);
+	if ('answered' in named) return named.answered;
+	const { taskId } = named;
+	const settings = readSettings(this);
+	if (deliveriesInProgress.isFull()) {
+		return reply.refuse(503, { error: 'Too many callbacks are being handled; retry later', task_id: taskId });
+	}
+	const memory = new DeliveryMemory(
+		this.getWorkflowStaticData('node'),
+		`${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
+	);
+	const handling = deliveriesInProgress.run(
+		memory.keyOf(taskId),
+		async () => await handleDelivery(this, reply, taskId, settings, memory),
+	);
+	return await answerInTime(this, reply, handling, { task_id: taskId });
 }

@@ -27,7 +27,7 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 	const n8nHas = () => capabilitiesOf(bed.n8n.connection.n8nVersion);
 
 	beforeEach(() => {
-		bed.sim.configure({ taskDurationMs: RUNNING_TASK_MS, webhookRetryDelaysMs: [200, 1000, 3000] });
+		bed.sim.configure({ taskDurationMs: RUNNING_TASK_MS, webhookRetryDelaysMs: [200, 1000, 3000], webhookCopies: 1 });
 		bed.sim.reset();
 	});
 
@@ -83,6 +83,11 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 		const workflow = await bed.deploy(PAUSE_WORKFLOW);
 
 		const waiting = await startWaiting(workflow, 'a hot air balloon over fields');
+		console.log(
+			'[debug customData]',
+			JSON.stringify((waiting as unknown as { customData?: unknown }).customData),
+			JSON.stringify((waiting.data.resultData as unknown as { metadata?: unknown }).metadata),
+		);
 
 		// Saved as waiting while Midjourney still works, with a wait limit past Max Wait (1 min) + 60 s of grace.
 		const [running] = bed.sim.inspect().tasks;
@@ -93,12 +98,8 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 		expect(waitTill - Date.now()).toBeGreaterThan(60_000);
 		expect(waitTill - Date.now()).toBeLessThan(130_000);
 		expect(nodeOutput(waiting, 'Done')).toEqual([]);
-		// n8n 2.14+ adds a per-execution token to the resume URL; where n8n keeps no custom data for nodes (before
-		// 2.16) the node adds a check of its own.
-		const token = [
-			n8nHas().signedResumeUrls ? '\\?signature=[^&]+' : '',
-			n8nHas().nodeCustomData ? '' : '[?&]linkrapi_check=[0-9a-f]{64}',
-		].join('');
+		// n8n 2.14+ adds a per-execution token to the resume URL; the node adds its check for this one pause.
+		const token = [n8nHas().signedResumeUrls ? '\\?signature=[^&]+' : '', '[?&]linkrapi_check=[0-9a-f]{64}'].join('');
 		expect(resumeUrl()).toMatch(new RegExp(`/webhook-waiting/${waiting.id}${token}$`));
 
 		const execution = await waitForExecutionStatus(bed.n8n, waiting.id, finished, 30_000);
@@ -149,7 +150,7 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 		expect(item.binary).toBeUndefined();
 	});
 
-	it('keeps final_prompt, output before the pause, in the resumed item', async () => {
+	it('keeps final_prompt, output before the pause, in the resumed item, as Poll mode outputs it', async () => {
 		bed.sim.configure({ taskDurationMs: 1000 });
 		const workflow = await bed.deploy(PAUSE_WORKFLOW);
 		const waiting = await startWaiting(workflow, 'a red kite');
@@ -163,8 +164,8 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 		assertExecutionStatus(execution, 'success');
 		const [resumed] = nodeOutput(execution, 'Imagine');
 		expect(resumed.json).toMatchObject({ status: 'completed' });
-		// Kept in the execution's custom data across the pause; n8n before 2.16 gives nodes no custom data.
-		expect(resumed.json.final_prompt).toBe(n8nHas().nodeCustomData ? 'a red kite' : undefined);
+		// Rebuilt from the node's parameters after the pause, on every n8n version.
+		expect(resumed.json.final_prompt).toBe('a red kite');
 	});
 
 	it('keeps waiting when its resume URL is called for another task, or without the signature', async () => {
@@ -223,6 +224,109 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 		const execution = await waitForExecutionStatus(bed.n8n, waiting.id, finished, 30_000);
 		assertExecutionStatus(execution, 'success');
 		expect(nodeOutput(execution, 'Imagine')[0].json).toMatchObject({ task_id: own.task_id, status: 'completed' });
+	});
+
+	it('Imagine (Pause) → Upscale Image 2 (Pause), every callback delivered twice: each pause resumes once, with Poll’s item', async () => {
+		bed.sim.configure({ taskDurationMs: RUNNING_TASK_MS, upscaleDurationMs: 4000, webhookCopies: 2 });
+		const workflow = await bed.deploy('pause-imagine-then-upscale.json');
+		const waiting = await startWaiting(workflow, 'a paper boat');
+
+		const [grid] = bed.sim.inspect().tasks;
+		const gridUrl = resumeUrl();
+		const inUpscale = await waitFor('the execution to wait in Upscale', async () => {
+			const execution = await bed.n8n.getExecution(waiting.id);
+			return execution.status === 'waiting' && nodeOutput(execution, 'Upscale').length > 0 ? execution : undefined;
+		});
+		const upscaleSubmit = bed.sim.inspect().requests.find((request) => request.route === 'POST /action');
+		const upscaleUrl = (upscaleSubmit?.body as { webhook_url?: string } | undefined)?.webhook_url ?? '';
+		// Each pause has its own resume URL: n8n's signature is the execution's, the node's check is the pause's.
+		expect(new URL(upscaleUrl).searchParams.get('linkrapi_check')).not.toBe(
+			new URL(gridUrl).searchParams.get('linkrapi_check'),
+		);
+		// The grid's callback again, late, while the execution waits in Upscale: refused, the execution keeps waiting.
+		const gridDone = (await (
+			await fetch(`${bed.sim.url}/fetch/${grid.task_id}`, { headers: { authorization: `Bearer ${bed.apiKey}` } })
+		).json()) as Record<string, unknown>;
+		const late = await postJson(gridUrl, gridDone);
+		expect(late.status).toBe(401);
+		expect((await bed.n8n.getExecution(waiting.id)).status).toBe('waiting');
+		expect(nodeOutput(inUpscale, 'Upscale')[0].json).toMatchObject({ status: 'waiting_for_callback' });
+
+		const execution = await waitForExecutionStatus(bed.n8n, waiting.id, finished, 60_000);
+
+		assertExecutionStatus(execution, 'success');
+		const upscale = bed.sim.inspect().tasks.find((task) => task.task_id !== grid.task_id);
+		const [imagineItem] = nodeOutput(execution, 'Imagine');
+		const [upscaleItem] = nodeOutput(execution, 'Upscale');
+		expect(imagineItem.json).toMatchObject({
+			task_id: grid.task_id,
+			status: 'completed',
+			final_prompt: 'a paper boat',
+		});
+		expect(imagineItem.json).not.toHaveProperty('source_task_id');
+		expect(upscaleItem.json).toMatchObject({
+			task_id: upscale?.task_id,
+			status: 'completed',
+			source_task_id: grid.task_id,
+		});
+		expect(upscaleItem.json).not.toHaveProperty('final_prompt');
+		expect(upscaleItem.binary?.data).toMatchObject({ mimeType: 'image/png' });
+		expect(nodeOutput(execution, 'Done')).toHaveLength(1);
+		// Both copies of each callback were answered; one job each was submitted, whatever came twice.
+		for (const task of [grid, upscale]) {
+			const deliveries = await waitFor(`both copies of ${task?.task_id}'s callback answered`, () => {
+				const all = deliveriesOf(task?.task_id ?? '');
+				const copies = new Set(all.filter((delivery) => delivery.statusCode !== undefined).map((d) => d.copy));
+				return copies.size === 2 ? all : undefined;
+			});
+			expect(deliveries.some((delivery) => delivery.statusCode === 200)).toBe(true);
+		}
+		const submits = bed.sim.inspect().requests.filter((request) => /^POST \/(imagine|action)$/.test(request.route));
+		expect(submits.map((request) => request.route)).toEqual(['POST /imagine', 'POST /action']);
+		const executions = await bed.n8n.listExecutions(workflow.id);
+		expect(executions).toHaveLength(1);
+		console.log(
+			`[observe] two pauses, callbacks twice: ${[grid, upscale]
+				.map(
+					(task) =>
+						`${task?.action}: ${deliveriesOf(task?.task_id ?? '')
+							.map((delivery) => `copy ${delivery.copy} #${delivery.attempt} → ${delivery.statusCode}`)
+							.join(', ')}`,
+				)
+				.join('; ')}`,
+		);
+	});
+
+	it('pauses once per prompt in a Loop Over Items, each pause resumed by its own callback', async () => {
+		bed.sim.configure({ taskDurationMs: 1500 });
+		const workflow = await bed.deploy('pause-in-a-loop.json');
+		const prompts = ['a kite', 'a boat', 'a lamp'];
+
+		const run = await bed.n8n.runWorkflow(workflow, {
+			body: { prompts },
+			settled: finished,
+			executionTimeoutMs: 90_000,
+		});
+
+		assertExecutionStatus(run.execution, 'success');
+		const runs = prompts.map((_, runIndex) => nodeOutput(run.execution, 'Imagine', runIndex)[0]?.json);
+		expect(runs.map((json) => [json?.status, json?.final_prompt])).toEqual(
+			prompts.map((prompt) => ['completed', prompt]),
+		);
+		const tasks = bed.sim.inspect().tasks;
+		expect(new Set(runs.map((json) => json?.task_id))).toEqual(new Set(tasks.map((task) => task.task_id)));
+		const checks = bed.sim
+			.inspect()
+			.requests.filter((request) => request.route === 'POST /imagine')
+			.map((request) =>
+				new URL((request.body as { webhook_url: string }).webhook_url).searchParams.get('linkrapi_check'),
+			);
+		expect(new Set(checks).size).toBe(3);
+		// every pause took its own callback at the first attempt
+		for (const task of tasks) {
+			expect((await acceptedDeliveriesOf(task.task_id))[0]).toMatchObject({ attempt: 1, statusCode: 200 });
+		}
+		expect(nodeOutput(run.execution, 'Done')).toHaveLength(3);
 	});
 
 	describe('a callback that comes before n8n saved the execution as waiting', () => {

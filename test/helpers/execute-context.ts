@@ -32,8 +32,13 @@ export interface ContextOptions {
 	/** Run as an AI Agent tool; input items then carry the tool call's arguments */
 	asTool?: boolean;
 	inputJson?: Array<Record<string, unknown>>;
-	/** Run as n8n before 2.16 does: no custom data for nodes */
+	/** Run as n8n before 2.16 does: custom data only through `$execution.customData`, not `this.customData` */
 	withoutCustomData?: boolean;
+	/** Which run of the node this is: the node, output and run that fed it (`$prevNode`), as "name/output/run" */
+	runSource?: string;
+	/** The node, when a test needs another than the default one (e.g. a second LinkrAPI node) */
+	node?: INode;
+	executionId?: string;
 }
 
 export const EXECUTION_ID = '42';
@@ -142,28 +147,29 @@ export function createExecuteContext(options: ContextOptions): FakeContext {
 		customData: {},
 	};
 
+	const customData = {
+		set: (key: string, value: string) => {
+			fake.customData[key] = value;
+		},
+		get: (key: string) => fake.customData[key],
+	};
 	fake.context = {
 		getInputData: () => items,
-		getNode: () => node,
+		getNode: () => options.node ?? node,
 		continueOnFail: () => options.continueOnFail ?? false,
 		isToolExecution: () => options.asTool ?? false,
 		getExecutionCancelSignal: () => options.signal,
 		evaluateExpression: (expression: string) => {
 			if (expression.includes('$execution.resumeUrl')) return options.resumeUrl;
+			if (expression.includes('$prevNode.name')) return options.runSource ?? 'Webhook/0/0';
 			throw new Error(`Unexpected expression ${expression}`);
 		},
+		getWorkflowDataProxy: () => ({ $execution: { customData } }),
 		putExecutionToWait: async (waitTill: Date) => {
 			fake.waitTill = waitTill;
 		},
-		getExecutionId: () => EXECUTION_ID,
-		customData: options.withoutCustomData
-			? undefined
-			: {
-					set: (key: string, value: string) => {
-						fake.customData[key] = value;
-					},
-					get: (key: string) => fake.customData[key],
-				},
+		getExecutionId: () => options.executionId ?? EXECUTION_ID,
+		customData: options.withoutCustomData ? undefined : customData,
 		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
 			const params = paramsFor(itemIndex);
 			if (name in params) return params[name];

@@ -66,6 +66,7 @@ describe('webhook_url callbacks (real time, 200 ms tasks, retries after 50 and 1
 					taskId: id,
 					status: 'completed',
 					attempt: 1,
+					copy: 1,
 					at: expect.any(Number),
 					statusCode: 200,
 				},
@@ -130,6 +131,34 @@ describe('webhook_url callbacks (real time, 200 ms tasks, retries after 50 and 1
 			expect(deliveries[1].at - deliveries[0].at).toBeGreaterThanOrEqual(50);
 			expect(deliveries[2].at - deliveries[1].at).toBeGreaterThanOrEqual(100);
 		} finally {
+			await hook.close();
+		}
+	});
+
+	it('sends each callback twice at once with webhookCopies 2, and retries each copy on its own', async () => {
+		h.sim.configure({ webhookCopies: 2 });
+		const hook = await receiver([500]);
+		try {
+			const id = await imagine(h.api, 'a green parrot', { webhook_url: hook.url });
+			const deliveries = await eventually(() => {
+				const found = h.sim.inspect().webhookDeliveries;
+				return found.length === 3 ? found : undefined;
+			});
+			await sleep(200);
+
+			expect(hook.received).toHaveLength(3);
+			expect(hook.received.every(({ body }) => body.task_id === id)).toBe(true);
+			// whichever copy got the 500 is retried; the other was answered 200 at once
+			const refused = deliveries.find((d) => d.statusCode === 500);
+			const byCopy = (copy: number) => deliveries.filter((d) => d.copy === copy).map((d) => [d.attempt, d.statusCode]);
+			expect(refused?.attempt).toBe(1);
+			expect(byCopy(refused?.copy ?? 0)).toEqual([
+				[1, 500],
+				[2, 200],
+			]);
+			expect(byCopy(refused?.copy === 1 ? 2 : 1)).toEqual([[1, 200]]);
+		} finally {
+			h.sim.configure({ webhookCopies: 1 });
 			await hook.close();
 		}
 	});

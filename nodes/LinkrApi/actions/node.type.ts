@@ -19,6 +19,9 @@ export interface TrackedTask {
 	extra?: IDataObject;
 }
 
+/** A node parameter of the item at hand: in execute() for item i, or after a pause for the one item that paused. */
+export type ReadParameter = (name: string, fallback?: unknown) => unknown;
+
 export interface LinkrOperation {
 	description: INodeProperties[];
 	execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult>;

@@ -53,8 +53,7 @@ async function finishPaused(
 ): Promise<void> {
 	const { itemIndex } = paused.target;
 	try {
-		const finalPrompt = typeof paused.extra?.final_prompt === 'string' ? paused.extra.final_prompt : undefined;
-		const outcome = await pauseForCallback.call(context, paused.target, finalPrompt);
+		const outcome = await pauseForCallback.call(context, paused.target);
 		const item =
 			outcome.kind === 'paused'
 				? outcome.item

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { Task } from '../../shared/transport/api-types';
 import type { TaskToWaitFor } from '../waiting/task-watcher';
 import { fetchTask } from '../../shared/transport/endpoints';
-import { rememberSubmittedTask } from './execution-memory';
+import { rememberAwaitedTask } from './execution-memory';
 import { isEnded } from '../../shared/transport/task-status';
 
 export type PauseOutcome = { kind: 'ended'; task: Task } | { kind: 'paused'; item: INodeExecutionData };
@@ -16,17 +16,13 @@ const WAIT_GRACE_MS = 60000;
  * ended (an instant failure) would call back before n8n saved the execution as waiting, and n8n refuses such
  * early callbacks (409), so it is output at once instead.
  */
-export async function pauseForCallback(
-	this: IExecuteFunctions,
-	target: TaskToWaitFor,
-	finalPrompt: string | undefined,
-): Promise<PauseOutcome> {
+export async function pauseForCallback(this: IExecuteFunctions, target: TaskToWaitFor): Promise<PauseOutcome> {
 	const task = await fetchTask.call(this, target.taskId, {
 		itemIndex: target.itemIndex,
 		requestsPerSecond: target.requestsPerSecond,
 	});
 	if (isEnded(task.state)) return { kind: 'ended', task };
-	rememberSubmittedTask(this, target.taskId, finalPrompt);
+	rememberAwaitedTask(this, target.taskId);
 	await this.putExecutionToWait(new Date(Date.now() + target.wait.maxWaitMs + WAIT_GRACE_MS));
 	return {
 		kind: 'paused',

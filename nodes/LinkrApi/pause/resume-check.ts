@@ -1,19 +1,32 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 
-/** The query parameter of the resume URL that carries the node's own check, where n8n gives nodes no custom data. */
+/** The query parameter of the resume URL that carries the node's own check. */
 export const RESUME_CHECK_PARAM = 'linkrapi_check';
 
+/** One pause of one execution: the node that paused and which of its runs it was (a node in a loop pauses again). */
+export interface PauseId {
+	nodeId: string;
+	/** The node, output and run that fed this run (pause-id.ts) */
+	runSource: string;
+}
+
 /**
- * n8n before 2.16 gives nodes no custom data, so a paused execution cannot remember which task it waits for, and
- * n8n before 2.14 puts no secret into the resume URL. The node then adds a check of its own to the URL it hands to
- * LinkrAPI with the task: a keyed hash of the execution id under the API key. Only whoever holds that URL (LinkrAPI,
- * for this one task) can resume the execution; the key itself never leaves n8n.
+ * A keyed hash, under the API key, of the execution, the node and its run: the check the resume URL of one pause
+ * carries. n8n's own `?signature=` (2.14+) is one per execution, so every pause of an execution would accept the
+ * others' callbacks; and n8n before 2.14 has none. With this check a late callback of an earlier pause (the grid of
+ * Imagine, while Upscale waits) is refused, and only whoever holds this URL (LinkrAPI, for this one task) can resume
+ * this pause. The key itself never leaves n8n.
  */
-export function resumeCheck(apiKey: string, executionId: string): string {
-	return createHmac('sha256', apiKey).update(`linkrapi-resume:${executionId}`).digest('hex');
+export function resumeCheck(apiKey: string, executionId: string, pause: PauseId): string {
+	return createHmac('sha256', apiKey)
+		.update(`linkrapi-resume:${executionId}\n${pause.nodeId}\n${pause.runSource}`)
+		.digest('hex');
 }
 
 export function resumeCheckMatches(given: unknown, expected: string): boolean {
-	if (typeof given !== 'string' || given.length !== expected.length) return false;
-	return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+	if (typeof given !== 'string') return false;
+	// Compared as bytes: a string of the right length may still be longer in UTF-8.
+	const givenBytes = Buffer.from(given);
+	const expectedBytes = Buffer.from(expected);
+	return givenBytes.length === expectedBytes.length && timingSafeEqual(givenBytes, expectedBytes);
 }

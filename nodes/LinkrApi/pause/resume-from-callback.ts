@@ -1,47 +1,127 @@
-import type { INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { endedTaskFromCallback } from '../../shared/callback/ended-task-from-callback';
+import { answerInTime } from '../../shared/callback/answer-in-time';
+import { CallbackReply } from '../../shared/callback/callback-reply';
+import { endedTaskFromCallback, taskIdOfCallback } from '../../shared/callback/ended-task-from-callback';
+import { OneAtATime } from '../../shared/callback/one-at-a-time';
+import { retriedAfterAccepting } from '../../shared/callback/retry-after-accepting';
 import { describeFailure } from '../../shared/task-item/describe-failure';
 import { toDownloadOptions, type DownloadParameters } from '../../shared/task-item/download-options';
 import { finishedTaskItem } from '../../shared/task-item/finished-task-item';
 import type { Task } from '../../shared/transport/api-types';
 import { isFailure } from '../../shared/transport/task-status';
-import { answerWithoutRunning } from '../../shared/callback/webhook-answer';
 import { CREDENTIAL_NAME } from '../../shared/transport';
-import { canRememberTask, recallSubmittedTask } from './execution-memory';
-import { RESUME_CHECK_PARAM, resumeCheck, resumeCheckMatches } from './resume-check';
+import { recallAwaitedTask } from './execution-memory';
+import { awaitedPauseOf } from './pause-id';
+import { RESUME_CHECK_PARAM, resumeCheck, resumeCheckMatches, type PauseId } from './resume-check';
 
-async function outputFor(context: IWebhookFunctions, task: Task): Promise<INodeExecutionData> {
-	// n8n cannot fail a node after it resumed, so a failed task is output the way "continue on fail" outputs errors.
-	if (isFailure(task.state)) {
-		const { message, description } = describeFailure(task);
-		return {
-			json: { error: message, description, task_id: task.task_id, status: task.status },
-			pairedItem: { item: 0 },
-		};
+/** The fields the operation's Poll mode adds to a task's item (final_prompt; source_task_id, button, custom_id). */
+export type PausedItemFields = (context: IWebhookFunctions) => Promise<IDataObject>;
+
+const MAX_PENDING = 1000;
+const MAX_REMEMBERED = 1000;
+
+/** One callback per pause at a time: a duplicate waits for the first one's outcome. */
+const resumesInProgress = new OneAtATime(MAX_PENDING);
+/**
+ * Pauses this process resumed. n8n 2.x resumes an execution once, whatever comes later; n8n 1.123 would resume it
+ * again for a duplicate that arrives before the resumed execution is marked running.
+ */
+const resumedInProcess = new Set<string>();
+
+function rememberResumed(key: string): void {
+	resumedInProcess.add(key);
+	if (resumedInProcess.size > MAX_REMEMBERED) {
+		const oldest = resumedInProcess.values().next().value;
+		if (oldest !== undefined) resumedInProcess.delete(oldest);
 	}
-	const download = toDownloadOptions(context.getNodeParameter('options', {}) as DownloadParameters);
-	return await finishedTaskItem(context, task, download, 0);
 }
 
-async function carriesResumeCheck(context: IWebhookFunctions): Promise<boolean> {
+async function carriesResumeCheck(context: IWebhookFunctions, pause: PauseId): Promise<boolean> {
 	const { apiKey } = await context.getCredentials<{ apiKey?: string }>(CREDENTIAL_NAME);
 	const given = (context.getQueryData() as Record<string, unknown>)[RESUME_CHECK_PARAM];
-	return resumeCheckMatches(given, resumeCheck(apiKey ?? '', context.getExecutionId()));
+	return resumeCheckMatches(given, resumeCheck(apiKey ?? '', context.getExecutionId(), pause));
+}
+
+/** n8n cannot fail a node after it resumed, so a failure is output the way "continue on fail" outputs errors. */
+function errorItem(task: Task, message: string, description: string, fields: IDataObject): INodeExecutionData {
+	return {
+		json: { error: message, description, task_id: task.task_id, status: task.status, ...fields },
+		pairedItem: { item: 0 },
+	};
+}
+
+/** The item Poll mode outputs for the task, or the answer that leaves the execution waiting for a retried callback. */
+async function itemFor(
+	context: IWebhookFunctions,
+	reply: CallbackReply,
+	task: Task,
+	fields: IDataObject,
+): Promise<{ item: INodeExecutionData } | { answered: IWebhookResponseData }> {
+	if (isFailure(task.state)) {
+		const { message, description } = describeFailure(task);
+		return { item: errorItem(task, message, description, fields) };
+	}
+	const download = toDownloadOptions(context.getNodeParameter('options', {}) as DownloadParameters);
+	const downloaded = await retriedAfterAccepting(reply, async () => await finishedTaskItem(context, task, download, 0));
+	if ('value' in downloaded) {
+		const item = downloaded.value;
+		return { item: { ...item, json: { ...item.json, ...fields } } };
+	}
+	const { message, description } = downloaded.error;
+	if (reply.acceptedEarly) return { item: errorItem(task, message, description ?? '', fields) };
+	return {
+		answered: reply.refuse(502, {
+			error: 'The image of the task could not be downloaded; retry later',
+			task_id: task.task_id,
+		}),
+	};
+}
+
+async function resume(
+	context: IWebhookFunctions,
+	reply: CallbackReply,
+	taskId: string,
+	resumeKey: string,
+	fieldsOf: PausedItemFields,
+): Promise<IWebhookResponseData> {
+	if (resumedInProcess.has(resumeKey)) {
+		return reply.refuse(200, { ignored: 'this pause was resumed already', task_id: taskId });
+	}
+	const ended = await endedTaskFromCallback(context, reply, taskId, true);
+	if ('answered' in ended) return ended.answered;
+	const built = await itemFor(context, reply, ended.task, await fieldsOf(context));
+	if ('answered' in built) return built.answered;
+	rememberResumed(resumeKey);
+	return reply.run([[built.item]]);
 }
 
 /**
- * Called on this execution's resume URL. The body is only a hint: the task is re-fetched with the credential,
- * and the execution resumes only once that task has ended; anything else leaves it waiting.
+ * Called on a paused execution's resume URL. Only a callback to this pause's own URL (resume-check.ts) about the
+ * task it waits for can resume it; the body is only a hint: the task is re-fetched with the credential, and the
+ * execution resumes only once that task has ended, with the item Poll mode outputs. Anything else leaves it waiting.
  */
-export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const submitted = recallSubmittedTask(this);
-	if (!canRememberTask(this) && !(await carriesResumeCheck(this))) {
-		return answerWithoutRunning(this, 401, { error: 'Invalid or missing resume check' });
+export async function resumeFromCallback(
+	this: IWebhookFunctions,
+	fieldsOf: PausedItemFields,
+): Promise<IWebhookResponseData> {
+	const reply = new CallbackReply(this);
+	const pause = awaitedPauseOf(this);
+	if (!(await carriesResumeCheck(this, pause))) {
+		return reply.refuse(401, {
+			error: 'Invalid or missing resume check: this URL is not the one of the pause this execution waits in',
+		});
 	}
-	const ended = await endedTaskFromCallback(this, { verifyWithApi: true, expectedTaskId: submitted.taskId });
-	if ('answered' in ended) return ended.answered;
-	const item = await outputFor(this, ended.task);
-	if (submitted.finalPrompt) item.json.final_prompt = submitted.finalPrompt;
-	return { workflowData: [[item]] };
+	const named = taskIdOfCallback(this, reply);
+	if ('answered' in named) return named.answered;
+	const { taskId } = named;
+	const awaited = recallAwaitedTask(this);
+	if (awaited !== undefined && awaited !== taskId) {
+		return reply.refuse(409, { error: 'This execution waits for another task' });
+	}
+	if (resumesInProgress.isFull())
+		return reply.refuse(503, { error: 'Too many callbacks are being handled; retry later' });
+	const resumeKey = `${this.getExecutionId()}\n${pause.nodeId}\n${pause.runSource}`;
+	const handling = resumesInProgress.run(resumeKey, async () => await resume(this, reply, taskId, resumeKey, fieldsOf));
+	return await answerInTime(this, reply, handling, { task_id: taskId });
 }

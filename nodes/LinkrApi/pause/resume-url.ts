@@ -3,14 +3,14 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { isLoopbackHost } from '../../shared/host-address';
 import { CREDENTIAL_NAME, isLoopbackBaseUrl } from '../../shared/transport';
-import { canRememberTask } from './execution-memory';
+import { pauseOf } from './pause-id';
 import { RESUME_CHECK_PARAM, resumeCheck } from './resume-check';
 
 /**
- * This execution's resume URL, which LinkrAPI calls when the task ends. n8n adds a per-execution secret
- * (`?signature=…`, n8n 2.14+) and refuses callbacks without it; where n8n cannot remember the task for the node,
- * the node adds a check of its own (resume-check.ts). A loopback URL only works with a local LinkrAPI
- * (the simulator); the hosted API could never reach it, so that combination is refused up front.
+ * This pause's resume URL, which LinkrAPI calls when the task ends: the execution's resume URL (n8n 2.14+ adds a
+ * per-execution secret, `?signature=…`) with the node's own check for this one pause (resume-check.ts). A loopback
+ * URL only works with a local LinkrAPI (the simulator); the hosted API could never reach it, so that combination is
+ * refused up front.
  */
 export async function callbackResumeUrl(this: IExecuteFunctions, itemIndex: number): Promise<string> {
 	const resumeUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) ?? '');
@@ -34,7 +34,6 @@ export async function callbackResumeUrl(this: IExecuteFunctions, itemIndex: numb
 			},
 		);
 	}
-	if (!canRememberTask(this))
-		url.searchParams.set(RESUME_CHECK_PARAM, resumeCheck(apiKey ?? '', this.getExecutionId()));
+	url.searchParams.set(RESUME_CHECK_PARAM, resumeCheck(apiKey ?? '', this.getExecutionId(), pauseOf(this, itemIndex)));
 	return url.toString();
 }

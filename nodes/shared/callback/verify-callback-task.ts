@@ -1,35 +1,55 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { fetchTask } from '../transport/endpoints';
 import { forLog } from '../transport/redact';
 import type { Task } from '../transport/api-types';
-import { answerWithoutRunning } from './webhook-answer';
+import type { CallbackReply } from './callback-reply';
 
 /** A task to go on with, or the answer already given to a callback that cannot be used. */
 export type CallbackOutcome = { task: Task } | { answered: IWebhookResponseData };
 
-/** Verification must not keep LinkrAPI's callback waiting long. */
-const VERIFY_BUDGET_MS = 10000;
+/** One round of asking LinkrAPI, its own retries included. */
+const VERIFY_ROUND_MS = 10000;
+/** Once LinkrAPI was told "accepted" it will not call again: the node keeps asking for this long. */
+const RETRY_AFTER_ACCEPTING_MS = 10 * 60000;
+const PAUSE_BETWEEN_ROUNDS_MS = 30000;
+
+const isUnknownTask = (error: unknown) => error instanceof NodeApiError && error.httpCode === '404';
 
 /**
- * Re-fetches the task a callback names, with the credential: the callback body is never trusted. Answers the
- * callback itself (404 for a task of another key, 502 when LinkrAPI cannot be asked) when there is no task to use.
+ * Re-fetches the task a callback names, with the credential: the callback body is never trusted. A task unknown to
+ * the key is refused (404). When LinkrAPI cannot be asked, the caller is told to retry (502) while it still waits for
+ * its answer; after an early answer the node retries by itself, and logs the task id if it finally gives up.
  */
-export async function fetchCallbackTask(context: IWebhookFunctions, taskId: string): Promise<CallbackOutcome> {
-	try {
-		return { task: await fetchTask.call(context, taskId, { itemIndex: 0, deadline: Date.now() + VERIFY_BUDGET_MS }) };
-	} catch (error) {
-		if (error instanceof NodeApiError && error.httpCode === '404') {
-			return { answered: answerWithoutRunning(context, 404, { error: 'This task is unknown to the API key in use' }) };
+export async function verifyCallbackTask(
+	context: IWebhookFunctions,
+	reply: CallbackReply,
+	taskId: string,
+): Promise<CallbackOutcome> {
+	const giveUpAt = Date.now() + RETRY_AFTER_ACCEPTING_MS;
+	for (;;) {
+		try {
+			return { task: await fetchTask.call(context, taskId, { itemIndex: 0, deadline: Date.now() + VERIFY_ROUND_MS }) };
+		} catch (error) {
+			if (isUnknownTask(error)) {
+				return { answered: reply.refuse(404, { error: 'This task is unknown to the API key in use' }) };
+			}
+			const why = forLog((error as Error).message, 400);
+			if (!reply.acceptedEarly) {
+				context.logger.warn(`LinkrAPI could not verify task ${forLog(taskId)} from a callback: ${why}`);
+				return {
+					answered: reply.refuse(502, { error: 'The task could not be verified with LinkrAPI; retry later' }),
+				};
+			}
+			if (Date.now() + PAUSE_BETWEEN_ROUNDS_MS > giveUpAt) {
+				context.logger.error(
+					`A callback for task ${forLog(taskId)} was accepted, but LinkrAPI could not be asked about the task for ${RETRY_AFTER_ACCEPTING_MS / 60000} minutes (${why}); nothing was started. Fetch the task with the LinkrAPI node's Fetch operation.`,
+				);
+				return { answered: reply.refuse(502, {}) };
+			}
+			context.logger.warn(`Verifying task ${forLog(taskId)} from an accepted callback failed, retrying: ${why}`);
+			await sleep(PAUSE_BETWEEN_ROUNDS_MS);
 		}
-		context.logger.warn(
-			`LinkrAPI could not verify task ${forLog(taskId)} from a callback: ${forLog((error as Error).message, 400)}`,
-		);
-		return {
-			answered: answerWithoutRunning(context, 502, {
-				error: 'The task could not be verified with LinkrAPI; retry later',
-			}),
-		};
 	}
 }

@@ -8,8 +8,16 @@ import { createWebhookContext, type WebhookRequest } from '../../helpers/webhook
 const trigger = new LinkrApiTrigger();
 const TOKEN = 's3cret-token-0123456789';
 
+/** Tasks that started a run are remembered for the process: each delivery is to a workflow of its own unless named. */
+let workflows = 0;
+
 async function deliver(request: WebhookRequest) {
-	const fake = createWebhookContext({ token: TOKEN, body: { task_id: TASK_ID, status: 'completed' }, ...request });
+	const fake = createWebhookContext({
+		token: TOKEN,
+		body: { task_id: TASK_ID, status: 'completed' },
+		workflowId: `wf-${++workflows}`,
+		...request,
+	});
 	const result = await trigger.webhook.call(fake.context);
 	return { result, fake };
 }

@@ -6,8 +6,9 @@ import { submittedToJson } from '../../../shared/task-item/task-output';
 import { requireText } from '../validate-input';
 import { MIDJOURNEY_BUTTONS, type ButtonHome } from '../../../shared/buttons/midjourney-buttons';
 import { fetchTask, submitAction, type ActionBody } from '../../../shared/transport/endpoints';
+import type { LinkrContext } from '../../../shared/transport';
 import { callbackUrlProperty, taskIdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
-import type { OperationResult } from '../node.type';
+import type { OperationResult, ReadParameter } from '../node.type';
 import { trackSubmission, webhookUrlFor } from '../track-submission';
 import { CUSTOM_CHOICE, readActionChoice, type ActionChoice } from './action-choice';
 import { customIdOfButton } from './find-button';
@@ -61,30 +62,37 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['action'] } }, properties);
 
-/** The `action` to send: a documented name as it is, a raw custom_id, or the custom_id of the task's own button. */
-async function actionToSend(
-	this: IExecuteFunctions,
+/** The task whose button to press, and the button, as the fields say: read before any request. */
+export function readPressedButton(read: ReadParameter): { taskId: string; choice: ActionChoice } {
+	const taskId = requireText('Task ID', read('taskId'));
+	return { taskId, choice: readActionChoice(read('action'), () => read('customId', '')) };
+}
+
+/**
+ * The `action` to send (a documented name as it is, a raw custom_id, or the custom_id of the task's own button,
+ * read from the task), and the fields it adds to the item: the task pressed, and the button found on it.
+ */
+export async function actionToSend(
+	context: LinkrContext,
 	itemIndex: number,
 	taskId: string,
 	choice: ActionChoice,
-	requestsPerSecond: number,
-): Promise<{ action: string; pressed: IDataObject }> {
-	if (choice.kind === 'documented') return { action: choice.button.value, pressed: {} };
-	if (choice.kind === 'custom') return { action: choice.customId, pressed: { custom_id: choice.customId } };
-	const task = await fetchTask.call(this, taskId, { itemIndex, requestsPerSecond });
+	requestsPerSecond?: number,
+): Promise<{ action: string; fields: IDataObject }> {
+	const source = { source_task_id: taskId };
+	if (choice.kind === 'documented') return { action: choice.button.value, fields: source };
+	if (choice.kind === 'custom') return { action: choice.customId, fields: { ...source, custom_id: choice.customId } };
+	const task = await fetchTask.call(context, taskId, { itemIndex, requestsPerSecond });
 	const customId = customIdOfButton(task, choice.button);
-	return { action: customId, pressed: { custom_id: customId, button: choice.button.name } };
+	return { action: customId, fields: { ...source, custom_id: customId, button: choice.button.name } };
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> {
-	const taskId = requireText('Task ID', this.getNodeParameter('taskId', itemIndex));
-	const choice = readActionChoice(this.getNodeParameter('action', itemIndex), () =>
-		this.getNodeParameter('customId', itemIndex, ''),
-	);
+	const { taskId, choice } = readPressedButton((name, fallback) => this.getNodeParameter(name, itemIndex, fallback));
 	const waitMode = readWaitMode.call(this, itemIndex, 'poll');
 	const webhookUrl = await webhookUrlFor.call(this, itemIndex, waitMode);
 	const options = readTaskOptions.call(this, itemIndex);
-	const { action, pressed } = await actionToSend.call(this, itemIndex, taskId, choice, options.requestsPerSecond);
+	const { action, fields } = await actionToSend(this, itemIndex, taskId, choice, options.requestsPerSecond);
 
 	const body: ActionBody = { task_id: taskId, action };
 	if (webhookUrl) body.webhook_url = webhookUrl;
@@ -93,8 +101,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		requestsPerSecond: options.requestsPerSecond,
 	});
-	return trackSubmission(submitted, itemIndex, waitMode, options, submittedToJson(submitted, action, null), {
-		source_task_id: taskId,
-		...pressed,
-	});
+	return trackSubmission(submitted, itemIndex, waitMode, options, submittedToJson(submitted, action, null), fields);
 }

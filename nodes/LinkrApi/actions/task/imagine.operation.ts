@@ -7,7 +7,7 @@ import { submittedToJson } from '../../../shared/task-item/task-output';
 import { optionalReferenceImageUrl, requireText } from '../validate-input';
 import { submitImagine, type ImagineBody } from '../../../shared/transport/endpoints';
 import { callbackUrlProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
-import type { OperationResult } from '../node.type';
+import type { OperationResult, ReadParameter } from '../node.type';
 import { midjourneyParametersProperty } from '../../midjourney/midjourney-parameters.description';
 import { trackSubmission, webhookUrlFor } from '../track-submission';
 
@@ -39,8 +39,14 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['imagine'] } }, properties);
 
+/** The prompt sent to Midjourney: the Prompt field with the Midjourney Parameters appended. */
+export function finalPromptOf(read: ReadParameter): string {
+	return buildPrompt(requireText('Prompt', read('prompt')), read('midjourneyParameters', {}) as MidjourneyParameters);
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> {
-	const prompt = requireText('Prompt', this.getNodeParameter('prompt', itemIndex));
+	const read: ReadParameter = (name, fallback) => this.getNodeParameter(name, itemIndex, fallback);
+	requireText('Prompt', read('prompt'));
 	const referenceImage = optionalReferenceImageUrl(
 		'Reference Image URL',
 		this.getNodeParameter('referenceImageUrl', itemIndex, ''),
@@ -49,10 +55,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const webhookUrl = await webhookUrlFor.call(this, itemIndex, waitMode);
 	const options = readTaskOptions.call(this, itemIndex);
 
-	const finalPrompt = buildPrompt(
-		prompt,
-		this.getNodeParameter('midjourneyParameters', itemIndex, {}) as MidjourneyParameters,
-	);
+	const finalPrompt = finalPromptOf(read);
 
 	const body: ImagineBody = { prompt: finalPrompt };
 	if (referenceImage) body.reference_image = referenceImage;

@@ -1,24 +1,22 @@
 import nock from 'nock';
 
 import { LinkrApi } from '../../../../nodes/LinkrApi/LinkrApi.node';
-import { API_HOST, API_KEY, CDN_HOST } from '../../../helpers/execute-context';
-import {
-	completedGrid,
-	failedTask,
-	imagineParameters,
-	PNG_BYTES,
-	runningTask,
-	submitted,
-	TASK_ID,
-} from '../../../helpers/fixtures';
+import { resumeCheck, type PauseId } from '../../../../nodes/LinkrApi/pause/resume-check';
+import { API_HOST, API_KEY, EXECUTION_ID, node } from '../../../helpers/execute-context';
+import { failedTask, imagineParameters, runningTask, submitted, TASK_ID } from '../../../helpers/fixtures';
 import { runNode, runNodeError } from '../../../helpers/run-node';
 import { useVirtualClock } from '../../../helpers/use-virtual-clock';
-import { createWebhookContext, type WebhookRequest } from '../../../helpers/webhook-context';
 
 jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep: jest.fn() }));
 
 const clock = useVirtualClock();
 const RESUME_URL = 'https://n8n.example.com/webhook-waiting/42?signature=abc123';
+/** The URL one pause sends: the execution's resume URL with the node's check for this node and run. */
+const resumeUrlOf = (pause: PauseId, base = RESUME_URL) => {
+	const url = new URL(base);
+	url.searchParams.set('linkrapi_check', resumeCheck(API_KEY, EXECUTION_ID, pause));
+	return url.toString();
+};
 const pauseImagine = (extra: Record<string, unknown> = {}) =>
 	imagineParameters({ waitMode: 'callback', options: { maxWait: 20 }, ...extra });
 const api = () => nock(API_HOST).matchHeader('authorization', `Bearer ${API_KEY}`);
@@ -26,7 +24,10 @@ const api = () => nock(API_HOST).matchHeader('authorization', `Bearer ${API_KEY}
 describe('Pause Until Callback: going to wait', () => {
 	it('sends the execution’s resume URL as webhook_url and waits until Max Wait plus a grace minute', async () => {
 		const scope = api()
-			.post('/api/v1/imagine', { prompt: 'a cat', webhook_url: RESUME_URL })
+			.post('/api/v1/imagine', {
+				prompt: 'a cat',
+				webhook_url: resumeUrlOf({ nodeId: node.id, runSource: 'Webhook/0/0' }),
+			})
 			.reply(200, submitted())
 			.get(`/api/v1/fetch/${TASK_ID}`)
 			.reply(200, runningTask('queued', 0));
@@ -35,7 +36,7 @@ describe('Pause Until Callback: going to wait', () => {
 
 		expect(scope.isDone()).toBe(true);
 		// remembered in the execution, where the resume webhook and the executions list find it
-		expect(fake.customData).toEqual({ linkrapi_task_id: TASK_ID, linkrapi_final_prompt: 'a cat' });
+		expect(fake.customData).toEqual({ linkrapi_task_id: TASK_ID });
 		expect(output[0].json).toEqual({
 			task_id: TASK_ID,
 			status: 'waiting_for_callback',
@@ -122,7 +123,7 @@ describe('Pause Until Callback: going to wait', () => {
 		const local = 'http://127.0.0.1:4010';
 		const localResume = 'http://127.0.0.1:5678/webhook-waiting/42?signature=abc';
 		nock(local)
-			.post('/api/v1/imagine', { prompt: 'a cat', webhook_url: localResume })
+			.post('/api/v1/imagine', (body: { webhook_url: string }) => body.webhook_url.startsWith(`${localResume}&`))
 			.reply(200, submitted())
 			.get(`/api/v1/fetch/${TASK_ID}`)
 			.reply(200, runningTask('sending', 0));
@@ -138,7 +139,11 @@ describe('Pause Until Callback: going to wait', () => {
 
 	it('also pauses for actions', async () => {
 		api()
-			.post('/api/v1/action', { task_id: TASK_ID, action: 'upsample1', webhook_url: RESUME_URL })
+			.post('/api/v1/action', {
+				task_id: TASK_ID,
+				action: 'upsample1',
+				webhook_url: resumeUrlOf({ nodeId: node.id, runSource: 'Webhook/0/0' }),
+			})
 			.reply(200, submitted('up-1'))
 			.get('/api/v1/fetch/up-1')
 			.reply(200, runningTask('processing', 5, 'up-1'));
@@ -158,138 +163,5 @@ describe('Pause Until Callback: going to wait', () => {
 		});
 
 		expect(fake.waitTill).toBeInstanceOf(Date);
-	});
-});
-
-describe('Pause Until Callback: resuming', () => {
-	const node = new LinkrApi();
-	const resume = async (request: WebhookRequest) => {
-		const fake = createWebhookContext({
-			body: { task_id: TASK_ID },
-			submittedTaskId: TASK_ID,
-			params: { options: {} },
-			...request,
-		});
-		return { result: await node.webhook.call(fake.context), fake };
-	};
-
-	it.each(['..', '\ud800'])('answers 400 to the task id %j and stays paused, without a request', async (taskId) => {
-		const { result, fake } = await resume({ body: { task_id: taskId } });
-
-		expect(fake.response.statusCode).toBe(400);
-		expect(result.workflowData).toBeUndefined();
-		expect(nock.pendingMocks()).toEqual([]);
-	});
-
-	it('re-fetches the task and resumes with what poll mode outputs', async () => {
-		api().get(`/api/v1/fetch/${TASK_ID}`).reply(200, completedGrid());
-		nock(CDN_HOST)
-			.get(/grid\.png$/)
-			.reply(200, PNG_BYTES, { 'Content-Type': 'image/png' });
-
-		const { result } = await resume({
-			body: { task_id: TASK_ID, image_url: 'https://evil.example/x.png' },
-			params: { options: { downloadImage: true } },
-		});
-
-		const item = result.workflowData?.[0][0];
-		expect(item?.json).toMatchObject({
-			task_id: TASK_ID,
-			status: 'completed',
-			image_url: completedGrid().image_url,
-			final_prompt: 'a cat --ar 16:9',
-		});
-		expect(item?.binary?.data).toMatchObject({ mimeType: 'image/png' });
-		expect(item?.pairedItem).toEqual({ item: 0 });
-	});
-
-	it('resumes a failed task with an error item that keeps the task id', async () => {
-		api().get(`/api/v1/fetch/${TASK_ID}`).reply(200, failedTask('Banned prompt'));
-
-		const { result } = await resume({});
-
-		expect(result.workflowData?.[0][0].json).toEqual({
-			error: `Midjourney could not finish task ${TASK_ID}: Banned prompt`,
-			description: expect.stringContaining(TASK_ID),
-			task_id: TASK_ID,
-			status: 'failed',
-			final_prompt: 'a cat --ar 16:9',
-		});
-	});
-
-	it('keeps waiting when the task has not finished', async () => {
-		api().get(`/api/v1/fetch/${TASK_ID}`).reply(200, runningTask('processing', 50));
-		const { result, fake } = await resume({});
-		expect(result.workflowData).toBeUndefined();
-		expect(fake.response.statusCode).toBe(202);
-	});
-
-	it('keeps waiting when the callback names another task than the one submitted', async () => {
-		const { result, fake } = await resume({ body: { task_id: 'someone-else' } });
-		expect(result.workflowData).toBeUndefined();
-		expect(fake.response.statusCode).toBe(409);
-		expect(nock.pendingMocks()).toEqual([]);
-	});
-
-	it('keeps waiting on a body without a task id, or a task unknown to the key', async () => {
-		const empty = await resume({ body: {} });
-		expect(empty.fake.response.statusCode).toBe(400);
-
-		api().get(`/api/v1/fetch/${TASK_ID}`).reply(404, { detail: 'Task not found' });
-		const unknown = await resume({ submittedTaskId: undefined });
-		expect(unknown.fake.response.statusCode).toBe(404);
-		expect(unknown.result.workflowData).toBeUndefined();
-	});
-});
-
-describe('Pause Until Callback on n8n without custom data for nodes (before 2.16)', () => {
-	const node = new LinkrApi();
-	const OLD_RESUME_URL = 'https://n8n.example.com/webhook-waiting/42';
-
-	async function pausedResumeUrl(): Promise<URL> {
-		let webhookUrl = '';
-		api()
-			.post('/api/v1/imagine', (body: { webhook_url: string }) => {
-				webhookUrl = body.webhook_url;
-				return true;
-			})
-			.reply(200, submitted())
-			.get(`/api/v1/fetch/${TASK_ID}`)
-			.reply(200, runningTask('queued', 0));
-		await runNode({ params: pauseImagine(), resumeUrl: OLD_RESUME_URL, withoutCustomData: true });
-		return new URL(webhookUrl);
-	}
-
-	const resume = async (query: Record<string, string>, body: unknown = { task_id: TASK_ID }) => {
-		const fake = createWebhookContext({ body, query, withoutCustomData: true, params: { options: {} } });
-		return { result: await node.webhook.call(fake.context), fake };
-	};
-
-	it('adds a check of its own to the resume URL it sends, keyed by the API key but not revealing it', async () => {
-		const url = await pausedResumeUrl();
-
-		expect(`${url.origin}${url.pathname}`).toBe(OLD_RESUME_URL);
-		expect(url.searchParams.get('linkrapi_check')).toMatch(/^[0-9a-f]{64}$/);
-		expect(url.toString()).not.toContain(API_KEY.slice(4));
-	});
-
-	it('resumes on a callback to the URL it sent', async () => {
-		const check = (await pausedResumeUrl()).searchParams.get('linkrapi_check') ?? '';
-		api().get(`/api/v1/fetch/${TASK_ID}`).reply(200, completedGrid());
-
-		const { result } = await resume({ linkrapi_check: check });
-
-		expect(result.workflowData?.[0][0].json).toMatchObject({ task_id: TASK_ID, status: 'completed' });
-	});
-
-	it.each([
-		['without the check', {}],
-		['with a wrong check', { linkrapi_check: 'f'.repeat(64) }],
-	])('keeps waiting on a callback %s, before any request', async (_case, query) => {
-		const { result, fake } = await resume(query);
-
-		expect(fake.response.statusCode).toBe(401);
-		expect(result.workflowData).toBeUndefined();
-		expect(nock.pendingMocks()).toEqual([]);
 	});
 });

@@ -1,6 +1,5 @@
 import nock from 'nock';
 
-import { claimDelivery } from '../../../../nodes/LinkrApiTrigger/delivery-memory';
 import { isLoopbackBaseUrl } from '../../../../nodes/shared/transport/base-url';
 import { forLog } from '../../../../nodes/shared/transport/redact';
 import { taskIdProblem } from '../../../../nodes/shared/transport/task-id';
@@ -67,22 +66,6 @@ describe('forLog', () => {
 		expect(forLog('\ud800')).toBe('"\\ud800"');
 		expect(forLog('x'.repeat(100))).toBe(`"${'x'.repeat(80)}…"`);
 		expect(forLog(42)).toBe('"42"');
-	});
-});
-
-describe('delivery memory in this process stays bounded', () => {
-	it('forgets the oldest in-process delivery beyond 500, and a released claim can be claimed again', () => {
-		const scope = `bounded-${Date.now()}`;
-		for (let n = 0; n <= 500; n++) claimDelivery({}, scope, `t${n}`, 'completed')?.remember();
-
-		// t0 fell out of the in-process memory (a fresh static data shows no trace of it), t500 did not
-		expect(claimDelivery({}, scope, 't0', 'completed')).toBeDefined();
-		expect(claimDelivery({}, scope, 't500', 'completed')).toBeUndefined();
-
-		const claim = claimDelivery({}, scope, 'retried', 'failed');
-		expect(claimDelivery({}, scope, 'retried', 'failed')).toBeUndefined();
-		claim?.release();
-		expect(claimDelivery({}, scope, 'retried', 'failed')).toBeDefined();
 	});
 });
 
