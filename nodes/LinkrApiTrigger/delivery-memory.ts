@@ -1,18 +1,18 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { OneAtATime } from '../shared/callback/one-at-a-time';
+import { HandlingsInProgress } from '../shared/callback/handlings-in-progress';
 import type { TaskState } from '../shared/transport/task-status';
 
 const MAX_REMEMBERED = 500;
 const ENDINGS: TaskState[] = ['completed', 'failed', 'timeout'];
-/** Callbacks of all triggers of this process being handled or waiting for their turn. */
-const MAX_PENDING = 1000;
+/** Callbacks of all triggers of this process being handled at once. */
+const MAX_IN_PROGRESS = 1000;
 
 /** Tasks that started a run in this n8n process, for duplicates that arrive before the static data is saved. */
 const recentInProcess = new Set<string>();
 
-/** One delivery of a task at a time per trigger: a duplicate waits for the first one's outcome. */
-export const deliveriesInProgress = new OneAtATime(MAX_PENDING);
+/** One delivery of a task at a time per trigger. */
+export const deliveriesInProgress = new HandlingsInProgress(MAX_IN_PROGRESS);
 
 function persistedOf(staticData: IDataObject): string[] {
 	return Array.isArray(staticData.seenDeliveries) ? (staticData.seenDeliveries as string[]) : [];

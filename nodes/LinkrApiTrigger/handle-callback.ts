@@ -125,16 +125,20 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 	if ('answered' in named) return named.answered;
 	const { taskId } = named;
 	const settings = readSettings(this);
-	if (deliveriesInProgress.isFull()) {
-		return reply.refuse(503, { error: 'Too many callbacks are being handled; retry later', task_id: taskId });
-	}
 	const memory = new DeliveryMemory(
 		this.getWorkflowStaticData('node'),
 		`${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
 	);
-	const handling = deliveriesInProgress.run(
-		memory.keyOf(taskId),
-		async () => await handleDelivery(this, reply, taskId, settings, memory),
+	const key = memory.keyOf(taskId);
+	const claim = deliveriesInProgress.claim(key);
+	if (claim === 'full') {
+		return reply.refuse(503, { error: 'Too many callbacks are being handled; retry later', task_id: taskId });
+	}
+	if (claim === 'duplicate') {
+		return reply.refuse(200, { ignored: 'a delivery of this task is being handled', task_id: taskId });
+	}
+	const handling = handleDelivery(this, reply, taskId, settings, memory).finally(() =>
+		deliveriesInProgress.release(key),
 	);
 	return await answerInTime(this, reply, handling, { task_id: taskId });
 }

@@ -3,7 +3,7 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookRespon
 import { answerInTime } from '../../shared/callback/answer-in-time';
 import { CallbackReply } from '../../shared/callback/callback-reply';
 import { endedTaskFromCallback, taskIdOfCallback } from '../../shared/callback/ended-task-from-callback';
-import { OneAtATime } from '../../shared/callback/one-at-a-time';
+import { HandlingsInProgress } from '../../shared/callback/handlings-in-progress';
 import { retriedAfterAccepting } from '../../shared/callback/retry-after-accepting';
 import { describeFailure } from '../../shared/task-item/describe-failure';
 import { toDownloadOptions, type DownloadParameters } from '../../shared/task-item/download-options';
@@ -18,11 +18,11 @@ import { RESUME_CHECK_PARAM, resumeCheck, resumeCheckMatches, type PauseId } fro
 /** The fields the operation's Poll mode adds to a task's item (final_prompt; source_task_id, button, custom_id). */
 export type PausedItemFields = (context: IWebhookFunctions) => Promise<IDataObject>;
 
-const MAX_PENDING = 1000;
+const MAX_IN_PROGRESS = 1000;
 const MAX_REMEMBERED = 1000;
 
-/** One callback per pause at a time: a duplicate waits for the first one's outcome. */
-const resumesInProgress = new OneAtATime(MAX_PENDING);
+/** One callback per pause at a time. */
+const resumesInProgress = new HandlingsInProgress(MAX_IN_PROGRESS);
 /**
  * Pauses this process resumed. n8n 2.x resumes an execution once, whatever comes later; n8n 1.123 would resume it
  * again for a duplicate that arrives before the resumed execution is marked running.
@@ -119,9 +119,12 @@ export async function resumeFromCallback(
 	if (awaited !== undefined && awaited !== taskId) {
 		return reply.refuse(409, { error: 'This execution waits for another task' });
 	}
-	if (resumesInProgress.isFull())
-		return reply.refuse(503, { error: 'Too many callbacks are being handled; retry later' });
 	const resumeKey = `${this.getExecutionId()}\n${pause.nodeId}\n${pause.runSource}`;
-	const handling = resumesInProgress.run(resumeKey, async () => await resume(this, reply, taskId, resumeKey, fieldsOf));
+	const claim = resumesInProgress.claim(resumeKey);
+	if (claim === 'full') return reply.refuse(503, { error: 'Too many callbacks are being handled; retry later' });
+	if (claim === 'duplicate') {
+		return reply.refuse(200, { ignored: 'a callback of this pause is being handled', task_id: taskId });
+	}
+	const handling = resume(this, reply, taskId, resumeKey, fieldsOf).finally(() => resumesInProgress.release(resumeKey));
 	return await answerInTime(this, reply, handling, { task_id: taskId });
 }

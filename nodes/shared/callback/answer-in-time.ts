@@ -9,7 +9,7 @@ import type { CallbackReply } from './callback-reply';
  * still has to do (verification may queue behind the hold's request budget when many callbacks arrive at once,
  * an image download may be slow); n8n's own work before and after the node stays well inside 2 s.
  */
-export const ANSWER_WITHIN_MS = 1000;
+export const ANSWER_WITHIN_MS = 500;
 
 const TIME_IS_UP = Symbol('time is up');
 
