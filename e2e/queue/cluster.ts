@@ -37,6 +37,11 @@ export type QueueBinaryDataMode = 'database' | 'filesystem';
 export interface QueueClusterOptions {
 	/** Number of `n8n worker` processes (default 2). */
 	workers?: number;
+	/**
+	 * Number of `n8n webhook` processes (default 1). WEBHOOK_URL points at the first; a load balancer in front of all of
+	 * them is played by sending requests to each one's own URL (`webhookUrls`).
+	 */
+	webhookProcesses?: number;
 	/** `--concurrency` of each worker: executions one worker runs at once (default 5; n8n warns below 5). */
 	concurrency?: number;
 	/**
@@ -60,11 +65,15 @@ export interface QueueCluster {
 	/** The main instance: a logged-in REST client whose runWorkflow POSTs to the webhook process. */
 	main: N8nServer;
 	webhook: N8nProcess;
+	/** Every webhook process, the first being `webhook`. */
+	webhooks: N8nProcess[];
 	workers: N8nProcess[];
 	redis: RedisInstance;
 	postgres: PostgresInstance;
 	/** `http://127.0.0.1:<webhook process port>`: WEBHOOK_URL of every process (without the trailing slash). */
 	webhookUrl: string;
+	/** The base URL of each webhook process, in the order of `webhooks`. */
+	webhookUrls: string[];
 	/** The temp folder holding every process's user folder, data and logs; deleted by stop(). */
 	rootDir: string;
 	binaryDataMode: QueueBinaryDataMode;
@@ -96,6 +105,7 @@ async function freePort(taken: Set<number>): Promise<number> {
 export async function startQueueCluster(options: QueueClusterOptions = {}): Promise<QueueCluster> {
 	const log = options.log ?? (() => undefined);
 	const workerCount = options.workers ?? 2;
+	const webhookCount = Math.max(1, options.webhookProcesses ?? 1);
 	const concurrency = options.concurrency ?? 5;
 	const binaryDataMode = options.binaryDataMode ?? 'database';
 	const binaries: ServiceBinaries = ensureServicesInstalled(log);
@@ -216,19 +226,27 @@ export async function startQueueCluster(options: QueueClusterOptions = {}): Prom
 			return handle;
 		};
 		const workerPorts = await Promise.all(Array.from({ length: workerCount }, () => freePort(taken)));
-		const [webhook, ...workers] = await Promise.all([
+		const moreWebhookPorts = await Promise.all(Array.from({ length: webhookCount - 1 }, () => freePort(taken)));
+		const started = await Promise.all([
 			startProcess('webhook', 'webhook', webhookPort),
+			...moreWebhookPorts.map((port, index) => startProcess('webhook', `webhook-${index + 2}`, port)),
 			...workerPorts.map((port, index) => startProcess('worker', `worker-${index + 1}`, port)),
 		]);
+		const webhooks = started.slice(0, webhookCount);
+		const [webhook] = webhooks;
+		const workers = started.slice(webhookCount);
+		const webhookUrls = webhooks.map((process) => `http://127.0.0.1:${process.port}`);
 
 		discardTarball();
 		const cluster: QueueCluster = {
 			main,
 			webhook,
+			webhooks,
 			workers,
 			redis,
 			postgres,
 			webhookUrl,
+			webhookUrls,
 			rootDir,
 			binaryDataMode,
 			concurrency,
@@ -238,6 +256,7 @@ export async function startQueueCluster(options: QueueClusterOptions = {}): Prom
 				[
 					`main (editor, REST)   ${main.baseUrl}   owner ${main.connection.owner.email} / ${main.connection.owner.password}`,
 					`webhook process       ${webhookUrl}   (WEBHOOK_URL; /webhook/…, /webhook-waiting/…)`,
+					...webhookUrls.slice(1).map((url) => `webhook process       ${url}   (behind the same load balancer)`),
 					...workers.map(
 						(worker) =>
 							`${worker.name.padEnd(22)}health http://127.0.0.1:${worker.port}/healthz, concurrency ${concurrency}`,

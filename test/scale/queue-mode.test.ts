@@ -35,6 +35,8 @@ import { postJson, waitFor } from '../e2e/support/callbacks';
 const WORKFLOWS_DIR = path.join(__dirname, 'workflows');
 const LOGS_DIR = path.join(REPO_ROOT, '.e2e-tmp', 'scale-logs');
 const WORKERS = 2;
+/** Two webhook processes, as behind a load balancer; WEBHOOK_URL names the first. */
+const WEBHOOK_PROCESSES = 2;
 const CONCURRENCY = 5;
 const DEFAULT_MAX_REQUESTS_PER_SECOND = 3;
 const TRIGGER = 'LinkrAPI Trigger';
@@ -85,7 +87,7 @@ function rateOf(requests: RecordedRequest[]): RateFigures {
 	};
 }
 
-describe('n8n queue mode: main + webhook process + 2 workers on Redis and PostgreSQL', () => {
+describe('n8n queue mode: main + 2 webhook processes + 2 workers on Redis and PostgreSQL', () => {
 	let cluster: QueueCluster;
 	let sim: Simulator;
 	let apiKey: string;
@@ -96,6 +98,7 @@ describe('n8n queue mode: main + webhook process + 2 workers on Redis and Postgr
 		fs.rmSync(LOGS_DIR, { recursive: true, force: true }); // the previous run's
 		cluster = await startQueueCluster({
 			workers: WORKERS,
+			webhookProcesses: WEBHOOK_PROCESSES,
 			concurrency: CONCURRENCY,
 			binaryDataMode: BINARY_MODE,
 			log: (line) => console.log(`[queue] ${line}`),
@@ -141,9 +144,8 @@ describe('n8n queue mode: main + webhook process + 2 workers on Redis and Postgr
 	 * the webhook process serves it: it then answers a wrong token with the node's own 401 instead of n8n's 404 "not
 	 * registered".
 	 */
-	async function servedTriggerUrl(webhookId: string, token: string): Promise<string> {
-		const url = (value: string) =>
-			`${cluster.webhookUrl}/webhook/${webhookId}/callback?token=${encodeURIComponent(value)}`;
+	async function servedTriggerUrl(webhookId: string, token: string, base = cluster.webhookUrl): Promise<string> {
+		const url = (value: string) => `${base}/webhook/${webhookId}/callback?token=${encodeURIComponent(value)}`;
 		const deadline = Date.now() + 20_000;
 		while ((await postJson(url('not-the-token'), { task_id: 'probe' })).status !== 401) {
 			if (Date.now() > deadline) throw new Error(`The trigger is not served at its documented URL ${url(':token')}.`);
@@ -155,6 +157,30 @@ describe('n8n queue mode: main + webhook process + 2 workers on Redis and Postgr
 	/** How many jobs the webhook process queued for `executionId` (its log: "Enqueued execution <id> (job <n>)"). */
 	function jobsEnqueuedByWebhookProcess(executionId: string): number {
 		return executionsEnqueuedBy(cluster.webhook).filter((id) => id === executionId).length;
+	}
+
+	/** Tasks that ended in the simulator, submitted straight to it: the test itself plays LinkrAPI's callbacks. */
+	async function finishedTasks(count: number): Promise<Array<Record<string, unknown>>> {
+		const headers = { 'authorization': `Bearer ${apiKey}`, 'content-type': 'application/json' };
+		const ids = await Promise.all(
+			Array.from({ length: count }, async (_, n) => {
+				const response = await fetch(`${sim.url}/imagine`, {
+					method: 'POST',
+					headers,
+					body: JSON.stringify({ prompt: `twice ${n}` }),
+				});
+				return ((await response.json()) as { task_id: string }).task_id;
+			}),
+		);
+		return await Promise.all(
+			ids.map(
+				async (id) =>
+					await waitFor(`task ${id} to end`, async () => {
+						const task = (await (await fetch(`${sim.url}/fetch/${id}`, { headers })).json()) as Record<string, unknown>;
+						return task.status === 'completed' ? task : undefined;
+					}),
+			),
+		);
 	}
 
 	async function imageFromCdn(url: string): Promise<Buffer> {
@@ -324,8 +350,8 @@ describe('n8n queue mode: main + webhook process + 2 workers on Redis and Postgr
 		expect(ranOn).toHaveLength(1);
 		expect(jobsEnqueuedByWebhookProcess(execution.id)).toBe(1);
 
-		// The duplicate-delivery memory is in the workflow's static data (saved to the database by the webhook
-		// process), so another webhook process would also drop a repeated callback.
+		// The same webhook process drops a repeated callback (its own memory; the static data n8n saves as well is no
+		// memory shared between processes: see the test with two webhook processes).
 		const saved = await cluster.main.rest<{ staticData?: unknown }>('GET', `/workflows/${trigger.id}`);
 		expect(JSON.stringify(saved.staticData ?? {})).toContain(`${taskId}:completed`);
 		const finished = await (
@@ -338,6 +364,81 @@ describe('n8n queue mode: main + webhook process + 2 workers on Redis and Postgr
 		await sleep(1000);
 		expect(await cluster.main.listExecutions(trigger.id)).toHaveLength(1);
 		console.log(`[measure] trigger: execution ${execution.id} on ${ranOn[0]}`);
+	});
+
+	it('LinkrAPI Trigger behind two webhook processes: repeated deliveries to one process run once; across processes a task can run twice', async () => {
+		const webhookId = randomUUID();
+		const token = randomBytes(24).toString('hex');
+		const trigger = await deploy('queue-trigger.json', (json) => {
+			const changed = withNodeParameters(json, TRIGGER, { secretToken: token });
+			changed.nodes.find((candidate) => candidate.name === TRIGGER)!.webhookId = webhookId;
+			return changed;
+		});
+		const [urlA, urlB] = await Promise.all(
+			cluster.webhookUrls.map(async (base) => await servedTriggerUrl(webhookId, token, base)),
+		);
+		const tasks = await finishedTasks(12);
+		const groups = {
+			// a load balancer that sends all of this trigger's path to one process (sticky routing)
+			'A, then A again once answered': tasks.slice(0, 3),
+			'A and A at once': tasks.slice(3, 6),
+			// a load balancer that spreads the deliveries over both processes
+			'A, then B once A answered': tasks.slice(6, 9),
+			'A and B at once': tasks.slice(9, 12),
+		};
+		const answers: number[][] = [];
+		for (const task of groups['A, then A again once answered']) {
+			answers.push([(await postJson(urlA, task)).status, (await postJson(urlA, task)).status]);
+		}
+		for (const task of groups['A, then B once A answered']) {
+			answers.push([(await postJson(urlA, task)).status, (await postJson(urlB, task)).status]);
+		}
+		const atOnce = async (task: Record<string, unknown>, [first, second]: string[]) =>
+			(await Promise.all([postJson(first, task), postJson(second, task)])).map((answer) => answer.status);
+		answers.push(
+			...(await Promise.all([
+				...groups['A and A at once'].map(async (task) => await atOnce(task, [urlA, urlA])),
+				...groups['A and B at once'].map(async (task) => await atOnce(task, [urlA, urlB])),
+			])),
+		);
+		expect(answers.flat().every((status) => status === 200 || status === 202)).toBe(true);
+
+		await waitFor(
+			'an execution per task',
+			async () => {
+				const all = await cluster.main.listExecutions(trigger.id, 100);
+				return all.filter((execution) => !['new', 'running'].includes(execution.status)).length >= tasks.length
+					? true
+					: undefined;
+			},
+			60_000,
+		);
+		await sleep(2000);
+		const runsOf = new Map<string, number>();
+		for (const summary of await cluster.main.listExecutions(trigger.id, 100)) {
+			const execution = await cluster.main.getExecution(summary.id);
+			const taskId = nodeOutput(execution, TRIGGER)[0]?.json.task_id as string;
+			runsOf.set(taskId, (runsOf.get(taskId) ?? 0) + 1);
+		}
+		const runs = Object.fromEntries(
+			Object.entries(groups).map(([name, group]) => [name, group.map((task) => runsOf.get(task.task_id as string))]),
+		);
+		const saved = await cluster.main.rest<{ staticData?: unknown }>('GET', `/workflows/${trigger.id}`);
+		const remembered = tasks.filter((task) => JSON.stringify(saved.staticData ?? {}).includes(`${task.task_id}:`));
+		console.log(
+			`[measure] two webhook processes, runs per task: ${JSON.stringify(runs)}; ` +
+				`tasks in the workflow's saved static data: ${remembered.length} of ${tasks.length}`,
+		);
+
+		// What the README promises: repeated deliveries that reach the same process start one run.
+		expect(runs['A, then A again once answered']).toEqual([1, 1, 1]);
+		expect(runs['A and A at once']).toEqual([1, 1, 1]);
+		// What it warns of: another process does not know what this one started (n8n's static data is no shared memory
+		// between them), so a task delivered to both can run twice, whenever the deliveries come.
+		for (const name of ['A, then B once A answered', 'A and B at once'] as const) {
+			expect(runs[name].every((count) => count === 1 || count === 2)).toBe(true);
+		}
+		expect(runs['A and B at once']).toContain(2);
 	});
 
 	/**
