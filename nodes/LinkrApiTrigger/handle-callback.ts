@@ -135,7 +135,10 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		return reply.refuse(503, { error: 'Too many callbacks are being handled; retry later', task_id: taskId });
 	}
 	if (claim === 'duplicate') {
-		return reply.refuse(200, { ignored: 'a delivery of this task is being handled', task_id: taskId });
+		return reply.refuse(200, {
+			ignored: 'duplicate delivery: another delivery of this task is being handled',
+			task_id: taskId,
+		});
 	}
 	const handling = handleDelivery(this, reply, taskId, settings, memory).finally(() =>
 		deliveriesInProgress.release(key),

@@ -123,7 +123,10 @@ export async function resumeFromCallback(
 	const claim = resumesInProgress.claim(resumeKey);
 	if (claim === 'full') return reply.refuse(503, { error: 'Too many callbacks are being handled; retry later' });
 	if (claim === 'duplicate') {
-		return reply.refuse(200, { ignored: 'a callback of this pause is being handled', task_id: taskId });
+		return reply.refuse(200, {
+			ignored: 'duplicate delivery: another callback of this pause is being handled',
+			task_id: taskId,
+		});
 	}
 	const handling = resume(this, reply, taskId, resumeKey, fieldsOf).finally(() => resumesInProgress.release(resumeKey));
 	return await answerInTime(this, reply, handling, { task_id: taskId });

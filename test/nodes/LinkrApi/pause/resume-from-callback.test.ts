@@ -288,7 +288,7 @@ describe('Pause Until Callback: resuming', () => {
 		expect(second.result.workflowData).toBeUndefined();
 		expect(second.fake.response).toMatchObject({
 			statusCode: 200,
-			body: { ignored: 'a callback of this pause is being handled' },
+			body: { ignored: 'duplicate delivery: another callback of this pause is being handled' },
 		});
 		expect(third.result.workflowData).toBeUndefined();
 		expect(third.fake.response).toMatchObject({ statusCode: 200, body: { ignored: 'this pause was resumed already' } });
