@@ -12,9 +12,18 @@ export interface ControlDeps {
 	config: () => RuntimeConfig;
 }
 
+/** Records keyed by API key, keyed by the masked key instead. */
+function maskedKeys<T>(record: Record<string, T>): Record<string, T> {
+	return Object.fromEntries(Object.entries(record).map(([key, value]) => [maskKey(key), value]));
+}
+
 function publicConfig(config: RuntimeConfig) {
-	const keySpeeds = Object.fromEntries(Object.entries(config.keySpeeds).map(([key, speed]) => [maskKey(key), speed]));
-	return { ...config, keys: config.keys.map(maskKey), keySpeeds };
+	return {
+		...config,
+		keys: config.keys.map(maskKey),
+		keySpeeds: maskedKeys(config.keySpeeds),
+		holds: maskedKeys(config.holds),
+	};
 }
 
 export function controlRoutes(deps: ControlDeps) {

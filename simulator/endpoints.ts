@@ -12,6 +12,7 @@ import {
 	type SubmitResponse,
 } from './contract';
 import type { Exchange } from './exchange';
+import { QUEUE_FULL_DETAIL, holdOf } from './holds';
 import { HUGE_IMAGE_BYTES, parsePromptFaults, redirectLocation, type FaultGates } from './faults';
 import type { Waits } from './http';
 import { GRID_SIZE, TILE_SIZE, UPSCALE_2X_SIZE, quadrantSeed, type ImageSpec } from './images';
@@ -52,14 +53,40 @@ function jsonBody(exchange: Exchange): unknown {
 	return body;
 }
 
-function taskOutcome(context: ApiContext, fromPrompt?: Outcome): Outcome {
+/** A prompt token first, then the hold's own task faults (an account problem), then the global ones. */
+function taskOutcome(context: ApiContext, key: string, fromPrompt?: Outcome): Outcome {
 	if (fromPrompt) return fromPrompt;
-	const rule = context.config().taskFaults;
+	const config = context.config();
+	const holdRule = holdOf(config, key).taskFaults;
+	if (holdRule && context.gates.fires(holdRule)) return holdRule.outcome;
+	const rule = config.taskFaults;
 	return rule && context.gates.fires(rule) ? rule.outcome : 'complete';
 }
 
-function submit(context: ApiContext, exchange: Exchange, task: Omit<NewTask, 'key'>, message: string): void {
-	const created: SimTask = context.store.create({ ...task, key: exchange.key as string }, context.config());
+/**
+ * Refuses a submit when the hold's queue is full. LinkrAPI documents no queue limit (contract §8); assumed here: it
+ * answers like a rate limit, 429 with a `detail` and `Retry-After` (seconds until a place frees), and starts no job.
+ */
+function refuseWhenQueueFull(context: ApiContext, exchange: Exchange, key: string): boolean {
+	const fullUntil = context.store.queueFullUntil(key, context.config());
+	if (fullUntil === undefined) return false;
+	const seconds = Math.max(1, Math.ceil((fullUntil - context.clock()) / 1000));
+	const headers: Record<string, string> = Number.isFinite(fullUntil) ? { 'retry-after': String(seconds) } : {};
+	exchange.refuse(429, QUEUE_FULL_DETAIL, 'queue-full', headers);
+	return true;
+}
+
+function submit(
+	context: ApiContext,
+	exchange: Exchange,
+	task: Omit<NewTask, 'key' | 'outcome'>,
+	message: string,
+	promptOutcome?: Outcome,
+): void {
+	const key = exchange.key as string;
+	if (refuseWhenQueueFull(context, exchange, key)) return;
+	const outcome = taskOutcome(context, key, promptOutcome);
+	const created: SimTask = context.store.create({ ...task, key, outcome }, context.config());
 	if (created.webhookUrl) {
 		context.webhooks.watch({
 			url: created.webhookUrl,
@@ -96,7 +123,6 @@ export async function imagine(context: ApiContext, exchange: Exchange): Promise<
 		{
 			action: 'imagine',
 			prompt: parsed.data.prompt,
-			outcome: taskOutcome(context, faults.outcome),
 			buttons: 'grid',
 			image: (id) => ({
 				kind: 'grid',
@@ -107,6 +133,7 @@ export async function imagine(context: ApiContext, exchange: Exchange): Promise<
 			webhookUrl: parsed.data.webhook_url,
 		},
 		'Task submitted successfully',
+		faults.outcome,
 	);
 }
 
@@ -160,7 +187,6 @@ export function action(context: ApiContext, exchange: Exchange): void {
 		{
 			action: resolved.name,
 			prompt: original.prompt,
-			outcome: taskOutcome(context),
 			buttons: result.buttons,
 			image: (id) => result.image(original, resolved.index, id),
 			webhookUrl: parsed.data.webhook_url,

@@ -30,6 +30,12 @@ export class Exchange {
 		this.json(status, { detail });
 	}
 
+	/** Answers an error chosen by one of the simulator's own rules (not an injected fault), named in the record. */
+	refuse(status: number, detail: string, reason: string, headers: Record<string, string> = {}): void {
+		this.fault = [this.fault, reason].filter(Boolean).join(' ');
+		this.json(status, { detail }, headers);
+	}
+
 	/**
 	 * Applies a fault rule: waits for `slowMs`, then drops the connection or answers the error.
 	 * Returns true when the request has been answered (the caller stops).

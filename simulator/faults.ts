@@ -2,7 +2,7 @@
  * Fault injection: prompt tokens (`[[429]]`, `[[fail]]`, …) act on one request, option rules (`fetchFaults`, …)
  * on every Nth request of an endpoint. Both end up as a FaultRule or a task outcome.
  */
-import type { FaultRule, TaskFaultRule, TaskOutcome } from './options';
+import { TASK_OUTCOMES, type FaultRule, type TaskFaultRule, type TaskOutcome } from './options';
 
 export interface PromptFaults {
 	/** How the submit request itself is answered. */
@@ -30,7 +30,7 @@ export function redirectLocation(hostHeader: string | undefined, path: string): 
 }
 
 const TOKEN = /\[\[([a-z0-9:-]+)\]\]/gi;
-const OUTCOMES: readonly string[] = ['fail', 'fail:subscribe', 'timeout', 'stuck', 'unknown-status'];
+const OUTCOMES: readonly string[] = TASK_OUTCOMES;
 
 /** Reads every `[[token]]` in a prompt; unknown tokens are left alone (they stay part of the prompt). */
 export function parsePromptFaults(prompt: string): PromptFaults {

@@ -3,16 +3,29 @@ import { createCdnServer } from './cdn';
 import { controlRoutes } from './control';
 import { FaultGates } from './faults';
 import { Waits, close, listen } from './http';
-import { Recorder, maskKey, type Inspection, type TaskRecord } from './inspection';
+import { acceptedKeys, holdOf } from './holds';
+import { Recorder, maskKey, type HoldActivity, type Inspection, type TaskRecord } from './inspection';
 import { endAt } from './lifecycle';
-import { DEFAULTS, parseConfigPatch, runtimeOptions, type RuntimeConfig, type SimulatorOptions } from './options';
+import { applyPatch, initialConfig, parseConfigPatch, type RuntimeConfig, type SimulatorOptions } from './options';
 import { API_BASE, createApiServer } from './server';
 import { TaskStore, type SimTask } from './tasks';
 import { WebhookSender } from './webhooks';
 
-export { DEFAULT_KEY } from './options';
-export type { FaultRule, SimulatorOptions, TaskFaultRule, TaskOutcome, Vocabulary } from './options';
-export type { CdnRequest, Inspection, RecordedRequest, TaskRecord, WebhookDelivery } from './inspection';
+export { ACCOUNT_FAILURES, DEFAULT_KEY } from './options';
+export type {
+	AccountFailure,
+	FaultRule,
+	HoldMode,
+	HoldPatch,
+	HoldSettings,
+	SimulatorOptions,
+	TaskFaultRule,
+	TaskOutcome,
+	Vocabulary,
+} from './options';
+export type { CdnRequest, HoldActivity, Inspection, RecordedRequest, TaskRecord, WebhookDelivery } from './inspection';
+export { MODE_SPEEDS, QUEUE_FULL_DETAIL } from './holds';
+export { FAILURE_MESSAGES } from './task-view';
 export { maskKey } from './inspection';
 
 export interface Simulator {
@@ -55,13 +68,13 @@ function taskRecord(task: SimTask, now: number, status: string): TaskRecord {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
 	const host = options.host ?? '127.0.0.1';
 	const clock = options.clock ?? Date.now;
-	let config: RuntimeConfig = { ...DEFAULTS, ...parseConfigPatch(runtimeOptions(options)) };
+	let config: RuntimeConfig = initialConfig(options);
 	const currentConfig = () => config;
 
 	let gates = new FaultGates();
 	const waits = new Waits();
 	const store = new TaskStore(clock);
-	const recorder = new Recorder(() => config.keys);
+	const recorder = new Recorder(() => acceptedKeys(config));
 	const webhooks = new WebhookSender({
 		clock,
 		retryDelaysMs: () => config.webhookRetryDelaysMs,
@@ -80,10 +93,32 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		},
 	});
 
+	const holdActivity = (key: string): HoldActivity => {
+		const { mode, concurrency, queueLimit, speed } = holdOf(config, key);
+		const counts = recorder.countsOf(maskKey(key));
+		const { running, queued } = store.load(key);
+		const peak = store.peakLoad(key);
+		return {
+			mode,
+			concurrency,
+			queueLimit,
+			speed,
+			requests: Object.values(counts).reduce((sum, count) => sum + count, 0),
+			counts,
+			tasks: store.all().filter((task) => task.key === key).length,
+			running,
+			queued,
+			peakRunning: peak.running,
+			peakQueued: peak.queued,
+		};
+	};
 	const inspect = (): Inspection => {
 		const now = clock();
-		const tasks = store.all().map((task) => taskRecord(task, now, store.state(task, config.vocabulary).status));
-		return recorder.snapshot(tasks);
+		const all = store.all();
+		const tasks = all.map((task) => taskRecord(task, now, store.state(task, config.vocabulary).status));
+		const keys = new Set([...acceptedKeys(config), ...all.map((task) => task.key)]);
+		const holds = Object.fromEntries([...keys].map((key) => [maskKey(key), holdActivity(key)]));
+		return recorder.snapshot(tasks, holds);
 	};
 	const reset = () => {
 		webhooks.cancelAll();
@@ -92,7 +127,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		gates = new FaultGates();
 	};
 	const configure = (partial: Partial<SimulatorOptions>) => {
-		config = { ...config, ...parseConfigPatch(partial) };
+		config = applyPatch(config, parseConfigPatch(partial));
 	};
 
 	const apiServer = createApiServer({

@@ -65,6 +65,27 @@ export interface TaskRecord {
 	parent_task_id?: string;
 }
 
+/** One accepted key (a hold): its settings now, and what it did since the last reset. */
+export interface HoldActivity {
+	mode: string;
+	concurrency: number;
+	/** null: no limit. */
+	queueLimit: number | null;
+	speed: number;
+	/** API requests that presented this key (any status). */
+	requests: number;
+	/** The same per route (`POST /imagine`, …). */
+	counts: Record<string, number>;
+	/** Tasks it created. */
+	tasks: number;
+	/** Tasks running and waiting now. */
+	running: number;
+	queued: number;
+	/** The most tasks running, and waiting, at any one moment. */
+	peakRunning: number;
+	peakQueued: number;
+}
+
 export interface Inspection {
 	requests: RecordedRequest[];
 	counts: Record<string, number>;
@@ -73,6 +94,8 @@ export interface Inspection {
 	cdnRequests: CdnRequest[];
 	webhookDeliveries: WebhookDelivery[];
 	tasks: TaskRecord[];
+	/** Masked key → its hold's settings and activity: every accepted key, and any other key that created tasks. */
+	holds: Record<string, HoldActivity>;
 }
 
 const NO_KEY = '(none)';
@@ -94,6 +117,7 @@ function maskHeaderValue(value: string): string {
 export class Recorder {
 	private requests: RecordedRequest[] = [];
 	private counts: Record<string, number> = {};
+	private countsByKey: Record<string, Record<string, number>> = {};
 	private peaks: Record<string, number> = {};
 	private windows = new Map<string, number[]>();
 	private cdnRequests: CdnRequest[] = [];
@@ -106,6 +130,8 @@ export class Recorder {
 	arrived(route: string, key: string | null, at: number): void {
 		this.counts[route] = (this.counts[route] ?? 0) + 1;
 		const name = key === null ? NO_KEY : maskKey(key);
+		const keyCounts = (this.countsByKey[name] ??= {});
+		keyCounts[route] = (keyCounts[route] ?? 0) + 1;
 		const window = (this.windows.get(name) ?? []).filter((t) => t > at - WINDOW_MS);
 		window.push(at);
 		this.windows.set(name, window);
@@ -134,7 +160,12 @@ export class Recorder {
 		return masked;
 	}
 
-	snapshot(tasks: TaskRecord[]): Inspection {
+	/** Requests per route that presented this key, by its masked form. */
+	countsOf(maskedKey: string): Record<string, number> {
+		return { ...this.countsByKey[maskedKey] };
+	}
+
+	snapshot(tasks: TaskRecord[], holds: Record<string, HoldActivity>): Inspection {
 		return structuredClone({
 			requests: this.requests,
 			counts: this.counts,
@@ -142,12 +173,14 @@ export class Recorder {
 			cdnRequests: this.cdnRequests,
 			webhookDeliveries: this.webhookDeliveries,
 			tasks: tasks.map((task) => this.redact(task)),
+			holds,
 		});
 	}
 
 	clear(): void {
 		this.requests = [];
 		this.counts = {};
+		this.countsByKey = {};
 		this.peaks = {};
 		this.windows.clear();
 		this.cdnRequests = [];

@@ -2,7 +2,7 @@
  * The status of a task as a pure function of time. A task waits in the queue until `startAt`, then runs for
  * `durationMs` through the phases below; faulty outcomes end early, never, or with another terminal status.
  */
-import type { TaskOutcome, Vocabulary } from './options';
+import { ACCOUNT_FAILURES, type TaskOutcome, type Vocabulary } from './options';
 
 export type Outcome = 'complete' | TaskOutcome;
 
@@ -24,6 +24,8 @@ const PROCESSING_AT = 20;
 const UPLOADING_AT = 80;
 /** A failing task fails halfway through processing. */
 const FAIL_AT = 50;
+/** Midjourney turns an account away as soon as the command reaches it: when the task would be `starting`. */
+const ACCOUNT_FAIL_AT = STARTING_AT;
 /** Progress where timed-out and stuck tasks stall. */
 export const STALLED_PROGRESS = 47;
 /** The unlisted status that `[[unknown-status]]` tasks pass through instead of `uploading`. */
@@ -39,6 +41,7 @@ const OLD_NAMES: Record<string, string> = {
 /** Time the task spends running before its terminal status (Infinity: never ends). */
 export function runningTime(outcome: Outcome, durationMs: number): number {
 	if (outcome === 'stuck') return Infinity;
+	if ((ACCOUNT_FAILURES as readonly string[]).includes(outcome)) return (durationMs * ACCOUNT_FAIL_AT) / 100;
 	if (outcome === 'fail' || outcome === 'fail:subscribe') return (durationMs * FAIL_AT) / 100;
 	return durationMs;
 }

@@ -3,6 +3,9 @@
  * tens of seconds and picks one image of a grid in a few; times vary from job to job, and a hold in relax mode is slower
  * than one in fast mode. Draws are seeded, so the same options give the same run times in the same order.
  */
+import { holdSpeed } from './holds';
+import type { HoldSettings } from './options';
+
 export type JobKind = 'grid' | 'single';
 
 export interface RunTimeConfig {
@@ -14,6 +17,8 @@ export interface RunTimeConfig {
 	durationSpread: number;
 	/** Per API key: run times are multiplied by this factor (3 = a relax hold three times slower). */
 	keySpeeds: Record<string, number>;
+	/** Per API key, its hold: `speed` (or `mode`) sets the factor, before `keySpeeds`. */
+	holds?: Record<string, HoldSettings>;
 	/** Seed of the draws. */
 	seed: number;
 }
@@ -63,7 +68,7 @@ export class RunTimes {
 			jobKindOfAction(action) === 'single' && config.upscaleDurationMs !== null
 				? config.upscaleDurationMs
 				: config.taskDurationMs;
-		const speed = config.keySpeeds[key] ?? 1;
+		const speed = holdSpeed(config, key);
 		const deviation = config.durationSpread > 0 ? config.durationSpread * this.normal() : 0;
 		return Math.round(median * speed * Math.exp(deviation));
 	}

@@ -1,5 +1,6 @@
 /**
- * The API server: routing under `/api/v1`, recording, option fault rules, bearer auth, then the endpoints.
+ * The API server: routing under `/api/v1`, recording, option fault rules, bearer auth, the key's own (hold) fault
+ * rules, then the endpoints.
  * Requests under `/__sim/` go to the control routes (no key needed, not recorded).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -8,6 +9,7 @@ import { INVALID_KEY_DETAIL } from './contract';
 import { action, fetchTask, imagine, type ApiContext } from './endpoints';
 import { accountInfo } from './account-info';
 import { Exchange } from './exchange';
+import { acceptedKeys, holdOf, type Hold } from './holds';
 import { decodeBody, readBody, sendJson } from './http';
 import type { Recorder } from './inspection';
 import type { FaultRule, RuntimeConfig } from './options';
@@ -25,25 +27,50 @@ interface Route {
 	name: string;
 	method: string;
 	faults: (config: RuntimeConfig) => FaultRule | null;
+	/** The same kind of rule set for one hold: it acts after authentication, on that key's requests only. */
+	holdFaults: (hold: Hold) => FaultRule | null;
 	handle: (deps: ServerDeps, exchange: Exchange, param: string) => void | Promise<void>;
 }
 
 const ROUTES: Array<Route & { pattern: RegExp }> = [
-	{ name: 'POST /imagine', method: 'POST', pattern: /^\/imagine\/?$/, faults: (c) => c.submitFaults, handle: imagine },
+	{
+		name: 'POST /imagine',
+		method: 'POST',
+		pattern: /^\/imagine\/?$/,
+		faults: (c) => c.submitFaults,
+		holdFaults: (h) => h.submitFaults,
+		handle: imagine,
+	},
 	{
 		name: 'GET /fetch',
 		method: 'GET',
 		pattern: /^\/fetch\/([^/]+)\/?$/,
 		faults: (c) => c.fetchFaults,
+		holdFaults: (h) => h.fetchFaults,
 		handle: (d, e, id) => fetchTask(d, e, id),
 	},
-	{ name: 'POST /action', method: 'POST', pattern: /^\/action\/?$/, faults: (c) => c.submitFaults, handle: action },
-	{ name: 'GET /info', method: 'GET', pattern: /^\/info\/?$/, faults: (c) => c.infoFaults, handle: info },
+	{
+		name: 'POST /action',
+		method: 'POST',
+		pattern: /^\/action\/?$/,
+		faults: (c) => c.submitFaults,
+		holdFaults: (h) => h.submitFaults,
+		handle: action,
+	},
+	{
+		name: 'GET /info',
+		method: 'GET',
+		pattern: /^\/info\/?$/,
+		faults: (c) => c.infoFaults,
+		holdFaults: (h) => h.infoFaults,
+		handle: info,
+	},
 ];
 
 async function info(deps: ServerDeps, exchange: Exchange): Promise<void> {
 	await deps.waits.wait(deps.config().infoDelayMs);
-	exchange.json(200, accountInfo(deps.store, exchange.key as string));
+	const key = exchange.key as string;
+	exchange.json(200, accountInfo(deps.store, key, holdOf(deps.config(), key)));
 }
 
 function bearerKey(request: IncomingMessage): string | null {
@@ -89,7 +116,10 @@ async function handle(deps: ServerDeps, request: IncomingMessage, response: Serv
 	// Option faults act like a proxy in front of the API: before authentication.
 	const rule = matched.route.faults(deps.config());
 	if (rule && deps.gates.fires(rule) && (await exchange.inject(rule, deps.waits))) return;
-	if (key === null || !deps.config().keys.includes(key)) return exchange.detail(401, INVALID_KEY_DETAIL);
+	if (key === null || !acceptedKeys(deps.config()).includes(key)) return exchange.detail(401, INVALID_KEY_DETAIL);
+	// A hold's own faults (suspended: 403, Discord unreachable: 502, …) are LinkrAPI's answers for that key.
+	const holdRule = matched.route.holdFaults(holdOf(deps.config(), key));
+	if (holdRule && deps.gates.fires(holdRule) && (await exchange.inject(holdRule, deps.waits))) return;
 	await matched.route.handle(deps, exchange, matched.param);
 }
 

@@ -7,10 +7,19 @@ import type { SimTask } from './tasks';
 /** A fixed Discord channel id for the CDN paths, like `cdn.discordapp.com/attachments/<channel>/<message>/…`. */
 const CHANNEL_ID = '1193382706539716729';
 
+/**
+ * `error` of a failed task by its outcome. LinkrAPI shows none of these texts (contract §12.3); the account ones follow
+ * the documented causes (§4) and name them plainly: inactive subscription, Discord account banned or restricted.
+ */
 export const FAILURE_MESSAGES: Record<string, string> = {
 	'fail': 'Midjourney: Banned prompt detected',
 	'fail:subscribe':
 		'Thank you for subscribing to Midjourney! Your subscription is now active; please run your command again.',
+	'fail:subscription-inactive':
+		'Midjourney: Subscription inactive. This account has no active Midjourney subscription; renew it to run jobs.',
+	'fail:account-banned': 'Midjourney: Account banned. This Discord account has been banned and can no longer run jobs.',
+	'fail:account-restricted':
+		'Midjourney: Account restricted. This Discord account is restricted and cannot run jobs at the moment.',
 };
 
 export function imageFileName(taskId: string, quadrant?: number): string {

@@ -1,12 +1,13 @@
 /**
- * Task storage and Midjourney-like queueing: each key runs at most `concurrency` tasks at once, first come first
- * served. A task's start time is fixed when it is created (every earlier task's end is already known), so status
- * is computed on each read from timestamps and no timers are needed.
+ * Task storage and Midjourney-like queueing: each key (hold) runs at most its `concurrency` tasks at once, first come
+ * first served, and keeps at most its `queueLimit` waiting. A task's start time is fixed when it is created (every
+ * earlier task's end is already known), so status is computed on each read from timestamps and no timers are needed.
  */
 import { randomUUID } from 'node:crypto';
 
 import type { ButtonSet } from './components';
 import type { ImageSpec } from './images';
+import { holdOf, type HoldConfig } from './holds';
 import { endAt, stateAt, type Schedule, type TaskState } from './lifecycle';
 import type { Vocabulary } from './options';
 import { RunTimes, type RunTimeConfig } from './run-times';
@@ -37,8 +38,11 @@ export type NewTask = Pick<SimTask, 'key' | 'action' | 'prompt' | 'outcome' | 'b
 	image: (taskId: string) => ImageSpec;
 };
 
-export interface SchedulingConfig extends RunTimeConfig {
-	concurrency: number;
+export type SchedulingConfig = RunTimeConfig & HoldConfig;
+
+export interface Load {
+	running: number;
+	queued: number;
 }
 
 export class TaskStore {
@@ -49,7 +53,7 @@ export class TaskStore {
 	constructor(private readonly clock: () => number) {}
 
 	create(input: NewTask, config: SchedulingConfig): SimTask {
-		const { concurrency } = config;
+		const { concurrency } = holdOf(config, input.key);
 		const createdAt = this.clock();
 		const id = randomUUID();
 		const startAt = this.startTime(input.key, createdAt, concurrency);
@@ -78,8 +82,24 @@ export class TaskStore {
 		return stateAt(task, this.clock(), vocabulary);
 	}
 
+	/**
+	 * When a new task of the key would have to wait while its queue already holds `queueLimit` tasks: the moment a
+	 * place frees (the next waiting task starts or, none waiting, a running one ends; Infinity if none ever does).
+	 * Undefined when the key takes the task now.
+	 */
+	queueFullUntil(key: string, config: HoldConfig): number | undefined {
+		const { concurrency, queueLimit } = holdOf(config, key);
+		if (queueLimit === null) return undefined;
+		const now = this.clock();
+		const own = this.all().filter((task) => task.key === key);
+		const waiting = own.filter((task) => now < task.startAt);
+		if (waiting.length < queueLimit || this.startTime(key, now, concurrency) <= now) return undefined;
+		const frees = waiting.length > 0 ? waiting.map((task) => task.startAt) : own.map(endAt).filter((end) => end > now);
+		return Math.min(Infinity, ...frees);
+	}
+
 	/** Running (started, not ended) and queued tasks of one key, now. */
-	load(key: string): { running: number; queued: number } {
+	load(key: string): Load {
 		const now = this.clock();
 		let running = 0;
 		let queued = 0;
@@ -89,6 +109,34 @@ export class TaskStore {
 			else if (now < endAt(task)) running++;
 		}
 		return { running, queued };
+	}
+
+	/** The most tasks of one key running, and waiting, at any one moment so far (since the last reset). */
+	peakLoad(key: string): Load {
+		const now = this.clock();
+		const changes = new Map<number, Load>();
+		const change = (at: number, running: number, queued: number) => {
+			if (at > now) return;
+			const sum = changes.get(at) ?? { running: 0, queued: 0 };
+			changes.set(at, { running: sum.running + running, queued: sum.queued + queued });
+		};
+		for (const task of this.tasks.values()) {
+			if (task.key !== key) continue;
+			change(task.createdAt, 0, 1);
+			change(task.startAt, 1, -1);
+			change(endAt(task), -1, 0);
+		}
+		// All changes of one moment count together: a slot freed and taken at the same instant is not two tasks at once.
+		const current: Load = { running: 0, queued: 0 };
+		const peak: Load = { running: 0, queued: 0 };
+		for (const at of [...changes.keys()].sort((a, b) => a - b)) {
+			const delta = changes.get(at) as Load;
+			current.running += delta.running;
+			current.queued += delta.queued;
+			peak.running = Math.max(peak.running, current.running);
+			peak.queued = Math.max(peak.queued, current.queued);
+		}
+		return peak;
 	}
 
 	all(): SimTask[] {

@@ -1,6 +1,9 @@
 import axios from 'axios';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
-import { parseCli, parseFaultSpec, runCli } from '../../simulator/cli';
+import { parseCli, parseFaultSpec, parseHoldSpec, runCli } from '../../simulator/cli';
 import { DEFAULT_KEY } from '../../simulator';
 
 describe('simulator CLI', () => {
@@ -70,6 +73,73 @@ describe('simulator CLI', () => {
 		await running!.shutdown('SIGTERM');
 		expect(lines).toContain('SIGTERM received, stopping the simulator');
 		await expect(axios.get(`${baseUrl}/info`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+	});
+
+	it('reads holds from repeated --hold flags and a JSON file, and a global --queue-limit', () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'sim-holds-'));
+		const file = path.join(dir, 'holds.json');
+		writeFileSync(file, JSON.stringify({ lkr_a: { concurrency: 3 }, lkr_c: { mode: 'relax', concurrency: 3 } }));
+		const options = parseCli([
+			'--holds-file',
+			file,
+			'--hold',
+			'lkr_b:concurrency=3,queue=5',
+			'--hold',
+			'lkr_c:speed=4,submit-fault=403,task-fault=fail:account-banned',
+			'--queue-limit',
+			'10',
+		]);
+		expect(options).toMatchObject({
+			queueLimit: 10,
+			holds: {
+				lkr_a: { concurrency: 3 },
+				lkr_b: { concurrency: 3, queueLimit: 5 },
+				lkr_c: {
+					mode: 'relax',
+					concurrency: 3,
+					speed: 4,
+					submitFaults: { status: 403 },
+					taskFaults: { outcome: 'fail:account-banned' },
+				},
+			},
+		});
+	});
+
+	it('reads a bare key as a hold with default settings and rejects unknown or bad hold settings', () => {
+		expect(parseHoldSpec('lkr_a')).toEqual(['lkr_a', {}]);
+		expect(parseHoldSpec('lkr_a:mode=turbo,fetch-fault=502,info-fault=502')).toEqual([
+			'lkr_a',
+			{ mode: 'turbo', fetchFaults: { status: 502 }, infoFaults: { status: 502 } },
+		]);
+		expect(() => parseHoldSpec('lkr_a:slots=3')).toThrow('unknown setting "slots"');
+		expect(() => parseHoldSpec('lkr_a:mode=slow')).toThrow('mode must be fast, relax or turbo');
+		expect(() => parseHoldSpec('lkr_a:speed=0')).toThrow('speed must be a number > 0');
+		expect(() => parseHoldSpec('lkr_a:task-fault=explode')).toThrow('task-fault must be one of');
+		expect(() => parseHoldSpec(':concurrency=3')).toThrow('--hold needs a key first');
+	});
+
+	it('starts several holds from the command line and prints each with its settings', async () => {
+		const lines: string[] = [];
+		const fast = `lkr_${'a'.repeat(32)}`;
+		const relax = `lkr_${'c'.repeat(32)}`;
+		const running = await runCli(
+			['--port', '0', '--info-delay-ms', '0', '--hold', `${fast}:concurrency=3`, '--hold', `${relax}:mode=relax`],
+			(line) => lines.push(line),
+		);
+		try {
+			const banner = lines.join('\n');
+			expect(banner).toContain(`API key:    ${fast}, ${relax}`);
+			expect(banner).toContain(`Hold:       ${relax}  relax ×3, 3 at once, no queue limit`);
+			const info = await axios.get(`${running!.sim.url}/info`, { headers: { Authorization: `Bearer ${relax}` } });
+			expect(info.data.data.job_mode).toBe('relax');
+			const refused = await axios.get(`${running!.sim.url}/info`, {
+				headers: { Authorization: `Bearer ${DEFAULT_KEY}` },
+				validateStatus: () => true,
+			});
+			expect(refused.status).toBe(401);
+		} finally {
+			await running!.shutdown('SIGTERM');
+		}
 	});
 
 	it('prints the usage for --help and starts nothing', async () => {
