@@ -16,11 +16,22 @@ export interface N8nCapabilities {
 	 * has `$execution.customData` for expressions only, and its methods return nothing inside a resume webhook.)
 	 */
 	nodeCustomData: boolean;
+	/**
+	 * Workflows are published (2.x's "Publish" replaced 1.x's "Active" toggle), and n8n runs an error workflow, or lets
+	 * a published workflow call a sub-workflow, only when that workflow is published too. 1.x runs both unactivated
+	 * and refuses to activate a workflow whose only trigger is an Error Trigger or "When Executed by Another
+	 * Workflow". Absent in 1.123.x; present in 2.40.x and 2.41.x (earlier 2.x not checked).
+	 */
+	workflowPublishing: boolean;
 }
 
 /** Compares dotted versions numerically ("1.123.81" < "2.14.0"); missing parts count as 0. */
 export function compareVersions(a: string, b: string): number {
-	const parts = (version: string) => version.split('-')[0].split('.').map((part) => Number(part) || 0);
+	const parts = (version: string) =>
+		version
+			.split('-')[0]
+			.split('.')
+			.map((part) => Number(part) || 0);
 	const [left, right] = [parts(a), parts(b)];
 	for (let index = 0; index < Math.max(left.length, right.length); index++) {
 		const difference = (left[index] ?? 0) - (right[index] ?? 0);
@@ -33,5 +44,6 @@ export function capabilitiesOf(n8nVersion: string): N8nCapabilities {
 	return {
 		signedResumeUrls: compareVersions(n8nVersion, '2.14.0') >= 0,
 		nodeCustomData: compareVersions(n8nVersion, '2.16.0') >= 0,
+		workflowPublishing: compareVersions(n8nVersion, '2.0.0') >= 0,
 	};
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 
 import {
 	assertExecutionStatus,
+	capabilitiesOf,
 	type CreatedWorkflow,
 	type CredentialRef,
 	discardPackedTarball,
@@ -52,7 +53,7 @@ describe('Batches of 6 prompts when n8n is killed (SIGKILL) during the wait and 
 	let sim: Simulator;
 	let apiKey: string;
 	let credential: CredentialRef;
-	let errorWorkflow: CreatedWorkflow;
+	let errorWorkflow: CreatedWorkflow | undefined;
 	let waitWorkflow: CreatedWorkflow;
 	/** The recommended shape: submitted in one execution, waited for in another. */
 	let split: Batch & { submitExecutionId: string };
@@ -61,11 +62,20 @@ describe('Batches of 6 prompts when n8n is killed (SIGKILL) during the wait and 
 	/** Imagine with Poll Until Finished. */
 	let plain: Batch;
 
-	async function deploy(file: string, change: (workflow: WorkflowJson) => WorkflowJson = (w) => w) {
+	/**
+	 * Saves a workflow from test/e2e/workflows and publishes it, unless `activate` is false. Every workflow reports
+	 * failed and crashed executions to the error workflow.
+	 */
+	async function deploy(
+		file: string,
+		change: (workflow: WorkflowJson) => WorkflowJson = (w) => w,
+		activate = true,
+	): Promise<CreatedWorkflow> {
 		const workflow = change(loadWorkflow(path.join(WORKFLOWS_DIR, file)));
-		// Every workflow reports failed and crashed executions to the error workflow.
-		workflow.settings = { ...workflow.settings, errorWorkflow: errorWorkflow.id };
-		return await n8n.deployWorkflow(workflow, { credential });
+		if (errorWorkflow) workflow.settings = { ...workflow.settings, errorWorkflow: errorWorkflow.id };
+		const created = await n8n.createWorkflow(workflow, { credential });
+		if (activate) await n8n.activateWorkflow(created);
+		return created;
 	}
 
 	/** Starts a batch; its webhook answers at once. Resolves with the execution as soon as n8n saved it running. */
@@ -120,10 +130,11 @@ describe('Batches of 6 prompts when n8n is killed (SIGKILL) during the wait and 
 			apiKey,
 			baseUrl: sim.url,
 		});
-		// n8n runs only a published error workflow.
-		errorWorkflow = await n8n.deployWorkflow(loadWorkflow(path.join(WORKFLOWS_DIR, 'error-workflow.json')));
-		// n8n publishes a workflow only after the sub-workflows it calls.
-		waitWorkflow = await deploy('restart-wait.json');
+		// n8n 2.x runs an error workflow, and a published workflow's sub-workflow, only when it is published; 1.x
+		// cannot activate either (no trigger of their own) and runs them as they are.
+		const publish = capabilitiesOf(n8n.connection.n8nVersion).workflowPublishing;
+		errorWorkflow = await deploy('error-workflow.json', undefined, publish);
+		waitWorkflow = await deploy('restart-wait.json', undefined, publish);
 		const submitWorkflow = await deploy('restart-submit.json', (workflow) => {
 			const handOver = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.executeWorkflow');
 			handOver!.parameters.workflowId = { __rl: true, value: waitWorkflow.id, mode: 'id' };
@@ -205,7 +216,7 @@ describe('Batches of 6 prompts when n8n is killed (SIGKILL) during the wait and 
 
 	it('n8n runs the error workflow for each crashed execution, naming it and its last node: a hook to automate the Retry', async () => {
 		const reports = await waitFor('the error workflow to report the three crashed executions', async () => {
-			const runs = (await n8n.listExecutions(errorWorkflow.id, 20)).filter((run) => ended(run.status));
+			const runs = (await n8n.listExecutions(errorWorkflow!.id, 20)).filter((run) => ended(run.status));
 			if (runs.length < 3) return undefined;
 			const executions = await Promise.all(runs.map(async (run) => await n8n.getExecution(run.id)));
 			return executions.map((execution) => nodeOutput(execution, 'Error Trigger')[0]?.json.execution);
