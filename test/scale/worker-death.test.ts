@@ -3,6 +3,7 @@ import * as path from 'node:path';
 
 import {
 	assertExecutionStatus,
+	capabilitiesOf,
 	type CreatedWorkflow,
 	type CredentialRef,
 	type Execution,
@@ -19,19 +20,23 @@ import { waitFor, waitForExecutionStatus } from '../e2e/support/callbacks';
 
 /**
  * README "If n8n restarts during a batch", queue mode: the worker running a batch's wait is killed with SIGKILL (a
- * crash, an OOM kill, a node going away). Its own cluster, with three workers: each test kills one, and a live worker
- * is needed both to notice a dead worker's job and to run the Retry.
+ * crash, an OOM kill, a node going away). Its own cluster. Runs on n8n 1.x too (LINKRAPI_N8N_VERSION=1.123.x), where
+ * n8n handles a dead worker's job differently (N8nCapabilities.queueRerunsDeadWorkersJobs).
  */
 
 const WORKFLOWS_DIR = path.join(__dirname, 'workflows');
 const LOGS_DIR = path.join(REPO_ROOT, '.e2e-tmp', 'scale-worker-death-logs');
-const WORKERS = 3;
+/** Each worker-death test kills one; a live worker must remain to notice a dead worker's job and to run Retries. */
+const WORKERS = 4;
 const PROMPTS = 6;
 /** Far longer than submitting 6 prompts and the first status check: every job still runs when the worker dies. */
 const TASK_MS = 45_000;
 const FETCH_NODE = 'Wait for the images';
-/** n8n 2.x fails a dead worker's job once its lock (60 s) has expired and a live worker's stalled check (every 30 s) saw it. */
-const STALLED_JOB_FAILED_WITHIN_MS = 240_000;
+/**
+ * A dead worker's job is noticed once its lock (60 s) has expired and a live worker's stalled-job check (every 30 s)
+ * sees it: n8n 2.x then fails it, 1.x runs it again.
+ */
+const STALLED_JOB_HANDLED_WITHIN_MS = 240_000;
 const ended = (status: string) => !['new', 'running', 'waiting'].includes(status);
 
 jest.setTimeout(420_000);
@@ -41,6 +46,17 @@ describe('n8n queue mode: the worker running a batch of 6 prompts dies (SIGKILL)
 	let sim: Simulator;
 	let apiKey: string;
 	let credential: CredentialRef;
+
+	const n8nHas = () => capabilitiesOf(cluster.main.connection.n8nVersion);
+
+	/** Names of the workers whose log says they started `executionId`, once per start. */
+	function workersThatStarted(executionId: string): string[] {
+		return cluster.workers.flatMap((worker) =>
+			executionsStartedBy(worker)
+				.filter((id) => id === executionId)
+				.map(() => worker.name),
+		);
+	}
 
 	beforeAll(async () => {
 		fs.rmSync(LOGS_DIR, { recursive: true, force: true });
@@ -157,38 +173,82 @@ describe('n8n queue mode: the worker running a batch of 6 prompts dies (SIGKILL)
 		);
 	});
 
-	it('one workflow with Save execution progress (n8n 2.x): n8n fails the execution after the worker died and overwrites its saved progress, so Retry has no task to wait for', async () => {
-		const workflow = await deploy('queue-restart-batch.json');
+	/** Starts a one-workflow batch, kills the worker running it mid-wait; returns the execution once n8n moved it on. */
+	async function killDuringOneWorkflowBatch(file: string, label: string) {
+		const workflow = await deploy(file);
 		const run = await cluster.main.runWorkflow(workflow, {
-			body: { count: PROMPTS, label: 'single' },
+			body: { count: PROMPTS, label },
 			settled: (status) => status !== 'new',
 		});
-		const taskIds = await submittedAndChecked('single');
-		// The saved progress holds every task id before the worker dies.
+		const taskIds = await submittedAndChecked(label);
 		const saved = await cluster.main.getExecution(run.execution.id);
-		expect(nodeOutput(saved, 'Imagine').map((item) => item.json.task_id)).toEqual(taskIds);
 
 		const killed = await killWorkerRunning(run.execution.id, taskIds);
 
-		const failed = await waitForExecutionStatus(
+		// n8n 1.x runs the job again on another worker (it ends by itself); n8n 2.x fails it.
+		const after = await waitForExecutionStatus(
 			cluster.main,
 			run.execution.id,
-			(status) => status !== 'running',
-			STALLED_JOB_FAILED_WITHIN_MS,
+			ended,
+			STALLED_JOB_HANDLED_WITHIN_MS,
 			1000,
 		);
-		const seconds = (Date.now() - killed.at) / 1000;
-		expect(failed.status).toBe('error');
-		expect(failed.data.resultData.error?.message).toMatch(/failed to be processed too many times/);
+		const seconds = ((Date.now() - killed.at) / 1000).toFixed(1);
+		return { taskIds, saved, killed, after, seconds };
+	}
+
+	it('one workflow with Save execution progress: n8n 2.x fails the execution once the worker is gone and overwrites its saved progress, so Retry has no task to wait for (n8n 1.x resumes it at Fetch on another worker)', async () => {
+		const { taskIds, saved, killed, after, seconds } = await killDuringOneWorkflowBatch(
+			'queue-restart-batch.json',
+			'single',
+		);
+
+		// The saved progress held every task id before the worker died.
+		expect(nodeOutput(saved, 'Imagine').map((item) => item.json.task_id)).toEqual(taskIds);
+		if (n8nHas().queueRerunsDeadWorkersJobs) {
+			assertExecutionStatus(after, 'success');
+			expect(nodeOutput(after, FETCH_NODE).map((item) => item.json.task_id)).toEqual(taskIds);
+			expect(submitsOf('single')).toBe(PROMPTS);
+			expect(workersThatStarted(after.id)).toEqual([killed.worker.name, expect.not.stringMatching(killed.worker.name)]);
+			console.log(
+				`[measure] queue, one workflow: ${killed.worker.name} killed; run again from Fetch, 6 results ${seconds} s later`,
+			);
+			return;
+		}
+		expect(after.status).toBe('error');
+		expect(after.data.resultData.error?.message).toMatch(/failed to be processed too many times/);
 		// n8n's failure handler saved an empty run over the progress: Imagine's output and the node to resume are gone.
-		expect(nodeOutput(failed, 'Imagine')).toEqual([]);
-		for (const taskId of taskIds) expect(JSON.stringify(failed)).not.toContain(taskId);
-		const retried = await retry(run.execution.id);
+		expect(nodeOutput(after, 'Imagine')).toEqual([]);
+		for (const taskId of taskIds) expect(JSON.stringify(after)).not.toContain(taskId);
+		const retried = await retry(after.id);
 		expect(nodeOutput(retried, FETCH_NODE)).toEqual([]);
 		expect(submitsOf('single')).toBe(PROMPTS);
 		console.log(
-			`[measure] queue, one workflow: ${killed.worker.name} killed; execution ${failed.id} "${failed.status}" ` +
-				`${seconds.toFixed(1)} s later with its saved progress overwritten; Retry → "${retried.status}", no results`,
+			`[measure] queue, one workflow: ${killed.worker.name} killed; execution ${after.id} "${after.status}" ` +
+				`${seconds} s later with its saved progress overwritten; Retry → "${retried.status}", no results`,
+		);
+	});
+
+	it('Imagine with Poll Until Finished: n8n 2.x fails the execution and keeps no task id (n8n 1.x runs the job again on another worker, which submits every prompt again)', async () => {
+		const { taskIds, killed, after, seconds } = await killDuringOneWorkflowBatch(
+			'queue-restart-poll-batch.json',
+			'plain',
+		);
+
+		if (n8nHas().queueRerunsDeadWorkersJobs) {
+			assertExecutionStatus(after, 'success');
+			expect(submitsOf('plain')).toBe(2 * PROMPTS);
+			for (const item of nodeOutput(after, 'Imagine')) expect(taskIds).not.toContain(item.json.task_id);
+			console.log(
+				`[measure] queue, plain Poll: ${killed.worker.name} killed; run again ${seconds} s later, ${submitsOf('plain')} POST /imagine`,
+			);
+			return;
+		}
+		expect(after.status).toBe('error');
+		for (const taskId of taskIds) expect(JSON.stringify(after)).not.toContain(taskId);
+		expect(submitsOf('plain')).toBe(PROMPTS);
+		console.log(
+			`[measure] queue, plain Poll: ${killed.worker.name} killed; execution "${after.status}" ${seconds} s later, no task id kept`,
 		);
 	});
 
