@@ -23,6 +23,20 @@ export interface N8nCapabilities {
 	 * please check your credentials"). Present in 2.40.x and later (versions between not checked).
 	 */
 	credentialTestRuleMessages: boolean;
+	/**
+	 * Workflows are published (2.x's "Publish" replaced 1.x's "Active" toggle), and n8n runs an error workflow, or lets
+	 * a published workflow call a sub-workflow, only when that workflow is published too. 1.x runs both unactivated
+	 * and refuses to activate a workflow whose only trigger is an Error Trigger or "When Executed by Another
+	 * Workflow". Absent in 1.123.x; present in 2.40.x and 2.41.x (earlier 2.x not checked).
+	 */
+	workflowPublishing: boolean;
+	/**
+	 * Queue mode: when a worker dies, n8n puts its running jobs back in the queue once and another worker runs them
+	 * again, from the execution's last saved state (`QUEUE_WORKER_MAX_STALLED_COUNT`, default 1). Without it (2.x
+	 * hard-codes 0) the job fails, and the process that queued it saves the execution as failed with an empty run,
+	 * over any saved progress. Present in 1.123.x; absent in 2.40.x (earlier 2.x not checked).
+	 */
+	queueRerunsDeadWorkersJobs: boolean;
 }
 
 /** Compares dotted versions numerically ("1.123.81" < "2.14.0"); missing parts count as 0. */
@@ -45,5 +59,7 @@ export function capabilitiesOf(n8nVersion: string): N8nCapabilities {
 		signedResumeUrls: compareVersions(n8nVersion, '2.14.0') >= 0,
 		nodeCustomData: compareVersions(n8nVersion, '2.16.0') >= 0,
 		credentialTestRuleMessages: compareVersions(n8nVersion, '2.40.0') >= 0,
+		workflowPublishing: compareVersions(n8nVersion, '2.0.0') >= 0,
+		queueRerunsDeadWorkersJobs: compareVersions(n8nVersion, '2.0.0') < 0,
 	};
 }

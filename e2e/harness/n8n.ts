@@ -6,7 +6,15 @@ import * as path from 'node:path';
 
 import type { Execution } from './execution';
 import { ensureN8nInstalled, type N8nInstallation } from './install';
-import { getFreePort, isPortFree, killProcessGroup, runCommand, sleep, startProcessGroup } from './processes';
+import {
+	getFreePort,
+	isPortFree,
+	killProcessGroup,
+	killProcessGroupNow,
+	runCommand,
+	sleep,
+	startProcessGroup,
+} from './processes';
 import {
 	bindCredential,
 	type CredentialRef,
@@ -131,7 +139,7 @@ export class N8nClient {
 		const response = await fetch(`${this.baseUrl}/rest${route}`, {
 			method,
 			headers: {
-				cookie: this.connection.cookie,
+				'cookie': this.connection.cookie,
 				'browser-id': this.connection.browserId,
 				...(body === undefined ? {} : { 'content-type': 'application/json' }),
 			},
@@ -318,7 +326,7 @@ export class N8nClient {
 		if (!binary.id) return Buffer.from(binary.data ?? '', 'base64');
 		const download = async (id: string) =>
 			await fetch(`${this.baseUrl}/rest/binary-data?id=${encodeURIComponent(id)}&action=download`, {
-				headers: { cookie: this.connection.cookie, 'browser-id': this.connection.browserId },
+				headers: { 'cookie': this.connection.cookie, 'browser-id': this.connection.browserId },
 			});
 		let response = await download(binary.id);
 		if (response.status === 404 && binary.movedId) response = await download(binary.movedId);
@@ -334,7 +342,7 @@ export class N8nClient {
 	 */
 	async loadedNodeTypes(): Promise<NodeTypeDescription[]> {
 		const response = await fetch(`${this.baseUrl}/types/nodes.json`, {
-			headers: { cookie: this.connection.cookie, 'browser-id': this.connection.browserId },
+			headers: { 'cookie': this.connection.cookie, 'browser-id': this.connection.browserId },
 		});
 		if (!response.ok) throw new N8nRequestError('GET', '/types/nodes.json', response.status, await response.text());
 		return (await response.json()) as NodeTypeDescription[];
@@ -425,6 +433,16 @@ export interface StartN8nOptions {
 	startTimeoutMs?: number;
 }
 
+/** How an n8n was started: what restartN8n needs to start it again on the same folder, port and settings. */
+interface N8nLaunch {
+	installation: N8nInstallation;
+	port: number;
+	userFolder: string;
+	env?: Record<string, string>;
+	owner: OwnerAccount;
+	removeUserFolderOnStop: boolean;
+}
+
 /** A running n8n started by startN8n: a logged-in client plus stop(). */
 export class N8nServer extends N8nClient {
 	private stopped = false;
@@ -432,7 +450,8 @@ export class N8nServer extends N8nClient {
 	constructor(
 		connection: N8nConnection,
 		private readonly child: ChildProcess,
-		private readonly removeUserFolder: boolean,
+		/** @internal how it was started, for restartN8n */
+		readonly launch: N8nLaunch,
 	) {
 		super(connection);
 	}
@@ -442,7 +461,18 @@ export class N8nServer extends N8nClient {
 		if (this.stopped) return;
 		this.stopped = true;
 		await killProcessGroup(this.child);
-		if (this.removeUserFolder) fs.rmSync(this.connection.userFolder, { recursive: true, force: true });
+		if (this.launch.removeUserFolderOnStop) fs.rmSync(this.connection.userFolder, { recursive: true, force: true });
+	}
+
+	/**
+	 * Kills n8n and its task runner at once (SIGKILL to the process group): no shutdown handler runs, as when the
+	 * machine loses power or the kernel's OOM killer strikes. The user folder (database, event log) stays for
+	 * restartN8n; stop() afterwards does nothing.
+	 */
+	async kill(): Promise<void> {
+		if (this.stopped) return;
+		this.stopped = true;
+		await killProcessGroupNow(this.child);
 	}
 }
 
@@ -520,18 +550,44 @@ export function installCommunityPackage(userFolder: string, tgz: string): string
  * serves requests, creates the owner account and returns a logged-in client. Always call stop() (in a finally).
  */
 export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
-	const installation = options.installation ?? ensureN8nInstalled();
-	const port = options.port ?? (await getFreePort());
+	const userFolder = options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'linkrapi-n8n-'));
+	fs.mkdirSync(userFolder, { recursive: true });
+	installCommunityPackage(userFolder, options.tgz);
+	const launch: N8nLaunch = {
+		installation: options.installation ?? ensureN8nInstalled(),
+		port: options.port ?? (await getFreePort()),
+		userFolder,
+		env: options.env,
+		owner: options.owner ?? DEFAULT_OWNER,
+		removeUserFolderOnStop: !options.userFolder && !options.keepUserFolder,
+	};
+	return await launchN8n(launch, 'set up the owner', options.startTimeoutMs);
+}
+
+/**
+ * Starts n8n again where `previous` ran: same user folder (database, event log, installed package), port and
+ * environment, after previous.stop() or previous.kill(). Logs in as the owner the first start created. The new
+ * server owns the user folder (stop() deletes it if the first start would have).
+ */
+export async function restartN8n(previous: N8nServer, options: { startTimeoutMs?: number } = {}): Promise<N8nServer> {
+	return await launchN8n(previous.launch, 'log in', options.startTimeoutMs);
+}
+
+async function launchN8n(
+	launch: N8nLaunch,
+	account: 'set up the owner' | 'log in',
+	startTimeoutMs = 120_000,
+): Promise<N8nServer> {
+	const { installation, port, userFolder, owner } = launch;
 	if (!(await isPortFree(port))) {
 		throw new Error(`Port ${port} is already in use: stop what runs there or choose another port.`);
 	}
 	let brokerPort = await getFreePort();
 	while (brokerPort === port) brokerPort = await getFreePort();
-	const userFolder = options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'linkrapi-n8n-'));
-	fs.mkdirSync(userFolder, { recursive: true });
-	installCommunityPackage(userFolder, options.tgz);
 	const logFile = path.join(userFolder, 'n8n.log');
 	const log = fs.openSync(logFile, 'a');
+	// A restart appends to the same log: readiness is read from what this start writes.
+	const logOffset = fs.fstatSync(log).size;
 	const n8nEntry = path.join(installation.n8nHome, 'node_modules', 'n8n', 'bin', 'n8n');
 	const child = startProcessGroup(installation.nodeBin, [n8nEntry, 'start'], {
 		cwd: userFolder,
@@ -542,13 +598,12 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 			brokerPort,
 			nodeBinDir: installation.nodeBinDir,
 			n8nHome: installation.n8nHome,
-			extra: options.env,
+			extra: launch.env,
 		}),
 	});
 	fs.closeSync(log);
 	if (child.pid === undefined) throw new Error(`Could not start n8n (${installation.nodeBin} ${n8nEntry}).`);
 	const baseUrl = `http://127.0.0.1:${port}`;
-	const owner = options.owner ?? DEFAULT_OWNER;
 	const browserId = `linkrapi-e2e-${process.pid}`;
 	const connection: N8nConnection = {
 		baseUrl,
@@ -562,15 +617,20 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 		owner,
 		pid: child.pid,
 	};
-	const server = new N8nServer(connection, child, !options.userFolder && !options.keepUserFolder);
+	const server = new N8nServer(connection, child, launch);
 	let ready = false;
 	try {
-		await waitUntilReady(child, baseUrl, logFile, options.startTimeoutMs ?? 120_000);
-		connection.cookie = await setUpOwner(baseUrl, browserId, owner);
+		await waitUntilReady(child, baseUrl, logFile, logOffset, startTimeoutMs);
+		connection.cookie =
+			account === 'set up the owner'
+				? await setUpOwner(baseUrl, browserId, owner)
+				: await logIn(baseUrl, browserId, owner);
 		assertPackageLoaded(userFolder, logFile);
 		const running = await server.runningVersion();
 		if (running !== installation.n8nVersion) {
-			throw new Error(`Started n8n from ${installation.n8nHome}, expecting ${installation.n8nVersion}, got ${running}.`);
+			throw new Error(
+				`Started n8n from ${installation.n8nHome}, expecting ${installation.n8nVersion}, got ${running}.`,
+			);
 		}
 		ready = true;
 		return server;
@@ -579,16 +639,23 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 	}
 }
 
-async function waitUntilReady(child: ChildProcess, baseUrl: string, logFile: string, timeoutMs: number): Promise<void> {
+async function waitUntilReady(
+	child: ChildProcess,
+	baseUrl: string,
+	logFile: string,
+	logOffset: number,
+	timeoutMs: number,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
-	const tail = () => fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n');
+	const logSinceStart = () => fs.readFileSync(logFile).subarray(logOffset).toString('utf8');
+	const tail = () => logSinceStart().split('\n').slice(-40).join('\n');
 	// /healthz answers several seconds before the REST API and webhooks work; the editor banner comes after both.
 	for (;;) {
 		if (child.exitCode !== null || child.signalCode !== null) {
 			throw new Error(`n8n exited during start-up (${child.exitCode ?? child.signalCode}). Log tail:\n${tail()}`);
 		}
 		if (Date.now() > deadline) throw new Error(`n8n was not ready after ${timeoutMs / 1000} s. Log tail:\n${tail()}`);
-		if (fs.readFileSync(logFile, 'utf8').includes('Editor is now accessible via')) {
+		if (logSinceStart().includes('Editor is now accessible via')) {
 			try {
 				const response = await fetch(`${baseUrl}/healthz/readiness`);
 				if (response.ok) return;
@@ -609,11 +676,26 @@ async function setUpOwner(baseUrl: string, browserId: string, owner: OwnerAccoun
 	if (!response.ok) {
 		throw new N8nRequestError('POST', '/owner/setup', response.status, await response.text());
 	}
+	return authCookieOf(response);
+}
+
+/** Logs in as an existing owner (`POST /rest/login`, what the editor's sign-in form sends); returns the session cookie. */
+async function logIn(baseUrl: string, browserId: string, owner: OwnerAccount): Promise<string> {
+	const response = await fetch(`${baseUrl}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'browser-id': browserId },
+		body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+	});
+	if (!response.ok) throw new N8nRequestError('POST', '/login', response.status, await response.text());
+	return authCookieOf(response);
+}
+
+function authCookieOf(response: Response): string {
 	const cookie = response.headers
 		.getSetCookie()
 		.map((header) => header.split(';')[0])
 		.find((pair) => pair.startsWith('n8n-auth='));
-	if (!cookie) throw new Error('n8n did not return an n8n-auth cookie after owner setup.');
+	if (!cookie) throw new Error('n8n did not return an n8n-auth cookie.');
 	return cookie;
 }
 

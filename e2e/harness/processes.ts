@@ -106,6 +106,26 @@ export async function killProcessGroup(child: ChildProcess, graceMs = 10_000): P
 }
 
 /**
+ * Kills a process group at once with SIGKILL, as a crash, an OOM kill or a pulled plug would end it (no shutdown
+ * handlers run), and resolves once every process of the group is gone.
+ */
+export async function killProcessGroupNow(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
+	const pgid = child.pid;
+	if (pgid === undefined) return;
+	try {
+		process.kill(-pgid, 'SIGKILL');
+	} catch {
+		// already gone
+	}
+	const deadline = Date.now() + timeoutMs;
+	while (isGroupAlive(pgid)) {
+		if (Date.now() > deadline)
+			throw new Error(`Process group ${pgid} was still alive ${timeoutMs / 1000} s after SIGKILL.`);
+		await sleep(50);
+	}
+}
+
+/**
  * Starts a tiny detached shell that kills the process group `pgid` once this process has died without stopping it
  * (a crashed or Ctrl-C'd jest/demo), so no n8n is left running in the background. It exits by itself once the group
  * is gone.

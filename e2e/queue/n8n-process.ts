@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import {
 	installCommunityPackage,
 	killProcessGroup,
+	killProcessGroupNow,
 	type N8nInstallation,
 	n8nEnvironment,
 	sleep,
@@ -23,6 +24,8 @@ export interface N8nProcess {
 	pid?: number;
 	readLog(): string;
 	stop(): Promise<void>;
+	/** SIGKILL to the process group, as a crash or an OOM kill: no graceful shutdown, running jobs are abandoned. */
+	kill(): Promise<void>;
 }
 
 export interface StartN8nProcessOptions {
@@ -92,6 +95,11 @@ export async function startN8nProcess(options: StartN8nProcessOptions): Promise<
 			stopped = true;
 			// A worker finishes its running jobs on SIGTERM (up to N8N_GRACEFUL_SHUTDOWN_TIMEOUT, 30 s by default).
 			await killProcessGroup(child, role === 'worker' ? 15_000 : 10_000);
+		},
+		async kill() {
+			if (stopped) return;
+			stopped = true;
+			await killProcessGroupNow(child);
 		},
 	};
 	let ready = false;

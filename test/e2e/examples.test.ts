@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import {
 	assertExecutionStatus,
 	bindCredential,
+	capabilitiesOf,
 	type CreatedWorkflow,
 	type CredentialRef,
 	discardPackedTarball,
@@ -259,6 +260,39 @@ describe('The workflows in examples/, imported into a real n8n and run against t
 			expect(nodeOutput(received, 'Save image to disk')).toEqual([]);
 			expect(fs.readdirSync(folder)).toEqual(filesBefore);
 		});
+	});
+
+	it('batch-survives-restart-submit.json + batch-survives-restart-wait.json: the submit execution ends with every task id, the wait execution saves <task_id>.png for each', async () => {
+		const folder = newOutputFolder();
+		const waitJson = importExample('batch-survives-restart-wait.json', { [EXAMPLE_FOLDER]: folder });
+		// As its sticky note asks (n8n 2.x calls only published sub-workflows from published ones; 1.x cannot
+		// activate a workflow whose only trigger is "When Executed by Another Workflow").
+		const wait = capabilitiesOf(n8n.connection.n8nVersion).workflowPublishing
+			? await n8n.deployWorkflow(waitJson)
+			: await n8n.createWorkflow(waitJson);
+		const submit = await n8n.createWorkflow(
+			importExample('batch-survives-restart-submit.json', { REPLACE_WITH_THE_WAIT_WORKFLOW_ID: wait.id }),
+		);
+
+		const execution = await n8n.executeManually(submit, MANUAL_TRIGGER, { timeoutMs: RUN_TIMEOUT_MS });
+		const waited = await executionAfter(wait, 0);
+
+		assertExecutionStatus(execution, 'success');
+		const submitted = nodeOutput(execution, 'Imagine all prompts');
+		expect(submitted.map((item) => item.json.status)).toEqual(['submitted', 'submitted', 'submitted']);
+		assertExecutionStatus(waited, 'success');
+		const images = nodeOutput(waited, 'Wait for all images');
+		expect(images.map((item) => item.json.task_id)).toEqual(submitted.map((item) => item.json.task_id));
+		const { requests } = sim.inspect();
+		expect(requests.filter((request) => request.route === 'POST /imagine')).toHaveLength(3);
+		expect(fs.readdirSync(folder).sort()).toEqual(images.map((item) => `${String(item.json.task_id)}.png`).sort());
+		for (const item of images) {
+			expect(item.json.status).toBe('completed');
+			const file = fs.readFileSync(path.join(folder, `${String(item.json.task_id)}.png`));
+			expect(file.equals(await cdnImage(item.json.image_url))).toBe(true);
+		}
+		expectNoKeyIn(execution);
+		expectNoKeyIn(waited);
 	});
 
 	it('scheduled-batch-from-csv.json: one upscaled PNG per CSV prompt, named after the prompt', async () => {

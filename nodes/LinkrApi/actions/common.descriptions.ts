@@ -24,7 +24,11 @@ const pauseOption = {
 		'Free the worker while Midjourney runs; LinkrAPI calls this execution back when the task ends. Needs n8n reachable from the internet (WEBHOOK_URL), one item per execution.',
 };
 
-export function waitModeProperty(defaultMode: 'poll' | 'none', canPause = false): INodeProperties {
+/**
+ * "Wait for Completion". Operations that submit a job (`submitsJob`: Imagine, Action) can also pause, and their
+ * Don't Wait points at the shape that survives an n8n restart (README "If n8n restarts during a batch").
+ */
+export function waitModeProperty(defaultMode: 'poll' | 'none', submitsJob = false): INodeProperties {
 	return {
 		displayName: 'Wait for Completion',
 		name: 'waitMode',
@@ -36,14 +40,16 @@ export function waitModeProperty(defaultMode: 'poll' | 'none', canPause = false)
 				name: 'Poll Until Finished',
 				value: 'poll',
 				description:
-					'Check the task, at least every Poll Interval while it may run, until it completes, fails or Max Wait passes',
+					'Check the task, at least every Poll Interval while it may run, until it completes, fails or Max Wait passes. The wait is held in memory: if n8n restarts meanwhile, the wait is lost and the job keeps running.',
 			},
 			{
 				name: "Don't Wait",
 				value: 'none',
-				description: 'Output at once; use the Fetch operation or a LinkrAPI Trigger later',
+				description: submitsJob
+					? 'Output the task ID at once. For long batches, wait in a second workflow with the Fetch operation: an n8n restart during the wait then loses nothing. Or use a LinkrAPI Trigger.'
+					: 'Output at once; use the Fetch operation or a LinkrAPI Trigger later',
 			},
-			...(canPause ? [pauseOption] : []),
+			...(submitsJob ? [pauseOption] : []),
 		],
 	};
 }
