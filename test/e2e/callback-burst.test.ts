@@ -102,7 +102,11 @@ describe('LinkrAPI Trigger: a burst of callbacks on one hold, in a real n8n', ()
 					`${bed.n8n.connection.n8nVersion}: answered in ${times.text} (answers ${JSON.stringify(byStatus)}); ` +
 					`n8n alone, the same burst refused at once by the node: ${floor.text}`,
 			);
-			expect(times.max).toBeLessThan(floor.max + ANSWER_WITHIN_MS + STARTING_EXECUTIONS_MS);
+			// The node's own share is at most its answer budget (the unit tests hold it to that in virtual time); here the
+			// typical callback must not wait longer than n8n's own time for the burst plus that, and the slowest not much
+			// longer: the two bursts are measured one after the other on a machine that does other work meanwhile.
+			expect(times.p50).toBeLessThan(floor.p50 + ANSWER_WITHIN_MS + STARTING_EXECUTIONS_MS);
+			expect(times.max).toBeLessThan(floor.max + ANSWER_WITHIN_MS + 2 * STARTING_EXECUTIONS_MS);
 			expect(answers.every(({ answer }) => answer.status === 200 || answer.status === 202)).toBe(true);
 
 			const executions = await waitForExecutions(bed.n8n, trigger.workflow.id, TASKS, undefined, 120_000);

@@ -84,7 +84,6 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 
 		const waiting = await startWaiting(workflow, 'a hot air balloon over fields');
 		console.log(
-			'[debug customData]',
 			JSON.stringify((waiting as unknown as { customData?: unknown }).customData),
 			JSON.stringify((waiting.data.resultData as unknown as { metadata?: unknown }).metadata),
 		);
