@@ -83,13 +83,12 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 		const workflow = await bed.deploy(PAUSE_WORKFLOW);
 
 		const waiting = await startWaiting(workflow, 'a hot air balloon over fields');
-		console.log(
-			JSON.stringify((waiting as unknown as { customData?: unknown }).customData),
-			JSON.stringify((waiting.data.resultData as unknown as { metadata?: unknown }).metadata),
-		);
-
 		// Saved as waiting while Midjourney still works, with a wait limit past Max Wait (1 min) + 60 s of grace.
 		const [running] = bed.sim.inspect().tasks;
+		// The task id is in the execution's custom data (the executions list shows it), on every version.
+		expect((waiting as Execution & { customData?: Record<string, unknown> }).customData).toMatchObject({
+			linkrapi_task_id: running.task_id,
+		});
 		expect(['queued', 'sending', 'starting', 'processing', 'uploading']).toContain(running.status);
 		expect(deliveriesOf(running.task_id)).toEqual([]);
 		expect(waiting.finished).toBe(false);
