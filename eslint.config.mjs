@@ -1,6 +1,6 @@
-// The default config of @n8n/node-cli 0.48.3 (`n8n-node lint`, strict / cloud rules), written out by hand
-// because @n8n/node-cli cannot be installed on Node 20 (see README, "Toolchain"). The last block is ours:
-// the project's tools (tests, simulator, e2e harness, benchmarks) never ship and may use node:http, fs and timers.
+// The default config of @n8n/node-cli 0.48.3 (`n8n-node lint`, strict / cloud rules), written out by hand because
+// @n8n/node-cli cannot be installed on Node 20 (see README, "Development", "Packages and why"). The last block is
+// ours: the project's tools (tests, simulator, e2e harness, benchmarks) never ship, and may use node:http, fs, timers.
 import js from '@eslint/js';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import { globalIgnores } from 'eslint/config';
