@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { outputFinishedTask, outputWaitOutcome } from './task-outcome';
+import { outputFinishedTask, outputWaitOutcome } from '../waiting/outcome-item';
 import { pauseForCallback } from '../pause/pause-for-callback';
 import { jobTimesFor } from '../waiting/job-duration-estimate';
 import { isFailedOutcome, TaskWatcher, type TaskToWaitFor, type WaitOutcome } from '../waiting/task-watcher';

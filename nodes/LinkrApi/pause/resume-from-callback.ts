@@ -7,13 +7,13 @@ import { HandlingsInProgress } from '../../shared/callback/handlings-in-progress
 import { retriedAfterAccepting } from '../../shared/callback/retry-after-accepting';
 import { describeFailure } from '../../shared/task-item/describe-failure';
 import { toDownloadOptions, type DownloadParameters } from '../../shared/task-item/download-options';
-import { finishedTaskItem } from '../../shared/task-item/finished-task-item';
+import { finishedTaskItem } from '../../shared/task-item/ended-task-item';
 import type { Task } from '../../shared/transport/api-types';
 import { isFailure } from '../../shared/transport/task-status';
 import { CREDENTIAL_NAME } from '../../shared/transport';
 import { recallAwaitedTask } from './execution-memory';
 import { awaitedPauseOf } from './pause-id';
-import { RESUME_CHECK_PARAM, resumeCheck, resumeCheckMatches, type PauseId } from './resume-check';
+import { RESUME_CHECK_PARAM, resumeCheck, resumeCheckMatches, type PauseId } from './resume-token';
 
 /** The fields the operation's Poll mode adds to a task's item (final_prompt; source_task_id, button, custom_id). */
 export type PausedItemFields = (context: IWebhookFunctions) => Promise<IDataObject>;

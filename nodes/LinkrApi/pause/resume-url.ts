@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { isLoopbackHost } from '../../shared/host-address';
 import { CREDENTIAL_NAME, isLoopbackBaseUrl } from '../../shared/transport';
 import { pauseOf } from './pause-id';
-import { RESUME_CHECK_PARAM, resumeCheck } from './resume-check';
+import { RESUME_CHECK_PARAM, resumeCheck } from './resume-token';
 
 /**
  * This pause's resume URL, which LinkrAPI calls when the task ends: the execution's resume URL (n8n 2.14+ adds a

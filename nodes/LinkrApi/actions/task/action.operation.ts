@@ -2,14 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOpti
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readTaskOptions, readWaitMode } from '../read-options';
-import { submittedToJson } from '../../../shared/task-item/task-output';
+import { submittedToJson } from '../../../shared/task-item/task-json';
 import { requireText } from '../validate-input';
 import { MIDJOURNEY_BUTTONS, type ButtonHome } from '../../../shared/buttons/midjourney-buttons';
 import { fetchTask, submitAction, type ActionBody } from '../../../shared/transport/endpoints';
 import type { LinkrContext } from '../../../shared/transport';
 import { callbackUrlProperty, taskIdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult, ReadParameter } from '../node.type';
-import { trackSubmission, webhookUrlFor } from '../track-submission';
+import { trackSubmission, webhookUrlFor } from './wait-mode';
 import { CUSTOM_CHOICE, readActionChoice, type ActionChoice } from './action-choice';
 import { customIdOfButton } from './find-button';
 

@@ -1,15 +1,15 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { outputFinishedTask } from '../task-outcome';
+import { outputFinishedTask } from '../../waiting/outcome-item';
 import { readTaskOptions, readWaitMode } from '../read-options';
-import { taskToJson } from '../../../shared/task-item/task-output';
+import { taskToJson } from '../../../shared/task-item/task-json';
 import { requireText } from '../validate-input';
 import { fetchTask } from '../../../shared/transport/endpoints';
 import { checkTaskId } from '../../../shared/transport/task-id';
 import { taskIdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult } from '../node.type';
-import { waitTarget } from '../track-submission';
+import { waitTarget } from './wait-mode';
 
 const properties: INodeProperties[] = [taskIdProperty, waitModeProperty('none'), waitingOptionsProperty];
 

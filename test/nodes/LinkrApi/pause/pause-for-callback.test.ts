@@ -1,7 +1,7 @@
 import nock from 'nock';
 
 import { LinkrApi } from '../../../../nodes/LinkrApi/LinkrApi.node';
-import { resumeCheck, type PauseId } from '../../../../nodes/LinkrApi/pause/resume-check';
+import { resumeCheck, type PauseId } from '../../../../nodes/LinkrApi/pause/resume-token';
 import { API_HOST, API_KEY, EXECUTION_ID, node } from '../../../helpers/execute-context';
 import { failedTask, imagineParameters, runningTask, submitted, TASK_ID } from '../../../helpers/fixtures';
 import { runNode, runNodeError } from '../../../helpers/run-node';

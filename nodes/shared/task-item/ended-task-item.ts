@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n
 import type { Task } from '../transport/api-types';
 import type { DownloadOptions } from './download-options';
 import { downloadBinaries } from './task-binaries';
-import { taskToJson } from './task-output';
+import { taskToJson } from './task-json';
 
 /** The item a finished task becomes, in every path: its fields, and the images as binary data if asked. */
 export async function finishedTaskItem(

@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { SubmitResponse } from '../../shared/transport/api-types';
-import type { TaskOptions, WaitMode } from './read-options';
-import type { JobKind, TaskToWaitFor } from '../waiting/task-watcher';
-import { jobKindOf } from '../waiting/watch';
-import { callbackResumeUrl } from '../pause/resume-url';
-import { optionalHttpUrl } from './validate-input';
-import type { OperationResult } from './node.type';
+import type { SubmitResponse } from '../../../shared/transport/api-types';
+import type { TaskOptions, WaitMode } from '../read-options';
+import type { JobKind, TaskToWaitFor } from '../../waiting/task-watcher';
+import { jobKindOf } from '../../waiting/watch';
+import { callbackResumeUrl } from '../../pause/resume-url';
+import { optionalHttpUrl } from '../validate-input';
+import type { OperationResult } from '../node.type';
 
 /** A task to wait for from now on, with the item's waiting settings. */
 export function waitTarget(

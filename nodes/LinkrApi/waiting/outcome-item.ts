@@ -3,12 +3,12 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { describeFailure } from '../../shared/task-item/describe-failure';
 import type { DownloadOptions } from '../../shared/task-item/download-options';
-import { finishedTaskItem } from '../../shared/task-item/finished-task-item';
-import { taskToJson } from '../../shared/task-item/task-output';
+import { finishedTaskItem } from '../../shared/task-item/ended-task-item';
+import { taskToJson } from '../../shared/task-item/task-json';
 import type { Task } from '../../shared/transport/api-types';
 import { isFailure } from '../../shared/transport/task-status';
-import type { WaitOptions } from '../waiting/wait-options';
-import type { WaitOutcome } from '../waiting/task-watcher';
+import type { WaitOptions } from './wait-options';
+import type { WaitOutcome } from './task-watcher';
 
 function taskError(
 	context: IExecuteFunctions,
