@@ -5,7 +5,7 @@ import { CallbackReply } from '../shared/callback/callback-reply';
 import { endedTaskFromCallback, taskIdOfCallback } from '../shared/callback/ended-task-from-callback';
 import { retriedAfterAccepting } from '../shared/callback/retry-after-accepting';
 import { toDownloadOptions, type DownloadParameters } from '../shared/task-item/download-options';
-import { finishedTaskItem } from '../shared/task-item/ended-task-item';
+import { endedTaskItem } from '../shared/task-item/ended-task-item';
 import { taskToJson } from '../shared/task-item/task-json';
 import type { Task } from '../shared/transport/api-types';
 import { forLog } from '../shared/transport/redact';
@@ -62,7 +62,7 @@ async function itemFor(
 ): Promise<INodeExecutionData | { downloadError: string; detail: string }> {
 	const downloaded = await retriedAfterAccepting(
 		reply,
-		async () => await finishedTaskItem(context, task, toDownloadOptions(options), 0),
+		async () => await endedTaskItem(context, task, toDownloadOptions(options), 0),
 	);
 	if ('value' in downloaded) {
 		const { json, binary } = downloaded.value;

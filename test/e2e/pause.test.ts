@@ -98,7 +98,7 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 		expect(waitTill - Date.now()).toBeGreaterThan(60_000);
 		expect(waitTill - Date.now()).toBeLessThan(130_000);
 		expect(nodeOutput(waiting, 'Done')).toEqual([]);
-		// n8n 2.14+ adds a per-execution token to the resume URL; the node adds its check for this one pause.
+		// n8n 2.14+ adds a per-execution signature to the resume URL; the node adds its resume token for this one pause.
 		const token = [n8nHas().signedResumeUrls ? '\\?signature=[^&]+' : '', '[?&]linkrapi_check=[0-9a-f]{64}'].join('');
 		expect(resumeUrl()).toMatch(new RegExp(`/webhook-waiting/${waiting.id}${token}$`));
 
@@ -193,7 +193,7 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 		});
 
 		const unsigned = await postJson(url.replace(/\?.*$/, ''), { task_id: own.task_id, status: 'completed' });
-		// n8n's own check of the resume token (?signature=), or before n8n 2.14 the node's own (?linkrapi_check=)
+		// n8n's own signature (?signature=), or before n8n 2.14 the node's own resume token (?linkrapi_check=)
 		expect(unsigned.status).toBe(401);
 		const otherTask = await postJson(url, other);
 		if (!recallsTask) {
@@ -239,7 +239,7 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 		});
 		const upscaleSubmit = bed.sim.inspect().requests.find((request) => request.route === 'POST /action');
 		const upscaleUrl = (upscaleSubmit?.body as { webhook_url?: string } | undefined)?.webhook_url ?? '';
-		// Each pause has its own resume URL: n8n's signature is the execution's, the node's check is the pause's.
+		// Each pause has its own resume URL: n8n's signature is the execution's, the node's resume token is the pause's.
 		expect(new URL(upscaleUrl).searchParams.get('linkrapi_check')).not.toBe(
 			new URL(gridUrl).searchParams.get('linkrapi_check'),
 		);

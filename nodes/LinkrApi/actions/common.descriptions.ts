@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { downloadOptions } from '../../shared/task-item/download-options';
+import { downloadOptionFields } from '../../shared/task-item/download-options';
 import {
 	DEFAULT_REQUESTS_PER_SECOND,
 	MAX_REQUESTS_PER_SECOND,
@@ -48,7 +48,7 @@ export function waitModeProperty(defaultMode: 'poll' | 'none', canPause = false)
 	};
 }
 
-const pollingOptions: INodeProperties[] = [
+const pollingOptionFields: INodeProperties[] = [
 	{
 		displayName: 'Max Wait (Minutes)',
 		name: 'maxWait',
@@ -87,7 +87,7 @@ const pollingOptions: INodeProperties[] = [
 	},
 ];
 
-const maxRequestsPerSecondOption: INodeProperties = {
+const maxRequestsPerSecondField: INodeProperties = {
 	displayName: 'Max Requests per Second',
 	name: 'maxRequestsPerSecond',
 	type: 'number',
@@ -104,7 +104,7 @@ export const waitingOptionsProperty: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	description: 'Image download, request pacing and waiting settings; the defaults suit most workflows',
-	options: [...downloadOptions, maxRequestsPerSecondOption, ...pollingOptions],
+	options: [...downloadOptionFields, maxRequestsPerSecondField, ...pollingOptionFields],
 };
 
 export const taskIdProperty: INodeProperties = {

@@ -2,17 +2,18 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import type { DownloadOptions } from '../../shared/task-item/download-options';
 import type { TaskToWaitFor } from '../waiting/task-watcher';
+import type { WaitMode } from './read-options';
 
 export type LinkrResource = 'task' | 'account';
 
 /**
- * An operation either outputs at once, or hands a submitted task to the router, which waits on all tasks
- * together (`wait`) or puts the execution to sleep until LinkrAPI calls back (`pause`).
+ * An operation either outputs at once, or hands a submitted task to the router in the item's wait mode: the router
+ * polls all tasks together (`poll`) or puts the execution to sleep until LinkrAPI calls back (`callback`).
  */
 export type OperationResult = { kind: 'output'; item: INodeExecutionData } | TrackedTask;
 
 export interface TrackedTask {
-	kind: 'wait' | 'pause';
+	kind: Exclude<WaitMode, 'none'>;
 	target: TaskToWaitFor;
 	download: DownloadOptions;
 	/** Fields added to the item's output, e.g. final_prompt */

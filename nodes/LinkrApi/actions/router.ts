@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { outputFinishedTask, outputWaitOutcome } from '../waiting/outcome-item';
+import { outputEndedTask, outputWaitOutcome } from '../waiting/outcome-item';
 import { pauseForCallback } from '../pause/pause-for-callback';
 import { jobTimesFor } from '../waiting/job-duration-estimate';
 import { isFailedOutcome, TaskWatcher, type TaskToWaitFor, type WaitOutcome } from '../waiting/task-watcher';
@@ -57,7 +57,7 @@ async function finishPaused(
 		const item =
 			outcome.kind === 'paused'
 				? outcome.item
-				: await outputFinishedTask.call(context, outcome.task, paused.download, itemIndex);
+				: await outputEndedTask.call(context, outcome.task, paused.download, itemIndex);
 		results[itemIndex] = { ...item, json: { ...item.json, ...paused.extra } };
 	} catch (error) {
 		if (context.getExecutionCancelSignal()?.aborted) throw cancelledWithTasks(context, submitted);
@@ -142,7 +142,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					continue;
 				}
 				tracked.push(result);
-				if (result.kind === 'wait') {
+				if (result.kind === 'poll') {
 					watching ??= await startWatcher(this);
 					watching.watcher.add(result.target);
 				}
@@ -158,7 +158,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		if (!allSubmitted) watching?.watcher.stop();
 	}
 
-	const paused = tracked.find((entry) => entry.kind === 'pause');
+	const paused = tracked.find((entry) => entry.kind === 'callback');
 	if (paused) await finishPaused(this, paused, results, submitted);
 	if (watching) {
 		watching.watcher.close();

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { describeFailure } from '../../shared/task-item/describe-failure';
 import type { DownloadOptions } from '../../shared/task-item/download-options';
-import { finishedTaskItem } from '../../shared/task-item/ended-task-item';
+import { endedTaskItem } from '../../shared/task-item/ended-task-item';
 import { taskToJson } from '../../shared/task-item/task-json';
 import type { Task } from '../../shared/transport/api-types';
 import { isFailure } from '../../shared/transport/task-status';
@@ -27,15 +27,15 @@ function failureError(context: IExecuteFunctions, task: Task, itemIndex: number)
 	return taskError(context, message, description, itemIndex, task.task_id);
 }
 
-/** Output for a finished task: image binaries if asked; an error naming the task when it failed. */
-export async function outputFinishedTask(
+/** Output for an ended task: image binaries if asked; an error naming the task when it failed. */
+export async function outputEndedTask(
 	this: IExecuteFunctions,
 	task: Task,
 	download: DownloadOptions,
 	itemIndex: number,
 ): Promise<INodeExecutionData> {
 	if (isFailure(task.state)) throw failureError(this, task, itemIndex);
-	return await finishedTaskItem(this, task, download, itemIndex);
+	return await endedTaskItem(this, task, download, itemIndex);
 }
 
 /** Turns the outcome of waiting into the item's output, or the error that explains it. */
@@ -48,7 +48,7 @@ export async function outputWaitOutcome(
 	itemIndex: number,
 ): Promise<INodeExecutionData> {
 	if (outcome.kind === 'error') throw outcome.error;
-	if (outcome.kind === 'finished') return await outputFinishedTask.call(this, outcome.task, download, itemIndex);
+	if (outcome.kind === 'ended') return await outputEndedTask.call(this, outcome.task, download, itemIndex);
 
 	const minutes = +(wait.maxWaitMs / 60000).toFixed(2);
 	const last = outcome.task;

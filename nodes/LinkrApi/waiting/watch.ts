@@ -22,8 +22,8 @@ export interface TaskToWaitFor {
 	itemIndex: number;
 	wait: WaitOptions;
 	requestsPerSecond: number;
-	/** Epoch ms at which LinkrAPI accepted the task */
-	startedAt: number;
+	/** Epoch ms at which LinkrAPI accepted the task (for a Fetch: when waiting for it began) */
+	acceptedAt: number;
 	/** Poll at once (Fetch) instead of when the job can first have ended (Imagine, Action) */
 	pollImmediately?: boolean;
 	/** The kind of job, when known at submission; a Fetch learns it from the task's `action` */
@@ -31,7 +31,7 @@ export interface TaskToWaitFor {
 }
 
 export type WaitOutcome =
-	| { kind: 'finished'; task: Task }
+	| { kind: 'ended'; task: Task }
 	| { kind: 'maxWaitReached'; task?: Task }
 	| { kind: 'error'; error: Error };
 
@@ -57,7 +57,7 @@ export interface Watch {
 	mayRunSince?: number;
 	/** While it surely waits in the queue: when to poll it anyway (set when it was accepted or last seen queued) */
 	queuedRecheckAt?: number;
-	/** Nothing ahead of it is known to be queued, yet enough jobs are unfinished that it may be: poll it at once */
+	/** Nothing ahead of it is known to be queued, yet enough jobs have not ended that it may be: poll it at once */
 	probe?: boolean;
 	/** The job began running at or after this: acceptance, or the last poll that saw it queued */
 	startedAfter: number;
@@ -66,7 +66,7 @@ export interface Watch {
 	/** Best guess of when the job began running, between the two bounds */
 	likelyStart?: number;
 	/** The last poll that found the job not yet ended (queued or running); the job ended after it */
-	unfinishedAt?: number;
+	notEndedAt?: number;
 	/** The longest the job had surely run when a poll last found it running */
 	ranAtLeastMs?: number;
 	/** The first poll that found the job running at 100 % progress (drawn, maybe uploading) */

@@ -36,7 +36,7 @@ export function toDownloadOptions(raw: DownloadParameters): DownloadOptions {
 }
 
 /** The download fields of an Options collection, shared by the LinkrAPI node and the Trigger. */
-export const downloadOptions: INodeProperties[] = [
+export const downloadOptionFields: INodeProperties[] = [
 	{
 		displayName: 'Download Image',
 		name: 'downloadImage',

@@ -5,8 +5,8 @@ import type { DownloadOptions } from './download-options';
 import { downloadBinaries } from './task-binaries';
 import { taskToJson } from './task-json';
 
-/** The item a finished task becomes, in every path: its fields, and the images as binary data if asked. */
-export async function finishedTaskItem(
+/** The item an ended task becomes, in every path: its fields, and the images as binary data if asked. */
+export async function endedTaskItem(
 	context: IExecuteFunctions | IWebhookFunctions,
 	task: Task,
 	download: DownloadOptions,

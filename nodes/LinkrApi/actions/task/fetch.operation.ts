@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { outputFinishedTask } from '../../waiting/outcome-item';
+import { outputEndedTask } from '../../waiting/outcome-item';
 import { readTaskOptions, readWaitMode } from '../read-options';
 import { taskToJson } from '../../../shared/task-item/task-json';
 import { requireText } from '../validate-input';
@@ -25,7 +25,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = readTaskOptions.call(this, itemIndex);
 	if (waitMode === 'poll') {
 		return {
-			kind: 'wait',
+			kind: 'poll',
 			target: waitTarget(taskId, itemIndex, options, true),
 			download: options.download,
 		};
@@ -33,7 +33,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const task = await fetchTask.call(this, taskId, { itemIndex, requestsPerSecond: options.requestsPerSecond });
 	// Without waiting, a failed task is a valid answer to "what is its status?", not an error.
 	if (task.state === 'completed') {
-		return { kind: 'output', item: await outputFinishedTask.call(this, task, options.download, itemIndex) };
+		return { kind: 'output', item: await outputEndedTask.call(this, task, options.download, itemIndex) };
 	}
 	return { kind: 'output', item: { json: taskToJson(task), pairedItem: { item: itemIndex } } };
 }

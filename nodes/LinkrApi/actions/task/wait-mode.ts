@@ -22,7 +22,7 @@ export function waitTarget(
 		itemIndex,
 		wait: options.wait,
 		requestsPerSecond: options.requestsPerSecond,
-		startedAt: Date.now(),
+		acceptedAt: Date.now(),
 		pollImmediately,
 		jobKind,
 	};
@@ -44,7 +44,7 @@ export function trackSubmission(
 		return { kind: 'output', item: { json: { ...submittedJson, ...extra }, pairedItem: { item: itemIndex } } };
 	}
 	return {
-		kind: waitMode === 'callback' ? 'pause' : 'wait',
+		kind: waitMode,
 		target: waitTarget(submitted.task_id, itemIndex, options, undefined, jobKindOf(String(submittedJson.action))),
 		download: options.download,
 		extra,

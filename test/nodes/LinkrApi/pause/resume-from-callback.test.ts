@@ -238,10 +238,10 @@ describe('Pause Until Callback: resuming', () => {
 	});
 
 	it.each([
-		['without the check', (query: Record<string, string>) => ({ signature: query.signature })],
-		['with a wrong check', (query: Record<string, string>) => ({ ...query, linkrapi_check: 'f'.repeat(64) })],
+		['without the resume token', (query: Record<string, string>) => ({ signature: query.signature })],
+		['with a wrong resume token', (query: Record<string, string>) => ({ ...query, linkrapi_check: 'f'.repeat(64) })],
 		[
-			'with a check of the right length in non-ASCII letters',
+			'with a resume token of the right length in non-ASCII letters',
 			(query: Record<string, string>) => ({
 				...query,
 				linkrapi_check: 'é'.repeat(64),
