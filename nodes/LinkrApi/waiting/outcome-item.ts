@@ -2,13 +2,14 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { describeFailure } from '../../shared/task-item/describe-failure';
-import type { DownloadOptions } from '../../shared/task-item/download-options';
 import { endedTaskItem } from '../../shared/task-item/ended-task-item';
 import { taskToJson } from '../../shared/task-item/task-json';
 import type { Task } from '../../shared/transport/api-types';
 import { isFailure } from '../../shared/transport/task-status';
-import type { WaitOptions } from './wait-options';
-import type { WaitOutcome } from './task-watcher';
+import type { TaskToWaitFor, WaitOutcome } from './watch';
+
+/** How waiting for a task ended: an outcome of the watcher, or a pause that began (pause/pause-for-callback.ts). */
+export type ItemOutcome = WaitOutcome | { kind: 'paused'; task: Task };
 
 function taskError(
 	context: IExecuteFunctions,
@@ -27,31 +28,10 @@ function failureError(context: IExecuteFunctions, task: Task, itemIndex: number)
 	return taskError(context, message, description, itemIndex, task.task_id);
 }
 
-/** Output for an ended task: image binaries if asked; an error naming the task when it failed. */
-export async function outputEndedTask(
-	this: IExecuteFunctions,
-	task: Task,
-	download: DownloadOptions,
-	itemIndex: number,
-): Promise<INodeExecutionData> {
-	if (isFailure(task.state)) throw failureError(this, task, itemIndex);
-	return await endedTaskItem(this, task, download, itemIndex);
-}
-
-/** Turns the outcome of waiting into the item's output, or the error that explains it. */
-export async function outputWaitOutcome(
-	this: IExecuteFunctions,
-	outcome: WaitOutcome,
-	taskId: string,
-	wait: WaitOptions,
-	download: DownloadOptions,
-	itemIndex: number,
-): Promise<INodeExecutionData> {
-	if (outcome.kind === 'error') throw outcome.error;
-	if (outcome.kind === 'ended') return await outputEndedTask.call(this, outcome.task, download, itemIndex);
-
+/** Max Wait passed: the last status, or with On Timeout "Error" the error that says what to do next. */
+function maxWaitReached(context: IExecuteFunctions, waited: TaskToWaitFor, last: Task | undefined): INodeExecutionData {
+	const { taskId, itemIndex, wait } = waited;
 	const minutes = +(wait.maxWaitMs / 60000).toFixed(2);
-	const last = outcome.task;
 	const lastState = last
 		? `last status "${last.status}"${last.progress !== null && last.progress !== undefined ? ` at ${last.progress}%` : ''}`
 		: 'no status received';
@@ -60,10 +40,47 @@ export async function outputWaitOutcome(
 		return { json: { ...json, wait_timed_out: true }, pairedItem: { item: itemIndex } };
 	}
 	throw taskError(
-		this,
+		context,
 		`Task ${taskId} did not finish within Max Wait (${minutes} min), ${lastState}`,
 		`The task may still finish: fetch it later with the Fetch operation and Task ID ${taskId}, raise Max Wait (relax mode can take up to 60 minutes), or set On Timeout to "Output Last Status".`,
 		itemIndex,
 		taskId,
 	);
+}
+
+async function outputOf(
+	context: IExecuteFunctions,
+	waited: TaskToWaitFor,
+	outcome: ItemOutcome,
+): Promise<INodeExecutionData> {
+	const { taskId, itemIndex } = waited;
+	switch (outcome.kind) {
+		case 'error':
+			throw outcome.error;
+		case 'ended':
+			if (isFailure(outcome.task.state)) throw failureError(context, outcome.task, itemIndex);
+			return await endedTaskItem(context, outcome.task, waited.download, itemIndex);
+		case 'paused':
+			return {
+				json: { task_id: taskId, status: 'waiting_for_callback', last_status: outcome.task.status },
+				pairedItem: { item: itemIndex },
+			};
+		case 'maxWaitReached':
+			return maxWaitReached(context, waited, outcome.task);
+	}
+}
+
+/**
+ * The one place where the item of a task an item waited for is built, from its record and how the waiting ended:
+ * the task's fields (and images if asked), or the last status at Max Wait, or "waiting_for_callback" when the
+ * execution paused; the operation's own fields added to each. A failed task, a poll that failed, or Max Wait with
+ * On Timeout "Error" throws the error that explains it.
+ */
+export async function outcomeItem(
+	context: IExecuteFunctions,
+	waited: TaskToWaitFor,
+	outcome: ItemOutcome,
+): Promise<INodeExecutionData> {
+	const item = await outputOf(context, waited, outcome);
+	return { ...item, json: { ...item.json, ...waited.itemFields } };
 }

@@ -1,4 +1,7 @@
 /** What the watcher, its poll schedule and the job-time learning share: the tasks and what is known of each. */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { DownloadOptions } from '../../shared/task-item/download-options';
 import type { Task } from '../../shared/transport/api-types';
 import type { WaitOptions } from './wait-options';
 
@@ -17,6 +20,10 @@ export function jobKindOf(action: string | undefined | null): JobKind {
 	return /upsample|upscale/i.test(text) ? 'single' : 'grid';
 }
 
+/**
+ * A task an item waits for (Poll Until Finished, Pause Until Callback) and all its item is built from once the
+ * waiting ends: one record from the operation that submitted the task to the item it outputs.
+ */
 export interface TaskToWaitFor {
 	taskId: string;
 	itemIndex: number;
@@ -28,6 +35,10 @@ export interface TaskToWaitFor {
 	pollImmediately?: boolean;
 	/** The kind of job, when known at submission; a Fetch learns it from the task's `action` */
 	jobKind?: JobKind;
+	/** The images the item gets once the task has ended */
+	download: DownloadOptions;
+	/** Fields the operation adds to whatever the item outputs, e.g. final_prompt */
+	itemFields: IDataObject;
 }
 
 export type WaitOutcome =

@@ -9,7 +9,7 @@ import { fetchTask, submitAction, type ActionBody } from '../../../shared/transp
 import type { LinkrContext } from '../../../shared/transport';
 import { callbackUrlProperty, taskIdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult, ReadParameter } from '../node.type';
-import { trackSubmission, webhookUrlFor } from './wait-mode';
+import { submissionResult, webhookUrlFor } from './wait-mode';
 import { CUSTOM_CHOICE, readActionChoice, type ActionChoice } from './action-choice';
 import { customIdOfButton } from './find-button';
 
@@ -101,5 +101,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		requestsPerSecond: options.requestsPerSecond,
 	});
-	return trackSubmission(submitted, itemIndex, waitMode, options, submittedToJson(submitted, action, null), fields);
+	return submissionResult(submitted, itemIndex, waitMode, options, submittedToJson(submitted, action, null), fields);
 }

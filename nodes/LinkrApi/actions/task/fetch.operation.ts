@@ -1,15 +1,15 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { outputEndedTask } from '../../waiting/outcome-item';
 import { readTaskOptions, readWaitMode } from '../read-options';
+import { endedTaskItem } from '../../../shared/task-item/ended-task-item';
 import { taskToJson } from '../../../shared/task-item/task-json';
 import { requireText } from '../validate-input';
 import { fetchTask } from '../../../shared/transport/endpoints';
 import { checkTaskId } from '../../../shared/transport/task-id';
 import { taskIdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult } from '../node.type';
-import { waitTarget } from './wait-mode';
+import { taskToWaitFor } from './wait-mode';
 
 const properties: INodeProperties[] = [taskIdProperty, waitModeProperty('none'), waitingOptionsProperty];
 
@@ -24,16 +24,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const waitMode = readWaitMode.call(this, itemIndex, 'none');
 	const options = readTaskOptions.call(this, itemIndex);
 	if (waitMode === 'poll') {
-		return {
-			kind: 'poll',
-			target: waitTarget(taskId, itemIndex, options, true),
-			download: options.download,
-		};
+		return { kind: 'poll', task: taskToWaitFor(taskId, itemIndex, options, { pollImmediately: true }) };
 	}
 	const task = await fetchTask.call(this, taskId, { itemIndex, requestsPerSecond: options.requestsPerSecond });
 	// Without waiting, a failed task is a valid answer to "what is its status?", not an error.
 	if (task.state === 'completed') {
-		return { kind: 'output', item: await outputEndedTask.call(this, task, options.download, itemIndex) };
+		return { kind: 'output', item: await endedTaskItem(this, task, options.download, itemIndex) };
 	}
 	return { kind: 'output', item: { json: taskToJson(task), pairedItem: { item: itemIndex } } };
 }

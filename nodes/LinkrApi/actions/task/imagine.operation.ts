@@ -9,7 +9,7 @@ import { submitImagine, type ImagineBody } from '../../../shared/transport/endpo
 import { callbackUrlProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult, ReadParameter } from '../node.type';
 import { midjourneyParametersProperty } from '../../midjourney/midjourney-parameters.description';
-import { trackSubmission, webhookUrlFor } from './wait-mode';
+import { submissionResult, webhookUrlFor } from './wait-mode';
 
 const properties: INodeProperties[] = [
 	{
@@ -65,7 +65,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		requestsPerSecond: options.requestsPerSecond,
 	});
-	return trackSubmission(submitted, itemIndex, waitMode, options, submittedToJson(submitted, 'imagine', finalPrompt), {
+	return submissionResult(submitted, itemIndex, waitMode, options, submittedToJson(submitted, 'imagine', finalPrompt), {
 		final_prompt: finalPrompt,
 	});
 }

@@ -9,13 +9,12 @@ import { callbackResumeUrl } from '../../pause/resume-url';
 import { optionalHttpUrl } from '../validate-input';
 import type { OperationResult } from '../node.type';
 
-/** A task to wait for from now on, with the item's waiting settings. */
-export function waitTarget(
+/** The record of a task to wait for from now on: the item's waiting settings and all its item is built from. */
+export function taskToWaitFor(
 	taskId: string,
 	itemIndex: number,
 	options: TaskOptions,
-	pollImmediately?: boolean,
-	jobKind?: JobKind,
+	details: { pollImmediately?: boolean; jobKind?: JobKind; itemFields?: IDataObject } = {},
 ): TaskToWaitFor {
 	return {
 		taskId,
@@ -23,32 +22,31 @@ export function waitTarget(
 		wait: options.wait,
 		requestsPerSecond: options.requestsPerSecond,
 		acceptedAt: Date.now(),
-		pollImmediately,
-		jobKind,
+		pollImmediately: details.pollImmediately,
+		jobKind: details.jobKind,
+		download: options.download,
+		itemFields: details.itemFields ?? {},
 	};
 }
 
 /**
- * What Imagine and Action do once LinkrAPI accepted the job: output it, or hand it over for waiting.
- * `extra` (e.g. `final_prompt`) is added to whatever the item finally outputs.
+ * What Imagine and Action hand the router once LinkrAPI accepted the job, in the item's wait mode: the item at once
+ * ("none"), or the task to wait for ("poll", "callback"). `itemFields` (e.g. `final_prompt`) are added to whatever
+ * the item finally outputs.
  */
-export function trackSubmission(
+export function submissionResult(
 	submitted: SubmitResponse,
 	itemIndex: number,
 	waitMode: WaitMode,
 	options: TaskOptions,
 	submittedJson: IDataObject,
-	extra: IDataObject = {},
+	itemFields: IDataObject = {},
 ): OperationResult {
 	if (waitMode === 'none') {
-		return { kind: 'output', item: { json: { ...submittedJson, ...extra }, pairedItem: { item: itemIndex } } };
+		return { kind: 'output', item: { json: { ...submittedJson, ...itemFields }, pairedItem: { item: itemIndex } } };
 	}
-	return {
-		kind: waitMode,
-		target: waitTarget(submitted.task_id, itemIndex, options, undefined, jobKindOf(String(submittedJson.action))),
-		download: options.download,
-		extra,
-	};
+	const jobKind = jobKindOf(String(submittedJson.action));
+	return { kind: waitMode, task: taskToWaitFor(submitted.task_id, itemIndex, options, { jobKind, itemFields }) };
 }
 
 /** The webhook_url to send: the user's Callback URL, or this execution's resume URL when pausing. */

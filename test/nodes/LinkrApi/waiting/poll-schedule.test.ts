@@ -30,6 +30,8 @@ function watch(overrides: Partial<Watch> = {}): Watch {
 			wait: { pollIntervalMs: INTERVAL, maxWaitMs: 600_000, onTimeout: 'error' },
 			requestsPerSecond: 3,
 			acceptedAt: ACCEPTED,
+			download: { downloadImage: false, binaryPropertyName: 'data', downloadQuadrants: false, maxBytes: 0 },
+			itemFields: {},
 		},
 		jobKind: 'grid',
 		deadline: ACCEPTED + 600_000,
