@@ -3,7 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { AccountInfo, SubmitResponse, Task } from './api-types';
 import { parseAccountInfo, parseSubmitResponse, parseTask, UnexpectedResponseError } from './response-guards';
-import { linkrApiRequest, type LinkrContext, type LinkrRequest } from './index';
+import { linkrApiRequest, type LinkrContext, type LinkrRequest } from './request';
 import { checkTaskId } from './task-id';
 
 /** /info sends a real Discord command and takes 5–15 s; allow for a slow Midjourney reply. */
