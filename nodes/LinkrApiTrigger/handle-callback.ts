@@ -7,8 +7,7 @@ import { retriedAfterAccepting } from '../shared/callback/retry-after-accepting'
 import { toDownloadOptions, type DownloadParameters } from '../shared/task-item/download-options';
 import { endedTaskItem } from '../shared/task-item/ended-task-item';
 import { taskToJson } from '../shared/task-item/task-json';
-import type { Task } from '../shared/transport/api-types';
-import { forLog } from '../shared/transport/redact';
+import { forLog, type Task } from '../shared/transport';
 import { isSecretLongEnough, MIN_SECRET_LENGTH, tokenMatches } from './callback-token';
 import { deliveriesInProgress, DeliveryMemory } from './delivery-memory';
 

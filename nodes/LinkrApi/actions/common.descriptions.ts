@@ -1,11 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { downloadOptionFields } from '../../shared/task-item/download-options';
-import {
-	DEFAULT_REQUESTS_PER_SECOND,
-	MAX_REQUESTS_PER_SECOND,
-	MIN_REQUESTS_PER_SECOND,
-} from '../../shared/transport/request-budget';
+import { DEFAULT_REQUESTS_PER_SECOND, MAX_REQUESTS_PER_SECOND, MIN_REQUESTS_PER_SECOND } from '../../shared/transport';
 
 export const callbackUrlProperty: INodeProperties = {
 	displayName: 'Callback URL',

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { TaskToWaitFor } from '../waiting/watch';
+import type { TaskToWaitFor } from '../waiting';
 import type { WaitMode } from './read-options';
 
 export type LinkrResource = 'task' | 'account';

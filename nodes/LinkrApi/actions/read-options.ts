@@ -1,12 +1,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { boundedRequestsPerSecond, DEFAULT_REQUESTS_PER_SECOND } from '../../shared/transport/request-budget';
+import { boundedRequestsPerSecond, DEFAULT_REQUESTS_PER_SECOND } from '../../shared/transport';
 import {
 	toDownloadOptions,
 	type DownloadOptions,
 	type DownloadParameters,
 } from '../../shared/task-item/download-options';
-import type { WaitOptions } from '../waiting/wait-options';
+import type { WaitOptions } from '../waiting';
 
 const MIN_POLL_INTERVAL_S = 2;
 const DEFAULT_POLL_INTERVAL_S = 5;

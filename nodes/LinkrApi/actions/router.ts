@@ -2,9 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { checkPauseIsPossible, pauseForCallback } from '../pause/pause-for-callback';
-import { outcomeItem } from '../waiting/outcome-item';
-import { Polling } from '../waiting/polling';
-import type { TaskToWaitFor } from '../waiting/watch';
+import { outcomeItem, Polling, type TaskToWaitFor } from '../waiting';
 import * as account from './account';
 import { nodeEndingError, submittedTaskOf, withItemErrors, type SubmittedTask } from './item-errors';
 import type { LinkrOperation, LinkrResource } from './node.type';

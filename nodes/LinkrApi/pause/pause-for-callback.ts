@@ -1,10 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { fetchTask } from '../../shared/transport/endpoints';
-import { isEnded } from '../../shared/transport/task-status';
-import { outcomeItem } from '../waiting/outcome-item';
-import type { TaskToWaitFor } from '../waiting/watch';
+import { fetchTask, isEnded } from '../../shared/transport';
+import { outcomeItem, type TaskToWaitFor } from '../waiting';
 import { rememberAwaitedTask } from './execution-memory';
 
 /** Past the server's own timeout for the mode, so LinkrAPI's final callback still finds the execution waiting. */

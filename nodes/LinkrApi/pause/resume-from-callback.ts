@@ -8,9 +8,7 @@ import { retriedAfterAccepting } from '../../shared/callback/retry-after-accepti
 import { describeFailure } from '../../shared/task-item/describe-failure';
 import { toDownloadOptions, type DownloadParameters } from '../../shared/task-item/download-options';
 import { endedTaskItem } from '../../shared/task-item/ended-task-item';
-import type { Task } from '../../shared/transport/api-types';
-import { isFailure } from '../../shared/transport/task-status';
-import { CREDENTIAL_NAME } from '../../shared/transport';
+import { CREDENTIAL_NAME, isFailure, type Task } from '../../shared/transport';
 import { recallAwaitedTask } from './execution-memory';
 import { awaitedPauseOf } from './pause-id';
 import { RESUME_TOKEN_PARAM, resumeToken, resumeTokenMatches, type PauseId } from './resume-token';

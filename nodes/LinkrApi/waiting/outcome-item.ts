@@ -4,8 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { describeFailure } from '../../shared/task-item/describe-failure';
 import { endedTaskItem } from '../../shared/task-item/ended-task-item';
 import { taskToJson } from '../../shared/task-item/task-json';
-import type { Task } from '../../shared/transport/api-types';
-import { isFailure } from '../../shared/transport/task-status';
+import { isFailure, type Task } from '../../shared/transport';
 import type { TaskToWaitFor, WaitOutcome } from './watch';
 
 /** How waiting for a task ended: an outcome of the watcher, or a pause that began (pause/pause-for-callback.ts). */

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { CREDENTIAL_NAME, normaliseBaseUrl } from '../../shared/transport';
-import { budgetKey } from '../../shared/transport/request-budget';
+import { budgetKey, CREDENTIAL_NAME, normaliseBaseUrl } from '../../shared/transport';
 import { jobTimesFor } from './job-duration-estimate';
 import { isFailedOutcome, TaskWatcher } from './task-watcher';
 import type { TaskToWaitFor, WaitOutcome } from './watch';

@@ -1,9 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { fetchTask } from '../../shared/transport/endpoints';
+import { fetchTask, isEnded, isFailure, type Task } from '../../shared/transport';
 import { cancellableSleep } from '../../shared/cancellable-sleep';
 import { cancelledError } from '../../shared/cancellation';
-import type { Task } from '../../shared/transport/api-types';
 import type { WaitOptions } from './wait-options';
 import type { HoldJobTimes } from './job-duration-estimate';
 import {
@@ -16,10 +15,7 @@ import {
 	startBehind,
 	startIsKnown,
 } from './poll-schedule';
-import { isEnded, isFailure } from '../../shared/transport/task-status';
 import { jobKindOf, surelyQueued, type TaskToWaitFor, type Watch, type WaitOutcome } from './watch';
-
-export type { JobKind, TaskToWaitFor, WaitOutcome } from './watch';
 
 export function isFailedOutcome(outcome: WaitOutcome, onTimeout: WaitOptions['onTimeout']): boolean {
 	if (outcome.kind === 'error') return true;

@@ -2,7 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { DownloadOptions } from '../../shared/task-item/download-options';
-import type { Task } from '../../shared/transport/api-types';
+import type { Task } from '../../shared/transport';
 import type { WaitOptions } from './wait-options';
 
 /**

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
-import type { Task } from '../transport/api-types';
+import type { Task } from '../transport';
 import type { DownloadOptions } from './download-options';
 import { downloadBinaries } from './task-binaries';
 import { taskToJson } from './task-json';

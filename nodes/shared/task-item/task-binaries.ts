@@ -1,7 +1,6 @@
 import type { IBinaryKeyData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { isLoopbackApi } from '../transport';
-import type { Task } from '../transport/api-types';
+import { isLoopbackApi, type Task } from '../transport';
 import { downloadImage, type DownloadLimits } from './download-image';
 import type { DownloadOptions } from './download-options';
 

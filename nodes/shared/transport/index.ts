@@ -1,2 +1,21 @@
+/**
+ * The transport's one door: everything about talking to LinkrAPI that the rest of the package uses. Its other files
+ * are imported from here only (eslint.config.mjs enforces it); the transport's own tests may open them.
+ */
+export type { AccountInfo, SubmitResponse, Task, TaskComponent } from './api-types';
 export { DEFAULT_BASE_URL, isLoopbackBaseUrl, normaliseBaseUrl } from './base-url';
-export { CREDENTIAL_NAME, isLoopbackApi, linkrApiRequest, type LinkrContext, type LinkrRequest } from './request';
+export { fetchTask, getAccountInfo, submitAction, submitImagine, type ActionBody, type ImagineBody } from './endpoints';
+export { keyDestinationRefusal } from './key-destination';
+export { forLog, redactSecrets } from './redact';
+export { CREDENTIAL_NAME, isLoopbackApi, type LinkrContext } from './request';
+export {
+	boundedRequestsPerSecond,
+	budgetKey,
+	DEFAULT_REQUESTS_PER_SECOND,
+	MAX_REQUESTS_PER_SECOND,
+	MIN_REQUESTS_PER_SECOND,
+	takeRequestSlot,
+} from './request-budget';
+export { parseTask } from './response-guards';
+export { checkTaskId, taskIdProblem } from './task-id';
+export { isEnded, isFailure, type TaskState } from './task-status';

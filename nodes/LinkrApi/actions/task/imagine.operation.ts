@@ -5,7 +5,7 @@ import { buildPrompt, type MidjourneyParameters } from '../../midjourney/midjour
 import { readTaskOptions, readWaitMode } from '../read-options';
 import { submittedToJson } from '../../../shared/task-item/task-json';
 import { optionalReferenceImageUrl, requireText } from '../validate-input';
-import { submitImagine, type ImagineBody } from '../../../shared/transport/endpoints';
+import { type ImagineBody, submitImagine } from '../../../shared/transport';
 import { callbackUrlProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult, ReadParameter } from '../node.type';
 import { midjourneyParametersProperty } from '../../midjourney/midjourney-parameters.description';

@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { SubmitResponse } from '../../../shared/transport/api-types';
+import type { SubmitResponse } from '../../../shared/transport';
 import type { TaskOptions, WaitMode } from '../read-options';
-import type { JobKind, TaskToWaitFor } from '../../waiting/task-watcher';
-import { jobKindOf } from '../../waiting/watch';
+import { type JobKind, jobKindOf, type TaskToWaitFor } from '../../waiting';
 import { callbackResumeUrl } from '../../pause/resume-url';
 import { optionalHttpUrl } from '../validate-input';
 import type { OperationResult } from '../node.type';

@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { waitingOptionsProperty } from '../../../../nodes/LinkrApi/actions/common.descriptions';
 import { readTaskOptions } from '../../../../nodes/LinkrApi/actions/read-options';
-import { MAX_REQUESTS_PER_SECOND, MIN_REQUESTS_PER_SECOND } from '../../../../nodes/shared/transport/request-budget';
+import { MAX_REQUESTS_PER_SECOND, MIN_REQUESTS_PER_SECOND } from '../../../../nodes/shared/transport';
 import { createExecuteContext } from '../../../helpers/execute-context';
 
 function requestsPerSecondRead(value: unknown): number {

@@ -15,7 +15,7 @@ import {
 	startBehind,
 	startIsKnown,
 } from '../../../../nodes/LinkrApi/waiting/poll-schedule';
-import type { Task } from '../../../../nodes/shared/transport/api-types';
+import type { Task } from '../../../../nodes/shared/transport';
 import { jobKindOf, type Watch } from '../../../../nodes/LinkrApi/waiting/watch';
 
 const ACCEPTED = 1_000_000;
