@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { TaskToWaitFor } from '../waiting';
-import type { WaitMode } from './read-options';
+import type { TaskToWaitFor, WaitMode } from '../waiting';
 
 export type LinkrResource = 'task' | 'account';
 

@@ -5,5 +5,14 @@
 export { forgetJobDurations } from './job-duration-estimate';
 export { outcomeItem } from './outcome-item';
 export { Polling } from './polling';
-export type { WaitOptions } from './wait-options';
+export {
+	DEFAULT_MAX_WAIT_MIN,
+	DEFAULT_POLL_INTERVAL_S,
+	MAX_WAIT_MIN,
+	POLL_INTERVAL_S,
+	toWaitOptions,
+	type WaitMode,
+	type WaitOptions,
+	type WaitParameters,
+} from './wait-options';
 export { jobKindOf, type JobKind, type TaskToWaitFor } from './watch';

@@ -8,14 +8,7 @@ export { fetchTask, getAccountInfo, submitAction, submitImagine, type ActionBody
 export { keyDestinationRefusal } from './key-destination';
 export { forLog, redactSecrets } from './redact';
 export { CREDENTIAL_NAME, isLoopbackApi, type LinkrContext } from './request';
-export {
-	boundedRequestsPerSecond,
-	budgetKey,
-	DEFAULT_REQUESTS_PER_SECOND,
-	MAX_REQUESTS_PER_SECOND,
-	MIN_REQUESTS_PER_SECOND,
-	takeRequestSlot,
-} from './request-budget';
+export { budgetKey, DEFAULT_REQUESTS_PER_SECOND, REQUESTS_PER_SECOND, takeRequestSlot } from './request-budget';
 export { parseTask } from './response-guards';
 export { checkTaskId, taskIdProblem } from './task-id';
 export { isEnded, isFailure, type TaskState } from './task-status';

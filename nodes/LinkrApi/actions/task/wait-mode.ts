@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { SubmitResponse } from '../../../shared/transport';
-import type { TaskOptions, WaitMode } from '../read-options';
-import { type JobKind, jobKindOf, type TaskToWaitFor } from '../../waiting';
+import type { TaskOptions } from '../read-options';
+import { type JobKind, jobKindOf, type TaskToWaitFor, type WaitMode } from '../../waiting';
 import { callbackResumeUrl } from '../../pause/resume-url';
 import { optionalHttpUrl } from '../validate-input';
 import type { OperationResult } from '../node.type';
