@@ -1,5 +1,6 @@
-import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type { INodeExecutionData } from 'n8n-workflow';
 
+import type { ExecuteOrWebhookContext } from '../node-context';
 import type { Task } from '../transport';
 import type { DownloadOptions } from './download-options';
 import { downloadBinaries } from './task-binaries';
@@ -7,7 +8,7 @@ import { taskToJson } from './task-json';
 
 /** The item an ended task becomes, in every path: its fields, and the images as binary data if asked. */
 export async function endedTaskItem(
-	context: IExecuteFunctions | IWebhookFunctions,
+	context: ExecuteOrWebhookContext,
 	task: Task,
 	download: DownloadOptions,
 	itemIndex: number,

@@ -7,8 +7,8 @@ export { DEFAULT_BASE_URL, isLoopbackBaseUrl, normaliseBaseUrl } from './base-ur
 export { fetchTask, getAccountInfo, submitAction, submitImagine, type ActionBody, type ImagineBody } from './endpoints';
 export { keyDestinationRefusal } from './key-destination';
 export { forLog, redactSecrets } from './redact';
-export { CREDENTIAL_NAME, isLoopbackApi, type LinkrContext } from './request';
+export { CREDENTIAL_NAME, isLoopbackApi } from './request';
 export { budgetKey, DEFAULT_REQUESTS_PER_SECOND, REQUESTS_PER_SECOND, takeRequestSlot } from './request-budget';
-export { parseTask } from './response-guards';
+export { isObject, parseTask } from './response-guards';
 export { checkTaskId, taskIdProblem } from './task-id';
 export { isEnded, isFailure, type TaskState } from './task-status';

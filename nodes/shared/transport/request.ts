@@ -1,13 +1,8 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
-	IWebhookFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 
 import { cancellableSleep } from '../cancellable-sleep';
 import { cancelledError } from '../cancellation';
+import { cancelSignalOf, type ExecuteOrWebhookContext } from '../node-context';
 import { httpStatusError, networkError, networkErrorCode, redirectError, type ErrorContext } from './api-errors';
 import { checkedBaseUrl, isLoopbackBaseUrl } from './base-url';
 import { budgetKey, DEFAULT_REQUESTS_PER_SECOND, takeRequestSlot } from './request-budget';
@@ -22,8 +17,6 @@ import {
 
 export const CREDENTIAL_NAME = 'linkrApi';
 const DEFAULT_TIMEOUT_MS = 60000;
-
-export type LinkrContext = IExecuteFunctions | IWebhookFunctions;
 
 export interface LinkrRequest {
 	method: IHttpRequestMethods;
@@ -56,15 +49,11 @@ function retryClass(request: LinkrRequest): RetryClass {
 	return request.method === 'GET' && !request.hasSideEffects ? 'idempotent' : 'sideEffect';
 }
 
-function cancelSignal(context: LinkrContext): AbortSignal | undefined {
-	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
-}
-
 /**
  * Whether the credential's Base URL is this machine (the simulator). Without a credential (the Trigger with Verify
  * With API off) the answer is no, the strict one.
  */
-export async function isLoopbackApi(context: LinkrContext): Promise<boolean> {
+export async function isLoopbackApi(context: ExecuteOrWebhookContext): Promise<boolean> {
 	try {
 		const credentials = await context.getCredentials<LinkrCredentials>(CREDENTIAL_NAME);
 		return isLoopbackBaseUrl(credentials.baseUrl);
@@ -77,10 +66,10 @@ export async function isLoopbackApi(context: LinkrContext): Promise<boolean> {
  * The only code that calls LinkrAPI: applies the credential through n8n, paces requests per hold,
  * retries what is safe to retry, and turns every failure into a NodeApiError that names the task.
  */
-export async function linkrApiRequest(this: LinkrContext, request: LinkrRequest): Promise<unknown> {
+export async function linkrApiRequest(this: ExecuteOrWebhookContext, request: LinkrRequest): Promise<unknown> {
 	const credentials = await this.getCredentials<LinkrCredentials>(CREDENTIAL_NAME);
 	const baseUrl = checkedBaseUrl(this.getNode(), credentials.baseUrl, request.itemIndex);
-	const signal = cancelSignal(this);
+	const signal = cancelSignalOf(this);
 	const budget = budgetKey(baseUrl, credentials.apiKey);
 	const errorContext: ErrorContext = {
 		itemIndex: request.itemIndex,

@@ -5,7 +5,8 @@ import { readTaskOptions, readWaitMode } from '../read-options';
 import { submittedToJson } from '../../../shared/task-item/task-json';
 import { requireText } from '../validate-input';
 import { MIDJOURNEY_BUTTONS, type ButtonHome } from '../../../shared/buttons/midjourney-buttons';
-import { type ActionBody, fetchTask, type LinkrContext, submitAction } from '../../../shared/transport';
+import type { ExecuteOrWebhookContext } from '../../../shared/node-context';
+import { type ActionBody, fetchTask, submitAction } from '../../../shared/transport';
 import { callbackUrlProperty, taskIdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult, ReadParameter } from '../node.type';
 import { submissionResult, webhookUrlFor } from './wait-mode';
@@ -72,7 +73,7 @@ export function readPressedButton(read: ReadParameter): { taskId: string; choice
  * read from the task), and the fields it adds to the item: the task pressed, and the button found on it.
  */
 export async function actionToSend(
-	context: LinkrContext,
+	context: ExecuteOrWebhookContext,
 	itemIndex: number,
 	taskId: string,
 	choice: ActionChoice,
