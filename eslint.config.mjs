@@ -1,6 +1,6 @@
 // The default config of @n8n/node-cli 0.48.3 (`n8n-node lint`, strict / cloud rules), written out by hand because
 // @n8n/node-cli cannot be installed on Node 20 (see README, "Development", "Packages and why"). The last block is
-// ours: the project's tools (tests, simulator, e2e harness, benchmarks) never ship, and may use node:http, fs, timers.
+// ours: the project's tools (tests, simulator, real-n8n harness, benchmarks) never ship, may use node:http, fs, timers.
 import js from '@eslint/js';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import { globalIgnores } from 'eslint/config';
@@ -105,7 +105,7 @@ export default tseslint.config(
 		},
 	})),
 	{
-		files: ['test/**/*.ts', 'simulator/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+		files: ['test/**/*.ts', 'simulator/**/*.ts', 'real-n8n/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
 		rules: {
 			'@n8n/community-nodes/no-restricted-imports': 'off',
 			'@n8n/community-nodes/no-restricted-globals': 'off',

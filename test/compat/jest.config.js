@@ -3,7 +3,7 @@
  * depends on what n8n offers a community node — binary data, continue-on-fail items, production webhooks of a custom
  * trigger with static data, pausing an execution and resuming it through its signed resume URL, the node type
  * description and its AI-tool variant. The same files as `npm test` runs on the default n8n, run unchanged against
- * the n8n that `LINKRAPI_N8N_VERSION` names (the global setup passes it to e2e/install-n8n.sh).
+ * the n8n that `LINKRAPI_N8N_VERSION` names (the global setup passes it to real-n8n/install-n8n.sh).
  * @type {import('jest').Config}
  */
 module.exports = {

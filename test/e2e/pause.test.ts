@@ -8,7 +8,7 @@ import {
 	LINKRAPI_CREDENTIAL_TYPE,
 	loadWorkflow,
 	nodeOutput,
-} from '../../e2e/harness';
+} from '../../real-n8n/harness';
 import type { WebhookDelivery } from '../../simulator';
 import { msBetween, postJson, waitFor, waitForExecutionStatus } from './support/callbacks';
 import { startHoldingProxy } from './support/holding-proxy';
