@@ -35,7 +35,7 @@ describe('job duration estimate', () => {
 		expect(estimate.aimMs()).toBe(3000);
 	});
 
-	it('drops a finish that a later, longer run contradicts: the jobs got slower', () => {
+	it('drops an end that a later, longer run contradicts: the jobs got slower', () => {
 		const estimate = new JobDurationEstimate();
 		estimate.stillRunningAfter(38000);
 		estimate.endedWithin(40000);
@@ -45,7 +45,7 @@ describe('job duration estimate', () => {
 		expect(estimate.expectedMs()).toBe(47500);
 	});
 
-	it('drops a run that a later, sooner finish contradicts: the jobs got faster', () => {
+	it('drops a run that a later, sooner end contradicts: the jobs got faster', () => {
 		const estimate = new JobDurationEstimate();
 		estimate.stillRunningAfter(45000);
 		estimate.endedWithin(50000);
@@ -63,7 +63,7 @@ describe('job duration estimate', () => {
 		expect(estimate.expectedMs()).toBe(7500);
 	});
 
-	it('comes down within a few jobs once jobs finish sooner', () => {
+	it('comes down within a few jobs once jobs end sooner', () => {
 		const estimate = new JobDurationEstimate();
 		for (let i = 0; i < 8; i++) {
 			estimate.stillRunningAfter(19000);
