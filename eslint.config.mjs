@@ -1,6 +1,6 @@
-// The default config of @n8n/node-cli 0.48.3 (`n8n-node lint`, strict / cloud rules), written out by hand
-// because @n8n/node-cli cannot be installed on Node 20 (see README, "Toolchain"). The last block is ours:
-// the project's tools (tests, simulator, e2e harness, benchmarks) never ship and may use node:http, fs and timers.
+// The default config of @n8n/node-cli 0.48.3 (`n8n-node lint`, strict / cloud rules), written out by hand because
+// @n8n/node-cli cannot be installed on Node 20 (see README, "Development", "Packages and why"). The last block is
+// ours: the project's tools (tests, simulator, real-n8n harness, benchmarks) never ship, may use node:http, fs, timers.
 import js from '@eslint/js';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import { globalIgnores } from 'eslint/config';
@@ -10,6 +10,29 @@ import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 import tseslint from 'typescript-eslint';
 
 const communityNodesRecommended = n8nCommunityNodesPlugin.configs.recommended;
+
+// The project's own layering (README, "Development"): imports run one way, and neither node reaches into the
+// other. nodes/shared/ is what both nodes use; its transport talks to LinkrAPI and imports nothing above it.
+const LAYERS = [
+	{ target: './nodes/shared', from: ['./nodes/LinkrApi', './nodes/LinkrApiTrigger'] },
+	{ target: './nodes/shared/transport', from: ['./nodes/shared/callback', './nodes/shared/task-item'] },
+	{ target: './nodes/LinkrApiTrigger', from: './nodes/LinkrApi' },
+	{ target: './nodes/LinkrApi', from: './nodes/LinkrApiTrigger' },
+	{
+		target: ['./nodes/LinkrApi/waiting', './nodes/LinkrApi/pause', './nodes/LinkrApi/midjourney'],
+		from: './nodes/LinkrApi/actions',
+	},
+];
+
+// One door per room: these folders are entered through their index.ts, which names what the rest may use.
+const ROOMS_WITH_A_DOOR = ['nodes/shared/transport', 'nodes/LinkrApi/waiting'];
+
+const door = (room) => ({
+	target: './',
+	from: `./${room}`,
+	except: ['./index.ts'],
+	message: `Import ${room} through its index.ts, the one door of that folder.`,
+});
 
 export default tseslint.config(
 	globalIgnores(['dist', 'coverage', 'node_modules', 'demo-output']),
@@ -62,31 +85,27 @@ export default tseslint.config(
 			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
 		},
 	},
-	// The project's own layering (README, "Development"): imports run one way, and neither node reaches into the
-	// other. nodes/shared/ is what both nodes use; its transport talks to LinkrAPI and imports nothing above it.
 	{
 		files: ['./nodes/**/*.ts'],
+		rules: { 'import-x/no-cycle': 'error' },
+	},
+	// Outside a room with a door, only its index.ts is imported; its own files and tests import the rest.
+	{
+		files: ['**/*.ts'],
+		ignores: ROOMS_WITH_A_DOOR.flatMap((room) => [`${room}/**`, `test/${room}/**`]),
+		rules: { 'import-x/no-restricted-paths': ['error', { zones: [...LAYERS, ...ROOMS_WITH_A_DOOR.map(door)] }] },
+	},
+	...ROOMS_WITH_A_DOOR.map((room) => ({
+		files: [`${room}/**/*.ts`, `test/${room}/**/*.ts`],
 		rules: {
-			'import-x/no-cycle': 'error',
 			'import-x/no-restricted-paths': [
 				'error',
-				{
-					zones: [
-						{ target: './nodes/shared', from: ['./nodes/LinkrApi', './nodes/LinkrApiTrigger'] },
-						{ target: './nodes/shared/transport', from: ['./nodes/shared/callback', './nodes/shared/task-item'] },
-						{ target: './nodes/LinkrApiTrigger', from: './nodes/LinkrApi' },
-						{ target: './nodes/LinkrApi', from: './nodes/LinkrApiTrigger' },
-						{
-							target: ['./nodes/LinkrApi/waiting', './nodes/LinkrApi/pause', './nodes/LinkrApi/midjourney'],
-							from: './nodes/LinkrApi/actions',
-						},
-					],
-				},
+				{ zones: [...LAYERS, ...ROOMS_WITH_A_DOOR.filter((other) => other !== room).map(door)] },
 			],
 		},
-	},
+	})),
 	{
-		files: ['test/**/*.ts', 'simulator/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+		files: ['test/**/*.ts', 'simulator/**/*.ts', 'real-n8n/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
 		rules: {
 			'@n8n/community-nodes/no-restricted-imports': 'off',
 			'@n8n/community-nodes/no-restricted-globals': 'off',

@@ -1,5 +1,5 @@
 /** Numbers of one run, from its wall time and what the simulator saw. Pure functions. */
-import type { Execution } from '../e2e/harness';
+import type { Execution } from '../real-n8n/harness';
 import type { Inspection, TaskRecord } from '../simulator';
 import { jobKindOfAction } from '../simulator/run-times';
 

@@ -4,7 +4,7 @@
  * nodes) and polls every task that
  * has not ended every Poll Interval from its acceptance — what a careful hand-written loop does. It learns nothing.
  */
-import { takeRequestSlot } from '../nodes/shared/transport/request-budget';
+import { takeRequestSlot } from '../nodes/shared/transport';
 import type { Simulator } from '../simulator';
 import type { Stage } from './scenarios';
 

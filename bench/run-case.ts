@@ -15,7 +15,7 @@ import {
 	newApiKey,
 	nodeOutput,
 	sleep,
-} from '../e2e/harness';
+} from '../real-n8n/harness';
 import { type Inspection, type Simulator, type SimulatorOptions, startSimulator } from '../simulator';
 import { executionSpan, runMetrics, type RunMetrics } from './metrics';
 import type { BenchOptions } from './options';

@@ -20,7 +20,7 @@ import {
 	REPO_ROOT,
 	runCommand,
 	startN8n,
-} from '../e2e/harness';
+} from '../real-n8n/harness';
 import { type BenchOptions, parseOptions, USAGE, UsageError } from './options';
 import { type Environment, type FailedRow, renderReport } from './report';
 import { type RowResult, runRow } from './run-case';

@@ -9,7 +9,7 @@ import {
 	WEBHOOK_NODE_TYPE,
 	type WorkflowJson,
 	type WorkflowNode,
-} from '../e2e/harness';
+} from '../real-n8n/harness';
 import type { Stage } from './scenarios';
 
 export interface WorkflowSettings {

@@ -8,9 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { UserError } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL } from '../nodes/shared/transport/base-url';
-import { keyDestinationRefusal } from '../nodes/shared/transport/key-destination';
-import { redactSecrets } from '../nodes/shared/transport/redact';
+import { DEFAULT_BASE_URL, keyDestinationRefusal, redactSecrets } from '../nodes/shared/transport';
 
 export class LinkrApi implements ICredentialType {
 	name = 'linkrApi';

@@ -27,7 +27,7 @@ import {
 	startN8n,
 	withNodeParameters,
 	type N8nServer,
-} from '../e2e/harness';
+} from '../real-n8n/harness';
 import { startSimulator, DEFAULT_KEY, type Simulator } from '../simulator';
 
 const EXAMPLE = path.join(REPO_ROOT, 'examples', 'imagine-upscale-download.json');

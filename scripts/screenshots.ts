@@ -25,7 +25,7 @@ import {
 	REPO_ROOT,
 	startN8n,
 	type WorkflowJson,
-} from '../e2e/harness';
+} from '../real-n8n/harness';
 import { DEFAULT_KEY, startSimulator, type Simulator } from '../simulator';
 
 const OUTPUT_DIR = path.join(REPO_ROOT, 'docs', 'images');

@@ -1,6 +1,6 @@
 /**
- * A field the user filled in cannot be used. Validators throw it without knowing the node or the item; the router
- * turns it into n8n's NodeOperationError with both, in one place.
+ * A field the user filled in cannot be used. Validators throw it without knowing the node or the item;
+ * actions/item-errors.ts turns it into n8n's NodeOperationError with both, in one place, when it ends the node.
  */
 export class InvalidFieldError extends Error {
 	constructor(

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { downloadOptions } from '../shared/task-item/download-options';
+import { downloadOptionFields } from '../shared/task-item/download-options';
 import { isSecretLongEnough, MIN_SECRET_LENGTH } from './callback-token';
 import { handleCallback } from './handle-callback';
 
@@ -101,7 +101,7 @@ export class LinkrApiTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					...downloadOptions,
+					...downloadOptionFields,
 					{
 						displayName: 'On Image Download Failure',
 						name: 'onDownloadFailure',

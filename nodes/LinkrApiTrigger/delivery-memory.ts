@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { HandlingsInProgress } from '../shared/callback/handlings-in-progress';
-import type { TaskState } from '../shared/transport/task-status';
+import type { TaskState } from '../shared/transport';
 
 const MAX_REMEMBERED = 500;
 const ENDINGS: TaskState[] = ['completed', 'failed', 'timeout'];

@@ -5,10 +5,9 @@ import { CallbackReply } from '../shared/callback/callback-reply';
 import { endedTaskFromCallback, taskIdOfCallback } from '../shared/callback/ended-task-from-callback';
 import { retriedAfterAccepting } from '../shared/callback/retry-after-accepting';
 import { toDownloadOptions, type DownloadParameters } from '../shared/task-item/download-options';
-import { finishedTaskItem } from '../shared/task-item/finished-task-item';
-import { taskToJson } from '../shared/task-item/task-output';
-import type { Task } from '../shared/transport/api-types';
-import { forLog } from '../shared/transport/redact';
+import { endedTaskItem } from '../shared/task-item/ended-task-item';
+import { taskToJson } from '../shared/task-item/task-json';
+import { forLog, type Task } from '../shared/transport';
 import { isSecretLongEnough, MIN_SECRET_LENGTH, tokenMatches } from './callback-token';
 import { deliveriesInProgress, DeliveryMemory } from './delivery-memory';
 
@@ -62,7 +61,7 @@ async function itemFor(
 ): Promise<INodeExecutionData | { downloadError: string; detail: string }> {
 	const downloaded = await retriedAfterAccepting(
 		reply,
-		async () => await finishedTaskItem(context, task, toDownloadOptions(options), 0),
+		async () => await endedTaskItem(context, task, toDownloadOptions(options), 0),
 	);
 	if ('value' in downloaded) {
 		const { json, binary } = downloaded.value;

@@ -4,7 +4,7 @@
  * trigger with static data, pausing an execution and resuming it through its signed resume URL, the node type
  * description and its AI-tool variant, and what n8n keeps of a batch when it is killed mid-wait (crash recovery,
  * Retry, the error workflow). The same files as `npm test` runs on the default n8n, run unchanged against
- * the n8n that `LINKRAPI_N8N_VERSION` names (the global setup passes it to e2e/install-n8n.sh).
+ * the n8n that `LINKRAPI_N8N_VERSION` names (the global setup passes it to real-n8n/install-n8n.sh).
  * @type {import('jest').Config}
  */
 module.exports = {

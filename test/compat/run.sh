@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # The compatibility suite: the version-sensitive e2e files (test/compat/jest.config.js) against each n8n version the
-# package promises to support, one after another, each on its own n8n started by the e2e harness.
+# package promises to support, one after another, each on its own n8n started by the real-n8n harness.
 #
 #   npm run test:compat                        build, then every version below
 #   bash test/compat/run.sh                    the same without the build (dist/ must be current)
 #   bash test/compat/run.sh --install-only     only install the versions (what CI times as its own step)
-#   LINKRAPI_COMPAT_VERSIONS="2.41.x" npm run test:compat      other versions (names as e2e/install-n8n.sh --list)
+#   LINKRAPI_COMPAT_VERSIONS="2.41.x" npm run test:compat      other versions (names as real-n8n/install-n8n.sh --list)
 #   npm run test:compat -- -t continueOnFail   extra arguments go to jest
 #
-# Installs are cached (e2e/install-n8n.sh, idempotent): cold ~4 min per version, then instant. Every version runs
+# Installs are cached (real-n8n/install-n8n.sh, idempotent): cold ~4 min per version, then instant. Every version runs
 # even when an earlier one failed; the exit code is non-zero if any failed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-# The oldest supported n8n and the newest the registry can install (n8n 2.41.3 cannot: see e2e/README.md).
+# The oldest supported n8n and the newest the registry can install (n8n 2.41.3 cannot: see real-n8n/README.md).
 VERSIONS=${LINKRAPI_COMPAT_VERSIONS:-"1.123.x 2.41.x"}
 INSTALL_ONLY=false
 if [ "${1:-}" = "--install-only" ]; then
@@ -34,7 +34,7 @@ failed=0
 for requested in $VERSIONS; do
 	start=$SECONDS
 	echo "::: compat $requested: installing (cached after the first time)"
-	if ! paths=$(bash e2e/install-n8n.sh --n8n-version "$requested"); then
+	if ! paths=$(bash real-n8n/install-n8n.sh --n8n-version "$requested"); then
 		summary+=("$requested: INSTALL FAILED after $((SECONDS - start)) s")
 		failed=1
 		continue

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { nodeOutput } from '../../e2e/harness';
+import { nodeOutput } from '../../real-n8n/harness';
 import {
 	countExecutionsAfter,
 	deployTrigger,

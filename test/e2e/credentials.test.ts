@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 
-import { capabilitiesOf, LINKRAPI_CREDENTIAL_TYPE, newApiKey } from '../../e2e/harness';
+import { capabilitiesOf, LINKRAPI_CREDENTIAL_TYPE, newApiKey } from '../../real-n8n/harness';
 import { maskKey } from '../../simulator';
 import { E2E_TEST_TIMEOUT_MS, useTestbed } from './support/testbed';
 

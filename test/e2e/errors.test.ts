@@ -5,7 +5,7 @@ import {
 	nodeOutput,
 	withNodeSettings,
 	type WorkflowJson,
-} from '../../e2e/harness';
+} from '../../real-n8n/harness';
 import { E2E_TEST_TIMEOUT_MS, useTestbed } from './support/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);

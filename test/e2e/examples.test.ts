@@ -20,7 +20,7 @@ import {
 	sleep,
 	startN8n,
 	type WorkflowJson,
-} from '../../e2e/harness';
+} from '../../real-n8n/harness';
 import { type Simulator, startSimulator } from '../../simulator';
 import { E2E_TEST_TIMEOUT_MS, FAST_TASKS } from './support/testbed';
 

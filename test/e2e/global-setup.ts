@@ -1,4 +1,10 @@
-import { discardPackedTarball, ensureN8nInstalled, type N8nServer, packageTarball, startN8n } from '../../e2e/harness';
+import {
+	discardPackedTarball,
+	ensureN8nInstalled,
+	type N8nServer,
+	packageTarball,
+	startN8n,
+} from '../../real-n8n/harness';
 import { writeServerFile } from './support/server-file';
 
 declare global {

@@ -1,4 +1,4 @@
-import { assertExecutionStatus, nodeError, nodeOutput, withNodeParameters } from '../../e2e/harness';
+import { assertExecutionStatus, nodeError, nodeOutput, withNodeParameters } from '../../real-n8n/harness';
 import {
 	countExecutionsAfter,
 	deployTrigger,

@@ -1,4 +1,4 @@
-import { assertExecutionStatus, nodeOutput } from '../../e2e/harness';
+import { assertExecutionStatus, nodeOutput } from '../../real-n8n/harness';
 import { E2E_TEST_TIMEOUT_MS, useTestbed } from './support/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);

@@ -1,4 +1,4 @@
-import { LINKRAPI_NODE_TYPE, type N8nClient } from '../../e2e/harness';
+import { LINKRAPI_NODE_TYPE, type N8nClient } from '../../real-n8n/harness';
 import { TRIGGER_NODE_TYPE } from './support/callbacks';
 import { connectN8n } from './support/server-file';
 import { E2E_TEST_TIMEOUT_MS } from './support/testbed';

@@ -17,7 +17,7 @@ import {
 	restartN8n,
 	startN8n,
 	type WorkflowJson,
-} from '../../e2e/harness';
+} from '../../real-n8n/harness';
 import { type Simulator, startSimulator } from '../../simulator';
 import { waitFor, waitForExecutionStatus } from './support/callbacks';
 import { leakedKeys } from './support/secrets';

@@ -7,7 +7,7 @@ import {
 	newApiKey,
 	nodeOutput,
 	withNodeSettings,
-} from '../../e2e/harness';
+} from '../../real-n8n/harness';
 import { leakedKeys } from './support/secrets';
 import { E2E_TEST_TIMEOUT_MS, useTestbed, WORKFLOWS_DIR } from './support/testbed';
 

@@ -1,4 +1,10 @@
-import { assertExecutionStatus, type CreatedWorkflow, executedNodes, newApiKey, nodeOutput } from '../../e2e/harness';
+import {
+	assertExecutionStatus,
+	type CreatedWorkflow,
+	executedNodes,
+	newApiKey,
+	nodeOutput,
+} from '../../real-n8n/harness';
 import type { WebhookDelivery } from '../../simulator';
 import {
 	countExecutionsAfter,

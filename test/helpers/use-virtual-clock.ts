@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { sleep } from 'n8n-workflow';
 
-import { forgetJobDurations } from '../../nodes/LinkrApi/waiting/job-duration-estimate';
+import { forgetJobDurations } from '../../nodes/LinkrApi/waiting';
 import { VirtualClock } from './virtual-clock';
 
 /**

@@ -15,14 +15,14 @@ import {
 	sleep,
 	withNodeParameters,
 	type WorkflowJson,
-} from '../../e2e/harness';
+} from '../../real-n8n/harness';
 import {
 	executionsEnqueuedBy,
 	executionsStartedBy,
 	type QueueBinaryDataMode,
 	type QueueCluster,
 	startQueueCluster,
-} from '../../e2e/queue';
+} from '../../real-n8n/queue';
 import { type RecordedRequest, type Simulator, startSimulator } from '../../simulator';
 import { postJson, waitFor } from '../e2e/support/callbacks';
 

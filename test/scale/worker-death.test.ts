@@ -13,8 +13,8 @@ import {
 	nodeOutput,
 	REPO_ROOT,
 	type WorkflowJson,
-} from '../../e2e/harness';
-import { executionsStartedBy, type N8nProcess, type QueueCluster, startQueueCluster } from '../../e2e/queue';
+} from '../../real-n8n/harness';
+import { executionsStartedBy, type N8nProcess, type QueueCluster, startQueueCluster } from '../../real-n8n/queue';
 import { type Simulator, startSimulator } from '../../simulator';
 import { waitFor, waitForExecutionStatus } from '../e2e/support/callbacks';
 

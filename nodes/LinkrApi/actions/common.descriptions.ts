@@ -1,11 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { downloadOptions } from '../../shared/task-item/download-options';
-import {
-	DEFAULT_REQUESTS_PER_SECOND,
-	MAX_REQUESTS_PER_SECOND,
-	MIN_REQUESTS_PER_SECOND,
-} from '../../shared/transport/request-budget';
+import { downloadOptionFields } from '../../shared/task-item/download-options';
+import { DEFAULT_REQUESTS_PER_SECOND, REQUESTS_PER_SECOND } from '../../shared/transport';
+import { DEFAULT_MAX_WAIT_MIN, DEFAULT_POLL_INTERVAL_S, MAX_WAIT_MIN, POLL_INTERVAL_S } from '../waiting';
 
 export const callbackUrlProperty: INodeProperties = {
 	displayName: 'Callback URL',
@@ -54,13 +51,13 @@ export function waitModeProperty(defaultMode: 'poll' | 'none', submitsJob = fals
 	};
 }
 
-const pollingOptions: INodeProperties[] = [
+const pollingOptionFields: INodeProperties[] = [
 	{
 		displayName: 'Max Wait (Minutes)',
 		name: 'maxWait',
 		type: 'number',
-		default: 15,
-		typeOptions: { minValue: 0.05, maxValue: 60, numberPrecision: 2 },
+		default: DEFAULT_MAX_WAIT_MIN,
+		typeOptions: { minValue: MAX_WAIT_MIN.min, maxValue: MAX_WAIT_MIN.max, numberPrecision: 2 },
 		description:
 			'How long to wait for the task before giving up. Fast mode tasks end within 15 minutes, relax mode within 60.',
 		displayOptions: { show: { '/waitMode': ['poll', 'callback'] } },
@@ -85,20 +82,20 @@ const pollingOptions: INodeProperties[] = [
 		displayName: 'Poll Interval (Seconds)',
 		name: 'pollInterval',
 		type: 'number',
-		default: 5,
-		typeOptions: { minValue: 2, maxValue: 300 },
+		default: DEFAULT_POLL_INTERVAL_S,
+		typeOptions: { minValue: POLL_INTERVAL_S.min, maxValue: POLL_INTERVAL_S.max },
 		description:
 			'The longest time between two checks of a task that may be running. The node checks sooner when it expects the job to have ended, and less often while a task surely waits in the account’s queue. LinkrAPI recommends 5–10 seconds.',
 		displayOptions: { show: { '/waitMode': ['poll'] } },
 	},
 ];
 
-const maxRequestsPerSecondOption: INodeProperties = {
+const maxRequestsPerSecondField: INodeProperties = {
 	displayName: 'Max Requests per Second',
 	name: 'maxRequestsPerSecond',
 	type: 'number',
 	default: DEFAULT_REQUESTS_PER_SECOND,
-	typeOptions: { minValue: MIN_REQUESTS_PER_SECOND, maxValue: MAX_REQUESTS_PER_SECOND, numberPrecision: 1 },
+	typeOptions: { minValue: REQUESTS_PER_SECOND.min, maxValue: REQUESTS_PER_SECOND.max, numberPrecision: 1 },
 	description:
 		'Upper bound on calls to LinkrAPI with this credential from this n8n process, to stay gentle on the Discord account',
 };
@@ -110,7 +107,7 @@ export const waitingOptionsProperty: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	description: 'Image download, request pacing and waiting settings; the defaults suit most workflows',
-	options: [...downloadOptions, maxRequestsPerSecondOption, ...pollingOptions],
+	options: [...downloadOptionFields, maxRequestsPerSecondField, ...pollingOptionFields],
 };
 
 export const taskIdProperty: INodeProperties = {

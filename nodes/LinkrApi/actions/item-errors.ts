@@ -13,7 +13,7 @@ export interface SubmittedTask {
 
 /** The task an operation's result stands for: every waited-on task, and the output of "Don't Wait". */
 export function submittedTaskOf(result: OperationResult, itemIndex: number): SubmittedTask | undefined {
-	if (result.kind !== 'output') return { itemIndex, taskId: result.target.taskId };
+	if (result.kind !== 'output') return { itemIndex, taskId: result.task.taskId };
 	const { task_id: taskId, status } = result.item.json;
 	return status === 'submitted' && typeof taskId === 'string' ? { itemIndex, taskId } : undefined;
 }
@@ -29,7 +29,7 @@ function taskIdOf(error: unknown): string | undefined {
 }
 
 /** The item a failing input produces under "continue on fail": message, advice and the task, if one exists. */
-export function errorItem(error: Error, itemIndex: number): INodeExecutionData {
+function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
 	const description = (error as { description?: unknown }).description;
 	if (typeof description === 'string' && description) json.description = description;
@@ -47,12 +47,7 @@ function invalidFieldAsNodeError(context: IExecuteFunctions, error: InvalidField
  * When one item stops the node, the tasks of the other items are still running on Midjourney:
  * name them in the error so the user can fetch them instead of paying for them twice.
  */
-export function asNodeError(
-	context: IExecuteFunctions,
-	error: Error,
-	itemIndex: number,
-	submitted: SubmittedTask[],
-): Error {
+function asNodeError(context: IExecuteFunctions, error: Error, itemIndex: number, submitted: SubmittedTask[]): Error {
 	if (error instanceof InvalidFieldError) error = invalidFieldAsNodeError(context, error, itemIndex);
 	const nodeError =
 		error instanceof NodeApiError || error instanceof NodeOperationError
@@ -67,10 +62,42 @@ export function asNodeError(
 }
 
 /** Stopping the execution does not stop Midjourney: the error says which tasks go on. */
-export function cancelledWithTasks(context: IExecuteFunctions, submitted: SubmittedTask[]): NodeOperationError {
+function cancelledWithTasks(context: IExecuteFunctions, submitted: SubmittedTask[]): NodeOperationError {
 	const error = cancelledError(context.getNode());
 	if (submitted.length > 0) {
 		error.description = `Tasks already submitted keep running on Midjourney; fetch them with the Fetch operation (${listOf(submitted)}).`;
 	}
 	return error;
+}
+
+/** The error that ends the node: the execution was cancelled, or an item failed; either names the tasks that go on. */
+export function nodeEndingError(
+	context: IExecuteFunctions,
+	error: Error,
+	itemIndex: number,
+	submitted: SubmittedTask[],
+): Error {
+	return context.getExecutionCancelSignal()?.aborted
+		? cancelledWithTasks(context, submitted)
+		: asNodeError(context, error, itemIndex, submitted);
+}
+
+/**
+ * Runs one step of an item (its operation, its pause, building its output) and gives what the step gives. When it
+ * fails, the item becomes its error item under "continue on fail"; otherwise the node ends (nodeEndingError).
+ */
+export async function withItemErrors(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	submitted: SubmittedTask[],
+	step: () => Promise<INodeExecutionData | undefined>,
+): Promise<INodeExecutionData | undefined> {
+	try {
+		return await step();
+	} catch (error) {
+		if (context.getExecutionCancelSignal()?.aborted || !context.continueOnFail()) {
+			throw nodeEndingError(context, error as Error, itemIndex, submitted);
+		}
+		return errorItem(error as Error, itemIndex);
+	}
 }

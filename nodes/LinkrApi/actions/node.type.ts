@@ -1,23 +1,16 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { DownloadOptions } from '../../shared/task-item/download-options';
-import type { TaskToWaitFor } from '../waiting/task-watcher';
+import type { TaskToWaitFor, WaitMode } from '../waiting';
 
 export type LinkrResource = 'task' | 'account';
 
 /**
- * An operation either outputs at once, or hands a submitted task to the router, which waits on all tasks
- * together (`wait`) or puts the execution to sleep until LinkrAPI calls back (`pause`).
+ * An operation either outputs at once, or hands a submitted task to the router in the item's wait mode: the router
+ * polls all tasks together (`poll`) or puts the execution to sleep until LinkrAPI calls back (`callback`).
  */
-export type OperationResult = { kind: 'output'; item: INodeExecutionData } | TrackedTask;
-
-export interface TrackedTask {
-	kind: 'wait' | 'pause';
-	target: TaskToWaitFor;
-	download: DownloadOptions;
-	/** Fields added to the item's output, e.g. final_prompt */
-	extra?: IDataObject;
-}
+export type OperationResult =
+	| { kind: 'output'; item: INodeExecutionData }
+	| { kind: Exclude<WaitMode, 'none'>; task: TaskToWaitFor };
 
 /** A node parameter of the item at hand: in execute() for item i, or after a pause for the one item that paused. */
 export type ReadParameter = (name: string, fallback?: unknown) => unknown;

@@ -1,15 +1,11 @@
 import { InvalidFieldError } from '../invalid-field-error';
+import { textOf } from '../text-of';
 
 const REFERENCE_IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp'];
 
-function asText(value: unknown): string {
-	if (value === undefined || value === null) return '';
-	return String(value).trim();
-}
-
 /** A value that must be present, e.g. Prompt or Task ID: trimmed, and an error naming the field when empty. */
 export function requireText(field: string, value: unknown): string {
-	const text = asText(value);
+	const text = textOf(value);
 	if (text === '') {
 		throw new InvalidFieldError(
 			field,
@@ -41,7 +37,7 @@ function parseHttpUrl(field: string, text: string): URL {
 
 /** Optional URL field: empty → undefined; otherwise it must be http(s). */
 export function optionalHttpUrl(field: string, value: unknown): string | undefined {
-	const text = asText(value);
+	const text = textOf(value);
 	if (text === '') return undefined;
 	return parseHttpUrl(field, text).toString();
 }
@@ -51,7 +47,7 @@ export function optionalHttpUrl(field: string, value: unknown): string | undefin
  * The URL is sent as parsed, so what LinkrAPI gets is what was checked.
  */
 export function optionalReferenceImageUrl(field: string, value: unknown): string | undefined {
-	const text = asText(value);
+	const text = textOf(value);
 	if (text === '') return undefined;
 	const url = parseHttpUrl(field, text);
 	// A URL holds no spaces: text after one (e.g. --flags) would ride along to Midjourney with the reference.

@@ -1,4 +1,5 @@
 import { InvalidFieldError } from '../invalid-field-error';
+import { textOf } from '../text-of';
 import {
 	MIDJOURNEY_PARAMETERS,
 	type MidjourneyParameterName,
@@ -15,10 +16,6 @@ const CHARACTER_REFERENCE_VERSIONS = ['6', '6.1', 'niji 6'];
 
 function isSet(value: unknown): boolean {
 	return value !== undefined && value !== null && value !== '' && value !== false;
-}
-
-function textOf(value: unknown): string {
-	return value === undefined || value === null ? '' : String(value).trim();
 }
 
 /** Whether the user gave this parameter a value the node writes as a flag. */

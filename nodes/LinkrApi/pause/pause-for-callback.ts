@@ -1,34 +1,51 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import type { Task } from '../../shared/transport/api-types';
-import type { TaskToWaitFor } from '../waiting/task-watcher';
-import { fetchTask } from '../../shared/transport/endpoints';
+import { fetchTask, isEnded } from '../../shared/transport';
+import { outcomeItem, type TaskToWaitFor } from '../waiting';
 import { rememberAwaitedTask } from './execution-memory';
-import { isEnded } from '../../shared/transport/task-status';
-
-export type PauseOutcome = { kind: 'ended'; task: Task } | { kind: 'paused'; item: INodeExecutionData };
 
 /** Past the server's own timeout for the mode, so LinkrAPI's final callback still finds the execution waiting. */
 const WAIT_GRACE_MS = 60000;
 
+/** Pause Until Callback resumes one execution once, with one item, and only outside an agent's tool call. */
+export function checkPauseIsPossible(context: IExecuteFunctions, itemCount: number): void {
+	// Every item is read: a workflow saved with an expression in the field could pause on item 2 only.
+	const pausing = Array.from({ length: itemCount }, (_, itemIndex) => itemIndex).some(
+		(itemIndex) => context.getNodeParameter('waitMode', itemIndex, 'poll') === 'callback',
+	);
+	if (!pausing) return;
+	if (context.isToolExecution?.()) {
+		throw new NodeOperationError(
+			context.getNode(),
+			'"Pause Until Callback" cannot be used when the node runs as an AI Agent tool',
+			{ description: 'An agent needs the answer within its own run. Choose "Poll Until Finished" for tool use.' },
+		);
+	}
+	if (itemCount > 1) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`"Pause Until Callback" handles one item per execution, and this node received ${itemCount}`,
+			{
+				description:
+					'n8n resumes a paused execution once. Choose "Poll Until Finished" to wait on all items together, or put a Loop Over Items node (batch size 1) in front of this node.',
+			},
+		);
+	}
+}
+
 /**
- * Puts the execution to sleep until LinkrAPI calls its resume URL. One check comes first: a task that already
- * ended (an instant failure) would call back before n8n saved the execution as waiting, and n8n refuses such
- * early callbacks (409), so it is output at once instead.
+ * Puts the execution to sleep until LinkrAPI calls its resume URL, and gives the item it outputs meanwhile. One check
+ * comes first: a task that already ended (an instant failure) would call back before n8n saved the execution as
+ * waiting, and n8n refuses such early callbacks (409), so it is output at once instead.
  */
-export async function pauseForCallback(this: IExecuteFunctions, target: TaskToWaitFor): Promise<PauseOutcome> {
-	const task = await fetchTask.call(this, target.taskId, {
-		itemIndex: target.itemIndex,
-		requestsPerSecond: target.requestsPerSecond,
+export async function pauseForCallback(this: IExecuteFunctions, task: TaskToWaitFor): Promise<INodeExecutionData> {
+	const last = await fetchTask.call(this, task.taskId, {
+		itemIndex: task.itemIndex,
+		requestsPerSecond: task.requestsPerSecond,
 	});
-	if (isEnded(task.state)) return { kind: 'ended', task };
-	rememberAwaitedTask(this, target.taskId);
-	await this.putExecutionToWait(new Date(Date.now() + target.wait.maxWaitMs + WAIT_GRACE_MS));
-	return {
-		kind: 'paused',
-		item: {
-			json: { task_id: target.taskId, status: 'waiting_for_callback', last_status: task.status },
-			pairedItem: { item: target.itemIndex },
-		},
-	};
+	if (isEnded(last.state)) return await outcomeItem(this, task, { kind: 'ended', task: last });
+	rememberAwaitedTask(this, task.taskId);
+	await this.putExecutionToWait(new Date(Date.now() + task.wait.maxWaitMs + WAIT_GRACE_MS));
+	return await outcomeItem(this, task, { kind: 'paused', task: last });
 }

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import type { PauseId } from './resume-check';
+import type { PauseId } from './resume-token';
 
 /**
  * Which run of the node it is, told by the run of the node that fed it: a node in a loop runs again when the loop

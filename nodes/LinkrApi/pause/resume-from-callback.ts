@@ -7,13 +7,11 @@ import { HandlingsInProgress } from '../../shared/callback/handlings-in-progress
 import { retriedAfterAccepting } from '../../shared/callback/retry-after-accepting';
 import { describeFailure } from '../../shared/task-item/describe-failure';
 import { toDownloadOptions, type DownloadParameters } from '../../shared/task-item/download-options';
-import { finishedTaskItem } from '../../shared/task-item/finished-task-item';
-import type { Task } from '../../shared/transport/api-types';
-import { isFailure } from '../../shared/transport/task-status';
-import { CREDENTIAL_NAME } from '../../shared/transport';
+import { endedTaskItem } from '../../shared/task-item/ended-task-item';
+import { CREDENTIAL_NAME, isFailure, type Task } from '../../shared/transport';
 import { recallAwaitedTask } from './execution-memory';
 import { awaitedPauseOf } from './pause-id';
-import { RESUME_CHECK_PARAM, resumeCheck, resumeCheckMatches, type PauseId } from './resume-check';
+import { RESUME_TOKEN_PARAM, resumeToken, resumeTokenMatches, type PauseId } from './resume-token';
 
 /** The fields the operation's Poll mode adds to a task's item (final_prompt; source_task_id, button, custom_id). */
 export type PausedItemFields = (context: IWebhookFunctions) => Promise<IDataObject>;
@@ -37,10 +35,10 @@ function rememberResumed(key: string): void {
 	}
 }
 
-async function carriesResumeCheck(context: IWebhookFunctions, pause: PauseId): Promise<boolean> {
+async function carriesResumeToken(context: IWebhookFunctions, pause: PauseId): Promise<boolean> {
 	const { apiKey } = await context.getCredentials<{ apiKey?: string }>(CREDENTIAL_NAME);
-	const given = (context.getQueryData() as Record<string, unknown>)[RESUME_CHECK_PARAM];
-	return resumeCheckMatches(given, resumeCheck(apiKey ?? '', context.getExecutionId(), pause));
+	const given = (context.getQueryData() as Record<string, unknown>)[RESUME_TOKEN_PARAM];
+	return resumeTokenMatches(given, resumeToken(apiKey ?? '', context.getExecutionId(), pause));
 }
 
 /** n8n cannot fail a node after it resumed, so a failure is output the way "continue on fail" outputs errors. */
@@ -63,7 +61,7 @@ async function itemFor(
 		return { item: errorItem(task, message, description, fields) };
 	}
 	const download = toDownloadOptions(context.getNodeParameter('options', {}) as DownloadParameters);
-	const downloaded = await retriedAfterAccepting(reply, async () => await finishedTaskItem(context, task, download, 0));
+	const downloaded = await retriedAfterAccepting(reply, async () => await endedTaskItem(context, task, download, 0));
 	if ('value' in downloaded) {
 		const item = downloaded.value;
 		return { item: { ...item, json: { ...item.json, ...fields } } };
@@ -97,7 +95,7 @@ async function resume(
 }
 
 /**
- * Called on a paused execution's resume URL. Only a callback to this pause's own URL (resume-check.ts) about the
+ * Called on a paused execution's resume URL. Only a callback to this pause's own URL (resume-token.ts) about the
  * task it waits for can resume it; the body is only a hint: the task is re-fetched with the credential, and the
  * execution resumes only once that task has ended, with the item Poll mode outputs. Anything else leaves it waiting.
  */
@@ -107,9 +105,9 @@ export async function resumeFromCallback(
 ): Promise<IWebhookResponseData> {
 	const reply = new CallbackReply(this);
 	const pause = awaitedPauseOf(this);
-	if (!(await carriesResumeCheck(this, pause))) {
+	if (!(await carriesResumeToken(this, pause))) {
 		return reply.refuse(401, {
-			error: 'Invalid or missing resume check: this URL is not the one of the pause this execution waits in',
+			error: 'Invalid or missing resume token: this URL is not the one of the pause this execution waits in',
 		});
 	}
 	const named = taskIdOfCallback(this, reply);

@@ -4,11 +4,11 @@ import { NodeOperationError } from 'n8n-workflow';
 import { isLoopbackHost } from '../../shared/host-address';
 import { CREDENTIAL_NAME, isLoopbackBaseUrl } from '../../shared/transport';
 import { pauseOf } from './pause-id';
-import { RESUME_CHECK_PARAM, resumeCheck } from './resume-check';
+import { RESUME_TOKEN_PARAM, resumeToken } from './resume-token';
 
 /**
  * This pause's resume URL, which LinkrAPI calls when the task ends: the execution's resume URL (n8n 2.14+ adds a
- * per-execution secret, `?signature=…`) with the node's own check for this one pause (resume-check.ts). A loopback
+ * per-execution secret, `?signature=…`) with the node's own resume token for this one pause (resume-token.ts). A loopback
  * URL only works with a local LinkrAPI (the simulator); the hosted API could never reach it, so that combination is
  * refused up front.
  */
@@ -34,6 +34,6 @@ export async function callbackResumeUrl(this: IExecuteFunctions, itemIndex: numb
 			},
 		);
 	}
-	url.searchParams.set(RESUME_CHECK_PARAM, resumeCheck(apiKey ?? '', this.getExecutionId(), pauseOf(this, itemIndex)));
+	url.searchParams.set(RESUME_TOKEN_PARAM, resumeToken(apiKey ?? '', this.getExecutionId(), pauseOf(this, itemIndex)));
 	return url.toString();
 }

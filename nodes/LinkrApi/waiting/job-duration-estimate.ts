@@ -3,7 +3,7 @@ import type { JobKind } from './watch';
 /** How many recent observations of one hold and job kind shape the estimate: few, to follow Midjourney's load. */
 const WINDOW = 8;
 
-/** Where between the longest run seen (0) and the shortest seen finishing (1) a poll at a job aims. */
+/** Where between the longest run seen (0) and the shortest seen ending (1) a poll at a job aims. */
 const AIM_FRACTION = 0.6;
 
 /** Progress reports kept per hold and job kind to learn what a progress value says about the time left. */
@@ -44,9 +44,9 @@ const EVEN_PROGRESS: ProgressLine = { base: 0, slope: 1 };
 
 /**
  * Learns how long one kind of Midjourney job runs on one hold, from polls: a poll that finds a job still running
- * gives a lower bound on its run time, one that finds it finished an upper bound. Estimates sit between the
+ * gives a lower bound on its run time, one that finds it ended an upper bound. Estimates sit between the
  * largest recent lower bound and the smallest recent upper bound. A new bound drops the older ones it contradicts
- * (a job running longer than one seen finishing), so a slow spell raises the estimate at its first slow job and
+ * (a job running longer than one seen ending), so a slow spell raises the estimate at its first slow job and
  * one fast job brings it down; only the last few jobs count.
  */
 export class JobDurationEstimate {
@@ -56,14 +56,14 @@ export class JobDurationEstimate {
 
 	private progressReports: Array<{ progress: number; fraction: number }> = [];
 
-	/** A job ran at least `ms`: earlier jobs seen finishing sooner were from a faster spell. */
+	/** A job ran at least `ms`: earlier jobs seen ending sooner were from a faster spell. */
 	stillRunningAfter(ms: number): void {
 		this.lowerBounds = [...this.lowerBounds, ms].slice(-WINDOW);
 		this.upperBounds = this.upperBounds.filter((upper) => upper > ms);
 	}
 
-	/** A job finished within `ms`: earlier jobs seen running longer were from a slower spell. */
-	finishedWithin(ms: number): void {
+	/** A job ended within `ms`: earlier jobs seen running longer were from a slower spell. */
+	endedWithin(ms: number): void {
 		this.upperBounds = [...this.upperBounds, ms].slice(-WINDOW);
 		this.lowerBounds = this.lowerBounds.filter((lower) => lower < ms);
 	}
@@ -73,13 +73,13 @@ export class JobDurationEstimate {
 		this.progressReports = [...this.progressReports, { progress, fraction }].slice(-PROGRESS_WINDOW);
 	}
 
-	/** Expected run time in ms, the middle of what the bounds allow; undefined until a job was seen finishing. */
+	/** Expected run time in ms, the middle of what the bounds allow; undefined until a job was seen ending. */
 	expectedMs(): number | undefined {
 		return this.runTimeBetweenBounds(0.5);
 	}
 
 	/**
-	 * The run time a poll aimed at a job's end waits for; undefined until a job was seen finishing. Past the middle
+	 * The run time a poll aimed at a job's end waits for; undefined until a job was seen ending. Past the middle
 	 * of what the bounds allow: a poll a little early costs a request, one a little late only that little.
 	 */
 	aimMs(): number | undefined {
@@ -110,7 +110,7 @@ export class JobDurationEstimate {
 	private runTimeBetweenBounds(fraction: number): number | undefined {
 		if (this.upperBounds.length === 0) return undefined;
 		const upper = Math.min(...this.upperBounds);
-		// With no run seen yet, a job may take anything from nothing up to the shortest seen finishing.
+		// With no run seen yet, a job may take anything from nothing up to the shortest seen ending.
 		const lower = Math.max(0, ...this.lowerBounds);
 		return lower + fraction * (upper - lower);
 	}
@@ -120,7 +120,7 @@ export class JobDurationEstimate {
 const estimates = new Map<string, Map<string, Map<JobKind, JobDurationEstimate>>>();
 
 /**
- * The job times of one hold, for the life of the n8n process. A kind of job this hold has not finished yet is
+ * The job times of one hold, for the life of the n8n process. A kind of job this hold has not ended yet is
  * judged by the same kind on other holds of the same LinkrAPI (aimed earlier, as this hold may be faster), never
  * by the other kind's time.
  */

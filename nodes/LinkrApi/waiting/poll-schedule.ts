@@ -9,7 +9,7 @@
 import { fractionAt, fractionAtFullProgress, type HoldJobTimes, type ProgressLine } from './job-duration-estimate';
 import { surelyQueued, type JobKind, type Watch } from './watch';
 
-/** Jobs most Midjourney plans run at once; a task accepted behind this many unfinished ones may have queued. */
+/** Jobs most Midjourney plans run at once; a task accepted behind this many jobs not ended may have queued. */
 export const ASSUMED_CONCURRENT_JOBS = 3;
 /** Polls aimed at a job's predicted end come this long after it, so it has surely ended. */
 export const POLL_MARGIN_MS = 300;
@@ -80,7 +80,7 @@ function endFromProgressRate(watch: Watch, line: ProgressLine): number | undefin
 }
 
 /**
- * When a task is polled next. A Fetch at once; a task that may have queued behind unfinished jobs at once, to
+ * When a task is polled next. A Fetch at once; a task that may have queued behind jobs not ended at once, to
  * learn which it is. A task that may be running: one Poll Interval after the later of its last poll and the moment
  * it may have started, or just after its predicted end if that comes sooner. A task that surely waits in the
  * queue: when a job ahead of it ends (the watcher then sets when it may have started), at the latest after
@@ -89,9 +89,9 @@ function endFromProgressRate(watch: Watch, line: ProgressLine): number | undefin
 export function nextPollAt(watch: Watch, times: HoldJobTimes): number {
 	const { target, lastPollAt } = watch;
 	if (lastPollAt === undefined && (target.pollImmediately || watch.probe)) {
-		return Math.min(target.startedAt, watch.deadline);
+		return Math.min(target.acceptedAt, watch.deadline);
 	}
-	const polledOrAccepted = lastPollAt ?? target.startedAt;
+	const polledOrAccepted = lastPollAt ?? target.acceptedAt;
 	if (surelyQueued(watch)) return Math.min(watch.queuedRecheckAt ?? polledOrAccepted + QUEUED_RECHECK_MS, watch.deadline);
 
 	const mayRunSince = watch.mayRunSince as number;
@@ -110,7 +110,7 @@ export function nextPollAt(watch: Watch, times: HoldJobTimes): number {
 export function queuedRecheckAt(watch: Watch, times: HoldJobTimes, queuedAhead: number): number {
 	const waves = 1 + Math.floor(queuedAhead / ASSUMED_CONCURRENT_JOBS);
 	const wait = waves * times.likelyRunMs(kindOf(watch));
-	const polledOrAccepted = watch.lastPollAt ?? watch.target.startedAt;
+	const polledOrAccepted = watch.lastPollAt ?? watch.target.acceptedAt;
 	return polledOrAccepted + Math.min(MAX_QUEUED_RECHECK_MS, Math.max(QUEUED_RECHECK_MS, wait));
 }
 
@@ -121,7 +121,7 @@ export function queuedRecheckAt(watch: Watch, times: HoldJobTimes, queuedAhead: 
 export function guessStart(watch: Watch, progress: number, times: HoldJobTimes, now: number): number {
 	const kind = kindOf(watch);
 	const runMs = times.likelyRunMs(kind);
-	const after = Math.max(watch.startedAfter, watch.target.startedAt);
+	const after = Math.max(watch.startedAfter, watch.target.acceptedAt);
 	const fraction = fractionAt(times.progressLine(kind), progress);
 	if (fraction !== undefined) return Math.min(now, Math.max(after, now - fraction * runMs));
 	return (after + now) / 2;
@@ -129,9 +129,9 @@ export function guessStart(watch: Watch, progress: number, times: HoldJobTimes, 
 
 /**
  * When a queued task started, given that the job ahead of it was just (`now`) found ended: when that job was
- * predicted to end, but not before the last poll that found it unfinished, nor after now.
+ * predicted to end, but not before the last poll that found it not ended, nor after now.
  */
 export function startBehind(ended: Watch, queued: Watch, endedPredictedAt: number | undefined, now: number): number {
-	const after = Math.max(queued.startedAfter, ended.unfinishedAt ?? -Infinity);
+	const after = Math.max(queued.startedAfter, ended.notEndedAt ?? -Infinity);
 	return Math.min(now, Math.max(after, endedPredictedAt ?? now));
 }

@@ -1,9 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { fetchTask } from '../../shared/transport/endpoints';
+import { fetchTask, isEnded, isFailure, type Task } from '../../shared/transport';
 import { cancellableSleep } from '../../shared/cancellable-sleep';
 import { cancelledError } from '../../shared/cancellation';
-import type { Task } from '../../shared/transport/api-types';
 import type { WaitOptions } from './wait-options';
 import type { HoldJobTimes } from './job-duration-estimate';
 import {
@@ -16,10 +15,7 @@ import {
 	startBehind,
 	startIsKnown,
 } from './poll-schedule';
-import { isEnded, isFailure } from '../../shared/transport/task-status';
 import { jobKindOf, surelyQueued, type TaskToWaitFor, type Watch, type WaitOutcome } from './watch';
-
-export type { JobKind, TaskToWaitFor, WaitOutcome } from './watch';
 
 export function isFailedOutcome(outcome: WaitOutcome, onTimeout: WaitOptions['onTimeout']): boolean {
 	if (outcome.kind === 'error') return true;
@@ -34,7 +30,7 @@ const PROGRESS_LEARNING_SPREAD = 0.15;
 function mostUrgent(watches: Watch[]): Watch {
 	return watches.reduce((best, watch) =>
 		watch.nextPollAt < best.nextPollAt ||
-		(watch.nextPollAt === best.nextPollAt && watch.target.startedAt < best.target.startedAt)
+		(watch.nextPollAt === best.nextPollAt && watch.target.acceptedAt < best.target.acceptedAt)
 			? watch
 			: best,
 	);
@@ -76,20 +72,20 @@ export class TaskWatcher {
 		const watch: Watch = {
 			target,
 			jobKind: target.jobKind,
-			deadline: target.startedAt + target.wait.maxWaitMs,
-			nextPollAt: target.startedAt,
-			startedAfter: target.pollImmediately ? -Infinity : target.startedAt,
+			deadline: target.acceptedAt + target.wait.maxWaitMs,
+			nextPollAt: target.acceptedAt,
+			startedAfter: target.pollImmediately ? -Infinity : target.acceptedAt,
 			recentProgress: [],
 			progressSeen: [],
 		};
 		if (target.pollImmediately) {
-			watch.mayRunSince = target.startedAt;
+			watch.mayRunSince = target.acceptedAt;
 		} else if (!submitted.some(surelyQueued)) {
 			// Behind a task that surely waits, it waits too (a hold starts its queue in order): leave it unset.
-			watch.mayRunSince = target.startedAt;
+			watch.mayRunSince = target.acceptedAt;
 			if (submitted.length < ASSUMED_CONCURRENT_JOBS) {
-				watch.startedBy = target.startedAt;
-				watch.likelyStart = target.startedAt;
+				watch.startedBy = target.acceptedAt;
+				watch.likelyStart = target.acceptedAt;
 			} else {
 				watch.probe = true;
 			}
@@ -177,11 +173,11 @@ export class TaskWatcher {
 
 		if (isEnded(task.state)) {
 			this.learnFromEnd(watch, task, now);
-			this.settle(watch, { kind: 'finished', task });
+			this.settle(watch, { kind: 'ended', task });
 			this.handOverSlot(watch, predictedEnd, now);
 			return;
 		}
-		watch.unfinishedAt = now;
+		watch.notEndedAt = now;
 		if (task.state === 'queued') this.seenQueued(watch, now);
 		else this.seenRunning(watch, task, now);
 		if (now >= watch.deadline) this.settle(watch, { kind: 'maxWaitReached', task });
@@ -195,7 +191,7 @@ export class TaskWatcher {
 		watch.fullProgressAt = undefined;
 		watch.recentProgress = [];
 		watch.progressSeen = [];
-		watch.mayRunSince = this.unfinishedAhead(watch) ? undefined : now;
+		watch.mayRunSince = this.notEndedAhead(watch) ? undefined : now;
 		if (surelyQueued(watch)) this.planRecheck(watch);
 	}
 
@@ -222,7 +218,7 @@ export class TaskWatcher {
 	}
 
 	/** Submitted before this one and not known to have ended: a job this one queues behind. */
-	private unfinishedAhead(watch: Watch): boolean {
+	private notEndedAhead(watch: Watch): boolean {
 		if (watch.target.pollImmediately) return false;
 		const index = this.watches.indexOf(watch);
 		return this.watches.slice(0, index).some((other) => !other.target.pollImmediately);
@@ -231,8 +227,8 @@ export class TaskWatcher {
 	/** A task that waited behind jobs that are no longer watched (they failed or reached Max Wait) may now run. */
 	private releaseQueuedWithNothingAhead(): void {
 		for (const watch of this.watches) {
-			if (surelyQueued(watch) && !this.unfinishedAhead(watch)) {
-				watch.mayRunSince = watch.lastPollAt ?? watch.target.startedAt;
+			if (surelyQueued(watch) && !this.notEndedAhead(watch)) {
+				watch.mayRunSince = watch.lastPollAt ?? watch.target.acceptedAt;
 			}
 		}
 	}
@@ -245,7 +241,7 @@ export class TaskWatcher {
 		if (task.state !== 'completed' || !startIsKnown(watch, this.times)) return;
 		const estimate = this.times.learning(kindOf(watch));
 		const upper = now - watch.startedAfter;
-		estimate.finishedWithin(upper);
+		estimate.endedWithin(upper);
 		const lower = Math.max(watch.ranAtLeastMs ?? 0, 0);
 		// Only a run time known closely says where in the run each progress report came.
 		if (upper - lower > PROGRESS_LEARNING_SPREAD * upper) return;
@@ -255,16 +251,16 @@ export class TaskWatcher {
 
 	/**
 	 * The account has had a free slot since the job ended, so the oldest task that surely waited in the queue started
-	 * then: it may be running since the last poll that found the ended job unfinished.
+	 * then: it may be running since the last poll that found the ended job not ended.
 	 */
 	private handOverSlot(ended: Watch, endedPredictedAt: number | undefined, now: number): void {
 		const next = this.watches.find((other) => surelyQueued(other) && !other.target.pollImmediately);
 		if (!next) return;
-		const endedAfter = ended.unfinishedAt ?? ended.target.startedAt;
+		const endedAfter = ended.notEndedAt ?? ended.target.acceptedAt;
 		// Another job ahead may have ended unseen since its last poll and started it even sooner.
 		const ahead = this.watches.slice(0, this.watches.indexOf(next)).filter((other) => !surelyQueued(other));
-		const earliestEnd = Math.min(endedAfter, ...ahead.map((other) => other.unfinishedAt ?? other.target.startedAt));
-		next.mayRunSince = Math.max(next.lastPollAt ?? next.target.startedAt, earliestEnd);
+		const earliestEnd = Math.min(endedAfter, ...ahead.map((other) => other.notEndedAt ?? other.target.acceptedAt));
+		next.mayRunSince = Math.max(next.lastPollAt ?? next.target.acceptedAt, earliestEnd);
 		next.startedAfter = Math.max(next.startedAfter, endedAfter);
 		next.startedBy = now;
 		next.likelyStart = startBehind(ended, next, endedPredictedAt, now);

@@ -1,5 +1,8 @@
 /** What the watcher, its poll schedule and the job-time learning share: the tasks and what is known of each. */
-import type { Task } from '../../shared/transport/api-types';
+import type { IDataObject } from 'n8n-workflow';
+
+import type { DownloadOptions } from '../../shared/task-item/download-options';
+import type { Task } from '../../shared/transport';
 import type { WaitOptions } from './wait-options';
 
 /**
@@ -17,21 +20,29 @@ export function jobKindOf(action: string | undefined | null): JobKind {
 	return /upsample|upscale/i.test(text) ? 'single' : 'grid';
 }
 
+/**
+ * A task an item waits for (Poll Until Finished, Pause Until Callback) and all its item is built from once the
+ * waiting ends: one record from the operation that submitted the task to the item it outputs.
+ */
 export interface TaskToWaitFor {
 	taskId: string;
 	itemIndex: number;
 	wait: WaitOptions;
 	requestsPerSecond: number;
-	/** Epoch ms at which LinkrAPI accepted the task */
-	startedAt: number;
+	/** Epoch ms at which LinkrAPI accepted the task (for a Fetch: when waiting for it began) */
+	acceptedAt: number;
 	/** Poll at once (Fetch) instead of when the job can first have ended (Imagine, Action) */
 	pollImmediately?: boolean;
 	/** The kind of job, when known at submission; a Fetch learns it from the task's `action` */
 	jobKind?: JobKind;
+	/** The images the item gets once the task has ended */
+	download: DownloadOptions;
+	/** Fields the operation adds to whatever the item outputs, e.g. final_prompt */
+	itemFields: IDataObject;
 }
 
 export type WaitOutcome =
-	| { kind: 'finished'; task: Task }
+	| { kind: 'ended'; task: Task }
 	| { kind: 'maxWaitReached'; task?: Task }
 	| { kind: 'error'; error: Error };
 
@@ -57,7 +68,7 @@ export interface Watch {
 	mayRunSince?: number;
 	/** While it surely waits in the queue: when to poll it anyway (set when it was accepted or last seen queued) */
 	queuedRecheckAt?: number;
-	/** Nothing ahead of it is known to be queued, yet enough jobs are unfinished that it may be: poll it at once */
+	/** Nothing ahead of it is known to be queued, yet enough jobs have not ended that it may be: poll it at once */
 	probe?: boolean;
 	/** The job began running at or after this: acceptance, or the last poll that saw it queued */
 	startedAfter: number;
@@ -66,7 +77,7 @@ export interface Watch {
 	/** Best guess of when the job began running, between the two bounds */
 	likelyStart?: number;
 	/** The last poll that found the job not yet ended (queued or running); the job ended after it */
-	unfinishedAt?: number;
+	notEndedAt?: number;
 	/** The longest the job had surely run when a poll last found it running */
 	ranAtLeastMs?: number;
 	/** The first poll that found the job running at 100 % progress (drawn, maybe uploading) */

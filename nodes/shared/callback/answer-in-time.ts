@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { forLog } from '../transport/redact';
+import { forLog } from '../transport';
 import type { CallbackReply } from './callback-reply';
 
 /**

@@ -1,9 +1,6 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import type { Task } from '../transport/api-types';
-import { parseTask } from '../transport/response-guards';
-import { taskIdProblem } from '../transport/task-id';
-import { isEnded } from '../transport/task-status';
+import { isEnded, parseTask, type Task, taskIdProblem } from '../transport';
 import { taskIdFromCallback } from './callback-body';
 import type { CallbackReply } from './callback-reply';
 import { verifyCallbackTask, type CallbackOutcome } from './verify-callback-task';

@@ -1,9 +1,7 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import { fetchTask } from '../transport/endpoints';
-import { forLog } from '../transport/redact';
-import type { Task } from '../transport/api-types';
+import { fetchTask, forLog, type Task } from '../transport';
 import type { CallbackReply } from './callback-reply';
 
 /** A task to go on with, or the answer already given to a callback that cannot be used. */

@@ -1,4 +1,4 @@
-import type { Task } from '../transport/api-types';
+import type { Task } from '../transport';
 
 export interface FailureDescription {
 	message: string;

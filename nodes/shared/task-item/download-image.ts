@@ -1,7 +1,8 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, IWebhookFunctions, JsonObject } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { hostKind, type HostKind } from '../host-address';
+import { cancelSignalOf, type ExecuteOrWebhookContext } from '../node-context';
 import { IMAGE_FORMAT_NAMES, imageTypeOf, type ImageType, withExtension } from './image-type';
 
 /** Idle time allowed while connecting or between two chunks of the image. */
@@ -16,8 +17,6 @@ export interface DownloadLimits {
 	/** Only when the Base URL itself is loopback (the simulator serves images from 127.0.0.1) */
 	allowPrivateHosts: boolean;
 }
-
-type DownloadContext = IExecuteFunctions | IWebhookFunctions;
 
 interface StreamBody {
 	destroy?: (error?: Error) => void;
@@ -123,7 +122,7 @@ async function readBounded(body: unknown, limits: DownloadLimits, host: string, 
 	return Buffer.concat(chunks);
 }
 
-async function requestHop(context: DownloadContext, url: URL): Promise<StreamResponse> {
+async function requestHop(context: ExecuteOrWebhookContext, url: URL): Promise<StreamResponse> {
 	return (await context.helpers.httpRequest({
 		method: 'GET',
 		url: url.toString(),
@@ -134,7 +133,7 @@ async function requestHop(context: DownloadContext, url: URL): Promise<StreamRes
 		// Redirects are followed here, one checked hop at a time, never by n8n.
 		disableFollowRedirect: true,
 		timeout: IDLE_TIMEOUT_MS,
-		abortSignal: 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined,
+		abortSignal: cancelSignalOf(context),
 	})) as StreamResponse;
 }
 
@@ -168,7 +167,7 @@ function checkedImage(
 }
 
 async function download(
-	context: DownloadContext,
+	context: ExecuteOrWebhookContext,
 	link: string,
 	limits: DownloadLimits,
 	taskId: string,
@@ -242,7 +241,7 @@ async function download(
  * type read from the bytes, and `fileName`'s extension made to match it.
  */
 export async function downloadImage(
-	this: DownloadContext,
+	this: ExecuteOrWebhookContext,
 	url: string,
 	fileName: string,
 	itemIndex: number,

@@ -1,8 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** A Midjourney upscale is a few MB; 50 MB leaves room for the largest (4× upscales, PNG) without allowing a flood. */
+import { readNumber, type NumberRange } from '../number-range';
+
+/**
+ * The Max Image Size (MB) field. A Midjourney upscale is a few MB; 50 MB leaves room for the largest (4× upscales,
+ * PNG) without allowing a flood.
+ */
 const DEFAULT_MAX_IMAGE_SIZE_MB = 50;
-const MAX_MAX_IMAGE_SIZE_MB = 500;
+const MAX_IMAGE_SIZE_MB: NumberRange = { min: 1, max: 500, default: DEFAULT_MAX_IMAGE_SIZE_MB };
 
 export interface DownloadOptions {
 	downloadImage: boolean;
@@ -19,24 +24,18 @@ export interface DownloadParameters {
 	maxImageSizeMb?: number;
 }
 
-function maxImageSizeMb(raw: unknown): number {
-	const value = Number(raw);
-	if (!Number.isFinite(value) || value <= 0) return DEFAULT_MAX_IMAGE_SIZE_MB;
-	return Math.min(value, MAX_MAX_IMAGE_SIZE_MB);
-}
-
-/** The download settings of an Options collection, with the defaults the UI shows. */
+/** The download settings of an Options collection, with the defaults and within the ranges the UI shows. */
 export function toDownloadOptions(raw: DownloadParameters): DownloadOptions {
 	return {
 		downloadImage: raw.downloadImage === true,
 		downloadQuadrants: raw.downloadQuadrants === true,
 		binaryPropertyName: raw.binaryPropertyName?.trim() || 'data',
-		maxBytes: Math.round(maxImageSizeMb(raw.maxImageSizeMb) * 1024 * 1024),
+		maxBytes: Math.round(readNumber(raw.maxImageSizeMb, MAX_IMAGE_SIZE_MB) * 1024 * 1024),
 	};
 }
 
 /** The download fields of an Options collection, shared by the LinkrAPI node and the Trigger. */
-export const downloadOptions: INodeProperties[] = [
+export const downloadOptionFields: INodeProperties[] = [
 	{
 		displayName: 'Download Image',
 		name: 'downloadImage',
@@ -65,7 +64,7 @@ export const downloadOptions: INodeProperties[] = [
 		name: 'maxImageSizeMb',
 		type: 'number',
 		default: DEFAULT_MAX_IMAGE_SIZE_MB,
-		typeOptions: { minValue: 1, maxValue: MAX_MAX_IMAGE_SIZE_MB },
+		typeOptions: { minValue: MAX_IMAGE_SIZE_MB.min, maxValue: MAX_IMAGE_SIZE_MB.max },
 		description:
 			'Largest image to download, counted while it arrives; a larger one fails the item instead of filling memory',
 	},

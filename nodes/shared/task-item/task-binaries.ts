@@ -1,16 +1,16 @@
-import type { IBinaryKeyData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IBinaryKeyData } from 'n8n-workflow';
 
-import { isLoopbackApi } from '../transport';
-import type { Task } from '../transport/api-types';
+import type { ExecuteOrWebhookContext } from '../node-context';
+import { isLoopbackApi, type Task } from '../transport';
 import { downloadImage, type DownloadLimits } from './download-image';
 import type { DownloadOptions } from './download-options';
 
 /** A grid has four quadrants: a task (or a forged callback) listing more never causes more downloads. */
 const MAX_QUADRANTS = 4;
 
-/** The binaries an item gets from a finished task: its image and, if asked, the grid's four quadrants. */
+/** The binaries an item gets from an ended task: its image and, if asked, the grid's four quadrants. */
 export async function downloadBinaries(
-	context: IExecuteFunctions | IWebhookFunctions,
+	context: ExecuteOrWebhookContext,
 	task: Task,
 	options: DownloadOptions,
 	itemIndex: number,

@@ -3,7 +3,8 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { AccountInfo, SubmitResponse, Task } from './api-types';
 import { parseAccountInfo, parseSubmitResponse, parseTask, UnexpectedResponseError } from './response-guards';
-import { linkrApiRequest, type LinkrContext, type LinkrRequest } from './index';
+import type { ExecuteOrWebhookContext } from '../node-context';
+import { linkrApiRequest, type LinkrRequest } from './request';
 import { checkTaskId } from './task-id';
 
 /** /info sends a real Discord command and takes 5–15 s; allow for a slow Midjourney reply. */
@@ -11,7 +12,11 @@ const INFO_TIMEOUT_MS = 90000;
 
 type CallOptions = Pick<LinkrRequest, 'itemIndex' | 'requestsPerSecond' | 'deadline'>;
 
-async function call<T>(context: LinkrContext, request: LinkrRequest, parse: (body: unknown) => T): Promise<T> {
+async function call<T>(
+	context: ExecuteOrWebhookContext,
+	request: LinkrRequest,
+	parse: (body: unknown) => T,
+): Promise<T> {
 	const body = await linkrApiRequest.call(context, request);
 	try {
 		return parse(body);
@@ -43,7 +48,7 @@ export interface ActionBody extends IDataObject {
 }
 
 export async function submitImagine(
-	this: LinkrContext,
+	this: ExecuteOrWebhookContext,
 	body: ImagineBody,
 	options: CallOptions,
 ): Promise<SubmitResponse> {
@@ -51,7 +56,7 @@ export async function submitImagine(
 }
 
 export async function submitAction(
-	this: LinkrContext,
+	this: ExecuteOrWebhookContext,
 	body: ActionBody,
 	options: CallOptions,
 ): Promise<SubmitResponse> {
@@ -63,7 +68,7 @@ export async function submitAction(
 	);
 }
 
-export async function fetchTask(this: LinkrContext, taskId: string, options: CallOptions): Promise<Task> {
+export async function fetchTask(this: ExecuteOrWebhookContext, taskId: string, options: CallOptions): Promise<Task> {
 	checkTaskId(this.getNode(), options.itemIndex, taskId);
 	return await call(
 		this,
@@ -72,7 +77,7 @@ export async function fetchTask(this: LinkrContext, taskId: string, options: Cal
 	);
 }
 
-export async function getAccountInfo(this: LinkrContext, options: CallOptions): Promise<AccountInfo> {
+export async function getAccountInfo(this: ExecuteOrWebhookContext, options: CallOptions): Promise<AccountInfo> {
 	return await call(
 		this,
 		{ method: 'GET', path: '/info', timeoutMs: INFO_TIMEOUT_MS, hasSideEffects: true, ...options },

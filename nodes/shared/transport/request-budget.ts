@@ -1,16 +1,16 @@
 import { createHash } from 'crypto';
 
 import { cancellableSleep } from '../cancellable-sleep';
+import type { NumberRange } from '../number-range';
 
+/** The node's Max Requests per Second field; the budget keeps to its range whatever it is asked for. */
 export const DEFAULT_REQUESTS_PER_SECOND = 3;
-/** The range the node's Max Requests per Second field offers; the budget keeps to it whatever it is asked for. */
-export const MIN_REQUESTS_PER_SECOND = 0.1;
-export const MAX_REQUESTS_PER_SECOND = 20;
+export const REQUESTS_PER_SECOND: NumberRange = { min: 0.1, max: 20, default: DEFAULT_REQUESTS_PER_SECOND };
 
 /** A rate within the range above; anything that is no number gets the default. */
 export function boundedRequestsPerSecond(requestsPerSecond: number): number {
-	if (Number.isNaN(requestsPerSecond)) return DEFAULT_REQUESTS_PER_SECOND;
-	return Math.min(Math.max(requestsPerSecond, MIN_REQUESTS_PER_SECOND), MAX_REQUESTS_PER_SECOND);
+	if (Number.isNaN(requestsPerSecond)) return REQUESTS_PER_SECOND.default;
+	return Math.min(Math.max(requestsPerSecond, REQUESTS_PER_SECOND.min), REQUESTS_PER_SECOND.max);
 }
 
 interface CredentialBudget {
@@ -43,7 +43,7 @@ export async function takeRequestSlot(
 	signal?: AbortSignal,
 ): Promise<ReleaseSlot> {
 	const rps = boundedRequestsPerSecond(requestsPerSecond);
-	// at most MAX_REQUESTS_PER_SECOND answers are remembered per credential, however high the rate asked
+	// at most REQUESTS_PER_SECOND.max answers are remembered per credential, however high the rate asked
 	const burst = Math.max(1, Math.floor(rps));
 	const windowMs = (burst * 1000) / rps;
 	const budget = budgets.get(key) ?? { turn: Promise.resolve(), nextStartAt: 0, recentAnswers: [] };

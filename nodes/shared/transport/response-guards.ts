@@ -7,7 +7,8 @@ import { taskStateOf } from './task-status';
 /** Thrown when LinkrAPI answers 2xx with a body we cannot use; transport turns it into a NodeApiError. */
 export class UnexpectedResponseError extends Error {}
 
-function isObject(value: unknown): value is IDataObject {
+/** A JSON object: not null, not an array. */
+export function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

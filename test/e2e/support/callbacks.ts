@@ -7,7 +7,7 @@ import {
 	sleep,
 	withNodeParameters,
 	type WorkflowJson,
-} from '../../../e2e/harness';
+} from '../../../real-n8n/harness';
 import type { Testbed } from './testbed';
 
 /** Helpers for the webhook features: LinkrAPI Trigger URLs, callbacks sent by hand, executions counted over REST. */

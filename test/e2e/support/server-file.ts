@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { N8nClient, type N8nConnection, REPO_ROOT } from '../../../e2e/harness';
+import { N8nClient, type N8nConnection, REPO_ROOT } from '../../../real-n8n/harness';
 
 /**
  * The jest global setup starts ONE n8n for the whole e2e run and writes how to reach it to a file of its own run

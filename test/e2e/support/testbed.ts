@@ -9,7 +9,7 @@ import {
 	newApiKey,
 	type WorkflowJson,
 	type WorkflowRun,
-} from '../../../e2e/harness';
+} from '../../../real-n8n/harness';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../../simulator';
 import { connectN8n } from './server-file';
 

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { AccountInfo } from '../../../shared/transport/api-types';
+import type { AccountInfo } from '../../../shared/transport';
 
 /** "H:MM:SS" (or "MM:SS") → seconds; null for anything else, e.g. "unlimited". */
 export function durationToSeconds(text: string | undefined): number | null {

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { accountInfoToJson } from './account-info';
-import { getAccountInfo } from '../../../shared/transport/endpoints';
+import { getAccountInfo } from '../../../shared/transport';
 import type { OperationResult } from '../node.type';
 
 const properties: INodeProperties[] = [

@@ -2,14 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOpti
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readTaskOptions, readWaitMode } from '../read-options';
-import { submittedToJson } from '../../../shared/task-item/task-output';
+import { submittedToJson } from '../../../shared/task-item/task-json';
 import { requireText } from '../validate-input';
 import { MIDJOURNEY_BUTTONS, type ButtonHome } from '../../../shared/buttons/midjourney-buttons';
-import { fetchTask, submitAction, type ActionBody } from '../../../shared/transport/endpoints';
-import type { LinkrContext } from '../../../shared/transport';
+import type { ExecuteOrWebhookContext } from '../../../shared/node-context';
+import { type ActionBody, fetchTask, submitAction } from '../../../shared/transport';
 import { callbackUrlProperty, taskIdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult, ReadParameter } from '../node.type';
-import { trackSubmission, webhookUrlFor } from '../track-submission';
+import { submissionResult, webhookUrlFor } from './wait-mode';
 import { CUSTOM_CHOICE, readActionChoice, type ActionChoice } from './action-choice';
 import { customIdOfButton } from './find-button';
 
@@ -73,7 +73,7 @@ export function readPressedButton(read: ReadParameter): { taskId: string; choice
  * read from the task), and the fields it adds to the item: the task pressed, and the button found on it.
  */
 export async function actionToSend(
-	context: LinkrContext,
+	context: ExecuteOrWebhookContext,
 	itemIndex: number,
 	taskId: string,
 	choice: ActionChoice,
@@ -101,5 +101,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		requestsPerSecond: options.requestsPerSecond,
 	});
-	return trackSubmission(submitted, itemIndex, waitMode, options, submittedToJson(submitted, action, null), fields);
+	return submissionResult(submitted, itemIndex, waitMode, options, submittedToJson(submitted, action, null), fields);
 }

@@ -1,15 +1,14 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { outputFinishedTask } from '../task-outcome';
 import { readTaskOptions, readWaitMode } from '../read-options';
-import { taskToJson } from '../../../shared/task-item/task-output';
+import { endedTaskItem } from '../../../shared/task-item/ended-task-item';
+import { taskToJson } from '../../../shared/task-item/task-json';
 import { requireText } from '../validate-input';
-import { fetchTask } from '../../../shared/transport/endpoints';
-import { checkTaskId } from '../../../shared/transport/task-id';
+import { checkTaskId, fetchTask } from '../../../shared/transport';
 import { taskIdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult } from '../node.type';
-import { waitTarget } from '../track-submission';
+import { taskToWaitFor } from './wait-mode';
 
 const properties: INodeProperties[] = [taskIdProperty, waitModeProperty('none'), waitingOptionsProperty];
 
@@ -24,16 +23,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const waitMode = readWaitMode.call(this, itemIndex, 'none');
 	const options = readTaskOptions.call(this, itemIndex);
 	if (waitMode === 'poll') {
-		return {
-			kind: 'wait',
-			target: waitTarget(taskId, itemIndex, options, true),
-			download: options.download,
-		};
+		return { kind: 'poll', task: taskToWaitFor(taskId, itemIndex, options, { pollImmediately: true }) };
 	}
 	const task = await fetchTask.call(this, taskId, { itemIndex, requestsPerSecond: options.requestsPerSecond });
 	// Without waiting, a failed task is a valid answer to "what is its status?", not an error.
 	if (task.state === 'completed') {
-		return { kind: 'output', item: await outputFinishedTask.call(this, task, options.download, itemIndex) };
+		return { kind: 'output', item: await endedTaskItem(this, task, options.download, itemIndex) };
 	}
 	return { kind: 'output', item: { json: taskToJson(task), pairedItem: { item: itemIndex } } };
 }

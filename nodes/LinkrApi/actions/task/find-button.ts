@@ -1,5 +1,5 @@
 import { buttonOfComponent, type MidjourneyButton } from '../../../shared/buttons/midjourney-buttons';
-import type { Task, TaskComponent } from '../../../shared/transport/api-types';
+import type { Task, TaskComponent } from '../../../shared/transport';
 import { InvalidFieldError } from '../../invalid-field-error';
 
 /** "Upscale Image 1, Upscale Image 2, Upscale Image 3" reads as "Upscale Image 1–3". */

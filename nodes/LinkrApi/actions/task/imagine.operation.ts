@@ -3,13 +3,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { buildPrompt, type MidjourneyParameters } from '../../midjourney/midjourney-parameters';
 import { readTaskOptions, readWaitMode } from '../read-options';
-import { submittedToJson } from '../../../shared/task-item/task-output';
+import { submittedToJson } from '../../../shared/task-item/task-json';
 import { optionalReferenceImageUrl, requireText } from '../validate-input';
-import { submitImagine, type ImagineBody } from '../../../shared/transport/endpoints';
+import { type ImagineBody, submitImagine } from '../../../shared/transport';
 import { callbackUrlProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult, ReadParameter } from '../node.type';
 import { midjourneyParametersProperty } from '../../midjourney/midjourney-parameters.description';
-import { trackSubmission, webhookUrlFor } from '../track-submission';
+import { submissionResult, webhookUrlFor } from './wait-mode';
 
 const properties: INodeProperties[] = [
 	{
@@ -65,7 +65,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		requestsPerSecond: options.requestsPerSecond,
 	});
-	return trackSubmission(submitted, itemIndex, waitMode, options, submittedToJson(submitted, 'imagine', finalPrompt), {
+	return submissionResult(submitted, itemIndex, waitMode, options, submittedToJson(submitted, 'imagine', finalPrompt), {
 		final_prompt: finalPrompt,
 	});
 }

@@ -2,7 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { waitingOptionsProperty } from '../../../../nodes/LinkrApi/actions/common.descriptions';
 import { readTaskOptions } from '../../../../nodes/LinkrApi/actions/read-options';
-import { MAX_REQUESTS_PER_SECOND, MIN_REQUESTS_PER_SECOND } from '../../../../nodes/shared/transport/request-budget';
+import { REQUESTS_PER_SECOND } from '../../../../nodes/shared/transport';
+import { MAX_WAIT_MIN, POLL_INTERVAL_S } from '../../../../nodes/LinkrApi/waiting';
 import { createExecuteContext } from '../../../helpers/execute-context';
 
 function requestsPerSecondRead(value: unknown): number {
@@ -17,8 +18,8 @@ describe('Max Requests per Second', () => {
 		);
 
 		expect(field?.typeOptions).toMatchObject({ minValue: 0.1, maxValue: 20 });
-		expect(field?.typeOptions?.minValue).toBe(MIN_REQUESTS_PER_SECOND);
-		expect(field?.typeOptions?.maxValue).toBe(MAX_REQUESTS_PER_SECOND);
+		expect(field?.typeOptions?.minValue).toBe(REQUESTS_PER_SECOND.min);
+		expect(field?.typeOptions?.maxValue).toBe(REQUESTS_PER_SECOND.max);
 	});
 
 	it.each([
@@ -32,5 +33,57 @@ describe('Max Requests per Second', () => {
 		[undefined, 3],
 	])('an expression giving %p is read as %p', (value, read) => {
 		expect(requestsPerSecondRead(value)).toBe(read);
+	});
+});
+
+function optionsRead(options: Record<string, unknown>) {
+	const { context } = createExecuteContext({ params: { options } });
+	return readTaskOptions.call(context, 0);
+}
+
+function fieldOf(name: string): INodeProperties | undefined {
+	return (waitingOptionsProperty.options as INodeProperties[]).find((option) => option.name === name);
+}
+
+describe('Poll Interval, Max Wait and Max Image Size', () => {
+	it('the fields offer the ranges and defaults the reader keeps to', () => {
+		expect(fieldOf('pollInterval')).toMatchObject({ default: 5, typeOptions: { minValue: 2, maxValue: 300 } });
+		expect(fieldOf('maxWait')).toMatchObject({ default: 15, typeOptions: { minValue: 0.05, maxValue: 60 } });
+		expect(fieldOf('maxImageSizeMb')).toMatchObject({ default: 50, typeOptions: { minValue: 1, maxValue: 500 } });
+		expect(fieldOf('pollInterval')?.typeOptions).toMatchObject({
+			minValue: POLL_INTERVAL_S.min,
+			maxValue: POLL_INTERVAL_S.max,
+		});
+		expect(fieldOf('maxWait')?.typeOptions).toMatchObject({ minValue: MAX_WAIT_MIN.min, maxValue: MAX_WAIT_MIN.max });
+	});
+
+	it.each([
+		[1, 2_000],
+		[1000, 300_000],
+		[7, 7_000],
+		['10', 10_000],
+		['often', 5_000],
+		[0, 5_000],
+	])('a Poll Interval of %p is read as %p ms', (value, ms) => {
+		expect(optionsRead({ pollInterval: value }).wait.pollIntervalMs).toBe(ms);
+	});
+
+	it.each([
+		[0.01, 3_000],
+		[120, 3_600_000],
+		[2, 120_000],
+		[undefined, 900_000],
+		[-5, 900_000],
+	])('a Max Wait of %p minutes is read as %p ms', (value, ms) => {
+		expect(optionsRead({ maxWait: value }).wait.maxWaitMs).toBe(ms);
+	});
+
+	it.each([
+		[0.5, 1],
+		[10_000, 500],
+		[20, 20],
+		['big', 50],
+	])('a Max Image Size of %p MB is read as %p MB', (value, mb) => {
+		expect(optionsRead({ maxImageSizeMb: value }).download.maxBytes).toBe(mb * 1024 * 1024);
 	});
 });

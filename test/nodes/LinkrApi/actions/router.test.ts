@@ -16,7 +16,7 @@ const imagine = (prompt: string) => imagineParameters({ prompt, options: { pollI
 const taskIdFor = (prompt: string) => `task-${prompt.replace(/\W+/g, '-')}`;
 
 /** A small fake of LinkrAPI: each task completes (or fails) on its Nth poll. */
-function serveTasks(pollsToFinish: Record<string, number>, failing: string[] = []) {
+function serveTasks(pollsToEnd: Record<string, number>, failing: string[] = []) {
 	const polls: Record<string, number> = {};
 	const fetchOrder: string[] = [];
 	nock(API_HOST)
@@ -32,8 +32,8 @@ function serveTasks(pollsToFinish: Record<string, number>, failing: string[] = [
 			const taskId = decodeURIComponent(uri.split('/').pop() ?? '');
 			fetchOrder.push(taskId);
 			polls[taskId] = (polls[taskId] ?? 0) + 1;
-			const prompt = Object.keys(pollsToFinish).find((p) => taskIdFor(p) === taskId) ?? '';
-			if (polls[taskId] < pollsToFinish[prompt]) return [200, runningTask('processing', 50, taskId)];
+			const prompt = Object.keys(pollsToEnd).find((p) => taskIdFor(p) === taskId) ?? '';
+			if (polls[taskId] < pollsToEnd[prompt]) return [200, runningTask('processing', 50, taskId)];
 			if (failing.includes(prompt)) return [200, failedTask('Banned prompt detected', 'failed', taskId)];
 			return [200, { ...completedGrid(taskId), prompt }];
 		});

@@ -1,7 +1,7 @@
 import nock from 'nock';
 
 import { LinkrApi } from '../../../../nodes/LinkrApi/LinkrApi.node';
-import { resumeCheck, type PauseId } from '../../../../nodes/LinkrApi/pause/resume-check';
+import { resumeToken, type PauseId } from '../../../../nodes/LinkrApi/pause/resume-token';
 import { API_HOST, API_KEY, EXECUTION_ID, node } from '../../../helpers/execute-context';
 import { failedTask, imagineParameters, runningTask, submitted, TASK_ID } from '../../../helpers/fixtures';
 import { runNode, runNodeError } from '../../../helpers/run-node';
@@ -11,10 +11,10 @@ jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep:
 
 const clock = useVirtualClock();
 const RESUME_URL = 'https://n8n.example.com/webhook-waiting/42?signature=abc123';
-/** The URL one pause sends: the execution's resume URL with the node's check for this node and run. */
+/** The URL one pause sends: the execution's resume URL with the node's resume token for this node and run. */
 const resumeUrlOf = (pause: PauseId, base = RESUME_URL) => {
 	const url = new URL(base);
-	url.searchParams.set('linkrapi_check', resumeCheck(API_KEY, EXECUTION_ID, pause));
+	url.searchParams.set('linkrapi_check', resumeToken(API_KEY, EXECUTION_ID, pause));
 	return url.toString();
 };
 const pauseImagine = (extra: Record<string, unknown> = {}) =>

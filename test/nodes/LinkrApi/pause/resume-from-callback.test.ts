@@ -172,11 +172,11 @@ describe('Pause Until Callback: resuming', () => {
 					})
 					.reply(200, submitted(CREATIVE_TASK_ID)),
 		});
-		const finished = { ...completedUpscale(CREATIVE_TASK_ID), action: 'upsample_v7_2x_creative' };
+		const ended = { ...completedUpscale(CREATIVE_TASK_ID), action: 'upsample_v7_2x_creative' };
 		// after the pause the node reads the source task again to name the button it pressed
 		api()
 			.get(`/api/v1/fetch/${CREATIVE_TASK_ID}`)
-			.reply(200, finished)
+			.reply(200, ended)
 			.get(`/api/v1/fetch/${UPSCALE_TASK_ID}`)
 			.reply(200, completedUpscale());
 		const { result } = await callback(paused);
@@ -187,7 +187,7 @@ describe('Pause Until Callback: resuming', () => {
 			.post('/api/v1/action')
 			.reply(200, submitted(CREATIVE_TASK_ID))
 			.get(`/api/v1/fetch/${CREATIVE_TASK_ID}`)
-			.reply(200, finished);
+			.reply(200, ended);
 		const polled = await runNode({ params: upscaleCreativeParams('poll'), node: UPSCALE_NODE });
 
 		expect(itemOf(result)?.json).toEqual(polled.output[0].json);
@@ -238,10 +238,10 @@ describe('Pause Until Callback: resuming', () => {
 	});
 
 	it.each([
-		['without the check', (query: Record<string, string>) => ({ signature: query.signature })],
-		['with a wrong check', (query: Record<string, string>) => ({ ...query, linkrapi_check: 'f'.repeat(64) })],
+		['without the resume token', (query: Record<string, string>) => ({ signature: query.signature })],
+		['with a wrong resume token', (query: Record<string, string>) => ({ ...query, linkrapi_check: 'f'.repeat(64) })],
 		[
-			'with a check of the right length in non-ASCII letters',
+			'with a resume token of the right length in non-ASCII letters',
 			(query: Record<string, string>) => ({
 				...query,
 				linkrapi_check: 'é'.repeat(64),

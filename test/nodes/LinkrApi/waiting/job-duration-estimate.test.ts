@@ -11,7 +11,7 @@ import type { JobKind } from '../../../../nodes/LinkrApi/waiting/watch';
 const API = 'https://linkrapi.test/api/v1';
 
 describe('job duration estimate', () => {
-	it('knows nothing until a job was seen finishing', () => {
+	it('knows nothing until a job was seen ending', () => {
 		const estimate = new JobDurationEstimate();
 		estimate.stillRunningAfter(5000);
 		expect(estimate.expectedMs()).toBeUndefined();
@@ -21,35 +21,35 @@ describe('job duration estimate', () => {
 	it('sits between the largest lower and the smallest upper bound', () => {
 		const estimate = new JobDurationEstimate();
 		estimate.stillRunningAfter(5000);
-		estimate.finishedWithin(10000);
+		estimate.endedWithin(10000);
 		expect(estimate.expectedMs()).toBe(7500);
-		estimate.finishedWithin(6500);
+		estimate.endedWithin(6500);
 		estimate.stillRunningAfter(5800);
 		expect(estimate.expectedMs()).toBe(6150);
 	});
 
-	it('takes a job seen finishing at its first poll to have run anything up to then', () => {
+	it('takes a job seen ending at its first poll to have run anything up to then', () => {
 		const estimate = new JobDurationEstimate();
-		estimate.finishedWithin(5000);
+		estimate.endedWithin(5000);
 		expect(estimate.expectedMs()).toBe(2500);
 		expect(estimate.aimMs()).toBe(3000);
 	});
 
-	it('drops a finish that a later, longer run contradicts: the jobs got slower', () => {
+	it('drops an end that a later, longer run contradicts: the jobs got slower', () => {
 		const estimate = new JobDurationEstimate();
 		estimate.stillRunningAfter(38000);
-		estimate.finishedWithin(40000);
+		estimate.endedWithin(40000);
 		estimate.stillRunningAfter(45000);
 		expect(estimate.expectedMs()).toBeUndefined();
-		estimate.finishedWithin(50000);
+		estimate.endedWithin(50000);
 		expect(estimate.expectedMs()).toBe(47500);
 	});
 
-	it('drops a run that a later, sooner finish contradicts: the jobs got faster', () => {
+	it('drops a run that a later, sooner end contradicts: the jobs got faster', () => {
 		const estimate = new JobDurationEstimate();
 		estimate.stillRunningAfter(45000);
-		estimate.finishedWithin(50000);
-		estimate.finishedWithin(20000);
+		estimate.endedWithin(50000);
+		estimate.endedWithin(20000);
 		expect(estimate.expectedMs()).toBe(10000);
 		estimate.stillRunningAfter(18000);
 		expect(estimate.expectedMs()).toBe(19000);
@@ -58,20 +58,20 @@ describe('job duration estimate', () => {
 	it('aims polls past the middle of the bounds, since a poll too early costs a request', () => {
 		const estimate = new JobDurationEstimate();
 		estimate.stillRunningAfter(5000);
-		estimate.finishedWithin(10000);
+		estimate.endedWithin(10000);
 		expect(estimate.aimMs()).toBe(8000);
 		expect(estimate.expectedMs()).toBe(7500);
 	});
 
-	it('comes down within a few jobs once jobs finish sooner', () => {
+	it('comes down within a few jobs once jobs end sooner', () => {
 		const estimate = new JobDurationEstimate();
 		for (let i = 0; i < 8; i++) {
 			estimate.stillRunningAfter(19000);
-			estimate.finishedWithin(20500);
+			estimate.endedWithin(20500);
 		}
 		for (let i = 0; i < 5; i++) {
 			estimate.stillRunningAfter(5500);
-			estimate.finishedWithin(6500);
+			estimate.endedWithin(6500);
 		}
 		expect(estimate.expectedMs()).toBeLessThan(7000);
 	});
@@ -80,11 +80,11 @@ describe('job duration estimate', () => {
 		const estimate = new JobDurationEstimate();
 		for (let i = 0; i < 8; i++) {
 			estimate.stillRunningAfter(5500);
-			estimate.finishedWithin(6500);
+			estimate.endedWithin(6500);
 		}
 		for (let i = 0; i < 5; i++) {
 			estimate.stillRunningAfter(19000);
-			estimate.finishedWithin(20500);
+			estimate.endedWithin(20500);
 		}
 		expect(estimate.expectedMs()).toBeGreaterThan(19000);
 	});
@@ -119,7 +119,7 @@ describe('job times per hold and kind of job', () => {
 	function teach(hold: string, kind: JobKind, runMs: number, baseUrl = API): void {
 		const estimate = jobTimesFor(baseUrl, hold).learning(kind);
 		estimate.stillRunningAfter(runMs - 200);
-		estimate.finishedWithin(runMs + 200);
+		estimate.endedWithin(runMs + 200);
 	}
 
 	it('keeps grids and upscales apart on one hold', () => {

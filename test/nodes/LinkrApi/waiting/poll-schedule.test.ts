@@ -15,7 +15,7 @@ import {
 	startBehind,
 	startIsKnown,
 } from '../../../../nodes/LinkrApi/waiting/poll-schedule';
-import type { Task } from '../../../../nodes/shared/transport/api-types';
+import type { Task } from '../../../../nodes/shared/transport';
 import { jobKindOf, type Watch } from '../../../../nodes/LinkrApi/waiting/watch';
 
 const ACCEPTED = 1_000_000;
@@ -29,7 +29,9 @@ function watch(overrides: Partial<Watch> = {}): Watch {
 			itemIndex: 0,
 			wait: { pollIntervalMs: INTERVAL, maxWaitMs: 600_000, onTimeout: 'error' },
 			requestsPerSecond: 3,
-			startedAt: ACCEPTED,
+			acceptedAt: ACCEPTED,
+			download: { downloadImage: false, binaryPropertyName: 'data', downloadQuadrants: false, maxBytes: 0 },
+			itemFields: {},
 		},
 		jobKind: 'grid',
 		deadline: ACCEPTED + 600_000,
@@ -52,7 +54,7 @@ function running(progress: number): Task {
 function learned(lowerMs: number, upperMs: number, kind: 'grid' | 'single' = 'grid'): HoldJobTimes {
 	const times = jobTimesFor(API, 'hold');
 	times.learning(kind).stillRunningAfter(lowerMs);
-	times.learning(kind).finishedWithin(upperMs);
+	times.learning(kind).endedWithin(upperMs);
 	return times;
 }
 
@@ -176,7 +178,7 @@ describe('when the watcher polls a task that surely waits in the queue', () => {
 
 	it('starts it when the job ahead was predicted to end, between that job’s last poll and now', () => {
 		const waiting = queued({ startedAfter: ACCEPTED + 1000 });
-		const ahead = watch({ unfinishedAt: ACCEPTED + 5000 });
+		const ahead = watch({ notEndedAt: ACCEPTED + 5000 });
 		expect(startBehind(ahead, waiting, ACCEPTED + 6000, ACCEPTED + 9000)).toBe(ACCEPTED + 6000);
 		expect(startBehind(ahead, waiting, ACCEPTED + 4000, ACCEPTED + 9000)).toBe(ACCEPTED + 5000);
 		expect(startBehind(ahead, waiting, ACCEPTED + 12000, ACCEPTED + 9000)).toBe(ACCEPTED + 9000);

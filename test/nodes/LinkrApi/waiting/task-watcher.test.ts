@@ -57,7 +57,7 @@ describe('waiting on a batch like a Midjourney account runs it', () => {
 		expect(jobs.tasks[0].polls[0]).toBeLessThan(lastSubmit);
 	});
 
-	it('finishes 30 jobs on a 3-job account close to the physical limit', async () => {
+	it('runs 30 jobs to their end on a 3-job account close to the physical limit', async () => {
 		serveTimedJobs(clock, JOB_MS, 3);
 		await runNode({ params: imagine, items: 3 });
 		const jobs = serveTimedJobs(clock, JOB_MS, 3);

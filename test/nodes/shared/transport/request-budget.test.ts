@@ -1,4 +1,4 @@
-import { MAX_REQUESTS_PER_SECOND, takeRequestSlot } from '../../../../nodes/shared/transport/request-budget';
+import { REQUESTS_PER_SECOND, takeRequestSlot } from '../../../../nodes/shared/transport/request-budget';
 import { useVirtualClock } from '../../../helpers/use-virtual-clock';
 
 jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep: jest.fn() }));
@@ -57,10 +57,10 @@ describe('request budget', () => {
 		expect(clock.now() - start).toBeLessThan(50);
 	});
 
-	it('keeps at most MAX_REQUESTS_PER_SECOND requests open per window, whatever rate it is asked for', async () => {
+	it('keeps at most REQUESTS_PER_SECOND.max requests open per window, whatever rate it is asked for', async () => {
 		const key = freshKey();
 		const releases = [];
-		for (let i = 0; i < MAX_REQUESTS_PER_SECOND; i++) releases.push(await takeRequestSlot(key, 1e12));
+		for (let i = 0; i < REQUESTS_PER_SECOND.max; i++) releases.push(await takeRequestSlot(key, 1e12));
 		let nextStarted = false;
 		const next = takeRequestSlot(key, 1e12).then((release) => {
 			nextStarted = true;

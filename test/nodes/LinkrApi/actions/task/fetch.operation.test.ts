@@ -49,7 +49,7 @@ describe('Fetch', () => {
 		});
 	});
 
-	it('polls at once and until the task is finished when asked to wait', async () => {
+	it('polls at once and until the task has ended when asked to wait', async () => {
 		const times: number[] = [];
 		api()
 			.get(`/api/v1/fetch/${TASK_ID}`)

@@ -65,7 +65,7 @@ export function processMentions(pid: number, marker: string): boolean {
 
 /** The owner `up.ts` is still running (alive and its command line names up.ts). */
 export function isOwnerRunning(state: QueueClusterState): boolean {
-	return isAlive(state.ownerPid) && processMentions(state.ownerPid, 'e2e/queue/up');
+	return isAlive(state.ownerPid) && processMentions(state.ownerPid, 'real-n8n/queue/up');
 }
 
 /**

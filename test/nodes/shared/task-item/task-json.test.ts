@@ -1,4 +1,4 @@
-import { nextActions, taskToJson } from '../../../../nodes/shared/task-item/task-output';
+import { nextActions, taskToJson } from '../../../../nodes/shared/task-item/task-json';
 
 describe('next actions', () => {
 	it.each([

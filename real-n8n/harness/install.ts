@@ -17,13 +17,13 @@ export interface N8nInstallation {
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const INSTALL_SCRIPT = path.join(REPO_ROOT, 'e2e', 'install-n8n.sh');
+const INSTALL_SCRIPT = path.join(REPO_ROOT, 'real-n8n', 'install-n8n.sh');
 
-/** Names the n8n to install and run instead of the default one (e2e/n8n): e.g. `1.123.x`; see install-n8n.sh. */
+/** Names the n8n to install and run instead of the default one (real-n8n/n8n): e.g. `1.123.x`; see install-n8n.sh. */
 export const N8N_VERSION_VARIABLE = 'LINKRAPI_N8N_VERSION';
 
 /**
- * Runs e2e/install-n8n.sh: instant when n8n is cached, several minutes the first time.
+ * Runs real-n8n/install-n8n.sh: instant when n8n is cached, several minutes the first time.
  * The script's progress goes to this process's stderr; its stdout is KEY=VALUE lines.
  * `version` (default: `$LINKRAPI_N8N_VERSION`, else the default n8n) is a name `install-n8n.sh --list` shows.
  */
@@ -31,7 +31,7 @@ export function ensureN8nInstalled(version = process.env[N8N_VERSION_VARIABLE]):
 	const args = version ? [INSTALL_SCRIPT, '--n8n-version', version] : [INSTALL_SCRIPT];
 	const result = runCommand('bash', args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
 	if (result.status !== 0) {
-		throw new Error(`e2e/install-n8n.sh failed (exit code ${result.status}); its output is above.`);
+		throw new Error(`real-n8n/install-n8n.sh failed (exit code ${result.status}); its output is above.`);
 	}
 	const values: Record<string, string> = {};
 	for (const line of result.stdout.split('\n')) {
@@ -41,7 +41,7 @@ export function ensureN8nInstalled(version = process.env[N8N_VERSION_VARIABLE]):
 	const required = ['NODE_BIN_DIR', 'NODE_BIN', 'N8N_BIN', 'N8N_HOME', 'N8N_VERSION', 'NODE_VERSION'];
 	const missing = required.filter((key) => !values[key]);
 	if (missing.length > 0) {
-		throw new Error(`e2e/install-n8n.sh did not print ${missing.join(', ')}. Output:\n${result.stdout}`);
+		throw new Error(`real-n8n/install-n8n.sh did not print ${missing.join(', ')}. Output:\n${result.stdout}`);
 	}
 	return {
 		nodeBinDir: values.NODE_BIN_DIR,

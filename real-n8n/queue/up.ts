@@ -1,12 +1,12 @@
 /**
  * Brings up n8n in queue mode on this machine, with this package installed everywhere, plus the LinkrAPI simulator:
  *
- *   npm run build && npx tsx e2e/queue/up.ts            Redis + PostgreSQL + main + webhook process + 2 workers +
- *                                                       simulator; prints URLs, then runs until Ctrl-C / SIGTERM
- *   npx tsx e2e/queue/up.ts --workers 3 --concurrency 5 --binary-data filesystem --log-level debug
- *   npx tsx e2e/queue/up.ts --smoke                     start, run one 3-prompt batch through the webhook process,
- *                                                       print which worker ran it, stop (exit code 0/1)
- *   npx tsx e2e/queue/up.ts --down                      stop the cluster another `up` runs (or left behind)
+ *   npm run build && npx tsx real-n8n/queue/up.ts   Redis + PostgreSQL + main + webhook process + 2 workers +
+ *                                                   simulator; prints URLs, then runs until Ctrl-C / SIGTERM
+ *   npx tsx real-n8n/queue/up.ts --workers 3 --concurrency 5 --binary-data filesystem --log-level debug
+ *   npx tsx real-n8n/queue/up.ts --smoke            start, run one 3-prompt batch through the webhook process,
+ *                                                   print which worker ran it, stop (exit code 0/1)
+ *   npx tsx real-n8n/queue/up.ts --down             stop the cluster another `up` runs (or left behind)
  *
  * Idempotent: Redis/PostgreSQL are apt-installed only when missing, n8n only when not cached; a second `up` while one
  * runs prints the running cluster and exits; a cluster whose `up` was SIGKILLed is cleaned up by the next `up`.
@@ -48,7 +48,7 @@ interface UpArgs {
 	taskMs: number;
 }
 
-const USAGE = `Usage: npx tsx e2e/queue/up.ts [--workers 2] [--concurrency 5] [--binary-data database|filesystem]
+const USAGE = `Usage: npx tsx real-n8n/queue/up.ts [--workers 2] [--concurrency 5] [--binary-data database|filesystem]
                                [--log-level info] [--task-ms 3000] [--smoke | --down]`;
 
 function parseArgs(argv: string[]): UpArgs {
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
 	if (existing && isOwnerRunning(existing)) {
 		log(`a queue cluster is already running (up.ts pid ${existing.ownerPid}, since ${existing.startedAt}):`);
 		console.log(existing.summary);
-		log('stop it with Ctrl-C in its terminal, or: npx tsx e2e/queue/up.ts --down');
+		log('stop it with Ctrl-C in its terminal, or: npx tsx real-n8n/queue/up.ts --down');
 		return;
 	}
 	if (existing && !args.smoke) {
@@ -209,7 +209,7 @@ async function main(): Promise<void> {
 			simulatorUrl: sim.url,
 			summary,
 		});
-		log(`running; state in ${QUEUE_STATE_FILE}. Ctrl-C (or npx tsx e2e/queue/up.ts --down) stops everything.`);
+		log(`running; state in ${QUEUE_STATE_FILE}. Ctrl-C (or npx tsx real-n8n/queue/up.ts --down) stops everything.`);
 		await new Promise<never>(() => undefined);
 	} finally {
 		await stopEverything();

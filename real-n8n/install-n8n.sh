@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs a pinned n8n and the Node.js it needs into a cache outside the repo.
 #
-#   e2e/install-n8n.sh                          the default n8n (e2e/n8n/package.json, what `npm test` runs)
-#   e2e/install-n8n.sh --n8n-version 1.123.x    another pinned version (e2e/n8n-versions/<line>/package.json)
-#   LINKRAPI_N8N_VERSION=1.123.x e2e/install-n8n.sh          the same, chosen by the environment
-#   e2e/install-n8n.sh --list                   the versions that can be chosen, one per line, then exits
+#   real-n8n/install-n8n.sh                        the default n8n (real-n8n/n8n/package.json, what `npm test` runs)
+#   real-n8n/install-n8n.sh --n8n-version 1.123.x  another pinned version (real-n8n/n8n-versions/<line>/package.json)
+#   LINKRAPI_N8N_VERSION=1.123.x real-n8n/install-n8n.sh      the same, chosen by the environment
+#   real-n8n/install-n8n.sh --list                 the versions that can be chosen, one per line, then exits
 #
 # Install if needed, then print the paths as KEY=VALUE lines on stdout. A version is named by its manifest folder
 # (`1.123.x`), by the exact version pinned there (`1.123.81`), or by a release line (`1.123`); `default` (or nothing)
-# is e2e/n8n. Each version gets its own cache folder n8n-<version>, side by side, sharing one Node.js.
+# is real-n8n/n8n. Each version gets its own cache folder n8n-<version>, side by side, sharing one Node.js.
 #
 # Idempotent: each part writes a ready marker when complete, so a second run only prints the paths.
 # Cache folder: ${LINKRAPI_E2E_CACHE:-$HOME/.cache/n8n-nodes-linkrapi}; delete it to force a fresh install.
@@ -81,9 +81,11 @@ N8N_BIN=$N8N_HOME/node_modules/.bin/n8n
 
 log() { echo "[install-n8n] $*" >&2; }
 
+# The lockfile alone: it holds the manifest's dependencies and overrides too, so a reworded description does not
+# reinstall n8n.
 lock_hash() {
 	if [ -f "$MANIFEST_DIR/package-lock.json" ]; then
-		cat "$MANIFEST_DIR/package.json" "$MANIFEST_DIR/package-lock.json" | sha256sum | cut -c1-16
+		sha256sum <"$MANIFEST_DIR/package-lock.json" | cut -c1-16
 	else
 		echo "no-lockfile"
 	fi

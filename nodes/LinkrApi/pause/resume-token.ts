@@ -1,7 +1,10 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 
-/** The query parameter of the resume URL that carries the node's own check. */
-export const RESUME_CHECK_PARAM = 'linkrapi_check';
+/**
+ * The query parameter of the resume URL that carries the node's own resume token. Its name stays as first released:
+ * resume URLs already handed to LinkrAPI carry it.
+ */
+export const RESUME_TOKEN_PARAM = 'linkrapi_check';
 
 /** One pause of one execution: the node that paused and which of its runs it was (a node in a loop pauses again). */
 export interface PauseId {
@@ -11,19 +14,19 @@ export interface PauseId {
 }
 
 /**
- * A keyed hash, under the API key, of the execution, the node and its run: the check the resume URL of one pause
- * carries. n8n's own `?signature=` (2.14+) is one per execution, so every pause of an execution would accept the
- * others' callbacks; and n8n before 2.14 has none. With this check a late callback of an earlier pause (the grid of
+ * A keyed hash, under the API key, of the execution, the node and its run: the resume token the resume URL of one
+ * pause carries. n8n's own `?signature=` (2.14+) is one per execution, so every pause of an execution would accept the
+ * others' callbacks; and n8n before 2.14 has none. With this token a late callback of an earlier pause (the grid of
  * Imagine, while Upscale waits) is refused, and only whoever holds this URL (LinkrAPI, for this one task) can resume
  * this pause. The key itself never leaves n8n.
  */
-export function resumeCheck(apiKey: string, executionId: string, pause: PauseId): string {
+export function resumeToken(apiKey: string, executionId: string, pause: PauseId): string {
 	return createHmac('sha256', apiKey)
 		.update(`linkrapi-resume:${executionId}\n${pause.nodeId}\n${pause.runSource}`)
 		.digest('hex');
 }
 
-export function resumeCheckMatches(given: unknown, expected: string): boolean {
+export function resumeTokenMatches(given: unknown, expected: string): boolean {
 	if (typeof given !== 'string') return false;
 	// Compared as bytes: a string of the right length may still be longer in UTF-8.
 	const givenBytes = Buffer.from(given);

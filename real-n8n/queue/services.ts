@@ -2,10 +2,9 @@
    PostgreSQL for the queue-mode cluster. The rule guards community nodes. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 
-import { killProcessGroup, runCommand, sleep, startProcessGroup } from '../harness';
+import { isPortFree, killProcessGroup, runCommand, sleep, startProcessGroup } from '../harness';
 
 /**
  * Redis and PostgreSQL from Debian's packages, each on loopback, on its own port, with its data in a folder the
@@ -83,17 +82,6 @@ function missingOf(found: Partial<ServiceBinaries>): string[] {
 		...(found.redisCli ? [] : ['redis-cli']),
 		...(found.postgresBinDir ? [] : ['PostgreSQL (/usr/lib/postgresql/*/bin/initdb, pg_ctl)']),
 	];
-}
-
-async function canConnect(port: number): Promise<boolean> {
-	return await new Promise((resolve) => {
-		const socket = net.connect({ port, host: '127.0.0.1' });
-		socket.once('connect', () => {
-			socket.destroy();
-			resolve(true);
-		});
-		socket.once('error', () => resolve(false));
-	});
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -259,7 +247,7 @@ export async function startPostgres(binaries: ServiceBinaries, dir: string, port
 			const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n') : '';
 			throw new Error(`pg_ctl start failed (exit ${start.status}): ${start.stderr || start.stdout}\n${tail}`);
 		}
-		await waitFor(`PostgreSQL on port ${port}`, undefined, logFile, async () => await canConnect(port));
+		await waitFor(`PostgreSQL on port ${port}`, undefined, logFile, async () => !(await isPortFree(port)));
 		const password = 'n8n-queue-e2e';
 		// Two -c: CREATE DATABASE cannot run in the transaction a multi-statement -c runs in.
 		const psql = runPostgresTool(

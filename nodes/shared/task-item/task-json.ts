@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { buttonOfComponent } from '../buttons/midjourney-buttons';
-import type { SubmitResponse, Task, TaskComponent } from '../transport/api-types';
+import type { SubmitResponse, Task, TaskComponent } from '../transport';
 
 export interface NextAction extends IDataObject {
 	/** The documented action name to send (`upsample1`, `variation2`, `reroll`), or null for other buttons */

@@ -1,0 +1,18 @@
+/**
+ * Waiting's one door: how the node waits for Midjourney (Poll Until Finished; the item any waiting ends in). Its other
+ * files are imported from here only (eslint.config.mjs enforces it); waiting's own tests may open them.
+ */
+export { forgetJobDurations } from './job-duration-estimate';
+export { outcomeItem } from './outcome-item';
+export { Polling } from './polling';
+export {
+	DEFAULT_MAX_WAIT_MIN,
+	DEFAULT_POLL_INTERVAL_S,
+	MAX_WAIT_MIN,
+	POLL_INTERVAL_S,
+	toWaitOptions,
+	type WaitMode,
+	type WaitOptions,
+	type WaitParameters,
+} from './wait-options';
+export { jobKindOf, type JobKind, type TaskToWaitFor } from './watch';
