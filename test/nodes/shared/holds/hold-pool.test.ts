@@ -1,3 +1,5 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
 import { holdNamed, holdsOfPool, InvalidHoldPoolError } from '../../../../nodes/shared/holds/hold-pool';
 
 const key = (n: number) => `lkr_${String(n).repeat(32).slice(0, 32)}`;
@@ -5,7 +7,7 @@ const pool = (...hold: Array<Record<string, unknown>>) => ({ holds: { hold }, ba
 
 function problemOf(credentials: Record<string, unknown>): InvalidHoldPoolError {
 	try {
-		holdsOfPool(credentials);
+		holdsOfPool(credentials as ICredentialDataDecryptedObject);
 	} catch (error) {
 		return error as InvalidHoldPoolError;
 	}
