@@ -9,10 +9,17 @@ import type {
 } from 'n8n-workflow';
 import { UserError } from 'n8n-workflow';
 
-import { HOLD_HEADER, holdNamed, holdsOfPool, JOBS_AT_ONCE, JOBS_WAITING } from '../nodes/shared/holds/hold-pool';
-import { DEFAULT_BASE_URL } from '../nodes/shared/transport/base-url';
-import { keyDestinationRefusal } from '../nodes/shared/transport/key-destination';
-import { forLog, redactSecrets } from '../nodes/shared/transport/redact';
+import {
+	DEFAULT_BASE_URL,
+	forLog,
+	HOLD_HEADER,
+	holdNamed,
+	holdsOfPool,
+	JOBS_AT_ONCE,
+	JOBS_WAITING,
+	keyDestinationRefusal,
+	redactSecrets,
+} from '../nodes/shared/transport';
 
 export class LinkrApiHoldPoolApi implements ICredentialType {
 	name = 'linkrApiHoldPoolApi';

@@ -9,6 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as account from './actions/account';
+import { HOLD_SOURCE } from './holds';
 import { pausedItemFields } from './actions/paused-item-fields';
 import { router } from './actions/router';
 import * as task from './actions/task';
@@ -28,7 +29,14 @@ export class LinkrApi implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'linkrApi', required: true }],
+		credentials: [
+			{ name: 'linkrApi', required: true, displayOptions: { show: { authentication: [HOLD_SOURCE.oneHold] } } },
+			{
+				name: 'linkrApiHoldPoolApi',
+				required: true,
+				displayOptions: { show: { authentication: [HOLD_SOURCE.holdPool] } },
+			},
+		],
 		// "Pause Until Callback": LinkrAPI calls this execution's resume URL, which n8n routes here.
 		webhooks: [
 			{
@@ -41,6 +49,28 @@ export class LinkrApi implements INodeType {
 			},
 		],
 		properties: [
+			{
+				displayName: 'Holds',
+				name: HOLD_SOURCE.name,
+				type: 'options',
+				noDataExpression: true,
+				description:
+					'Which Midjourney accounts (LinkrAPI holds) the node uses: one, with its key, or a pool of several keys',
+				options: [
+					{
+						name: 'One Hold',
+						value: HOLD_SOURCE.oneHold,
+						description: 'One Midjourney account: a LinkrAPI API credential',
+					},
+					{
+						name: 'Hold Pool',
+						value: HOLD_SOURCE.holdPool,
+						description:
+							'Several Midjourney accounts, each with its own key: a batch is shared out among them, follow-ups go to the hold that owns the task',
+					},
+				],
+				default: 'oneHold',
+			},
 			{
 				displayName: 'Resource',
 				name: 'resource',

@@ -1,7 +1,7 @@
 import nock from 'nock';
 
 import { LinkrApiHoldPoolApi } from '../../credentials/LinkrApiHoldPoolApi.credentials';
-import { HOLD_HEADER } from '../../nodes/shared/holds/hold-pool';
+import { HOLD_HEADER } from '../../nodes/shared/transport';
 import { performRequest } from '../helpers/execute-context';
 
 const credential = new LinkrApiHoldPoolApi();

@@ -2,7 +2,23 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { downloadOptionFields } from '../../shared/task-item/download-options';
 import { DEFAULT_REQUESTS_PER_SECOND, REQUESTS_PER_SECOND } from '../../shared/transport';
+import { HOLD_SOURCE } from '../holds';
 import { DEFAULT_MAX_WAIT_MIN, DEFAULT_POLL_INTERVAL_S, MAX_WAIT_MIN, POLL_INTERVAL_S } from '../waiting';
+
+/** With a hold pool: one hold for the item, by name. */
+export function holdProperty(forFollowUp: boolean): INodeProperties {
+	return {
+		displayName: 'Hold',
+		name: 'hold',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. main-fast',
+		description: forFollowUp
+			? 'Optional: the name of the hold (in the Hold Pool credential) that owns the task. Empty: the input item’s hold, else the node asks the pool’s holds.'
+			: 'Optional: the name of the hold (in the Hold Pool credential) that runs the job. Empty: the hold that will start it soonest.',
+		displayOptions: { show: { authentication: [HOLD_SOURCE.holdPool] } },
+	};
+}
 
 export const callbackUrlProperty: INodeProperties = {
 	displayName: 'Callback URL',

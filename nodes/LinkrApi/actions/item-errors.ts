@@ -14,7 +14,7 @@ export interface SubmittedTask {
 /** The task an operation's result stands for: every waited-on task, and the output of "Don't Wait". */
 export function submittedTaskOf(result: OperationResult, itemIndex: number): SubmittedTask | undefined {
 	if (result.kind !== 'output') return { itemIndex, taskId: result.task.taskId };
-	const { task_id: taskId, status } = result.item.json;
+	const { task_id: taskId, status } = result.items[0]?.json ?? {};
 	return status === 'submitted' && typeof taskId === 'string' ? { itemIndex, taskId } : undefined;
 }
 
@@ -35,6 +35,8 @@ function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 	if (typeof description === 'string' && description) json.description = description;
 	const taskId = taskIdOf(error);
 	if (taskId) json.task_id = taskId;
+	const hold = (error as { context?: { hold?: unknown } }).context?.hold;
+	if (typeof hold === 'string') json.hold = hold;
 	return { json, pairedItem: { item: itemIndex } };
 }
 
@@ -90,14 +92,14 @@ export async function withItemErrors(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	submitted: SubmittedTask[],
-	step: () => Promise<INodeExecutionData | undefined>,
-): Promise<INodeExecutionData | undefined> {
+	step: () => Promise<INodeExecutionData[] | undefined>,
+): Promise<INodeExecutionData[] | undefined> {
 	try {
 		return await step();
 	} catch (error) {
 		if (context.getExecutionCancelSignal()?.aborted || !context.continueOnFail()) {
 			throw nodeEndingError(context, error as Error, itemIndex, submitted);
 		}
-		return errorItem(error as Error, itemIndex);
+		return [errorItem(error as Error, itemIndex)];
 	}
 }

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { checkPauseIsPossible, pauseForCallback } from '../pause/pause-for-callback';
 import { outcomeItem, Polling, type TaskToWaitFor } from '../waiting';
+import { holdsForExecution } from '../holds';
 import * as account from './account';
 import { nodeEndingError, submittedTaskOf, withItemErrors, type SubmittedTask } from './item-errors';
 import type { LinkrOperation, LinkrResource } from './node.type';
@@ -35,20 +36,21 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const operation = operationOf(this);
 	checkPauseIsPossible(this, items.length);
+	const holds = await holdsForExecution(this);
 
-	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
+	const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
 	// Every task this execution submitted, in any wait mode: each error that ends the node lists them.
 	const submitted: SubmittedTask[] = [];
-	const polling = new Polling(this);
+	const polling = new Polling(this, holds.settled);
 	const pausing: TaskToWaitFor[] = [];
 	let allRun = false;
 	try {
 		for (let itemIndex = 0; itemIndex < items.length && !polling.stoppedEarly; itemIndex++) {
 			results[itemIndex] = await withItemErrors(this, itemIndex, submitted, async () => {
-				const result = await operation.execute.call(this, itemIndex);
+				const result = await operation.execute.call(this, itemIndex, holds);
 				const submittedTask = submittedTaskOf(result, itemIndex);
 				if (submittedTask) submitted.push(submittedTask);
-				if (result.kind === 'output') return result.item;
+				if (result.kind === 'output') return result.items;
 				if (result.kind === 'poll') await polling.add(result.task);
 				else pausing.push(result.task);
 				return undefined;
@@ -62,7 +64,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	for (const paused of pausing) {
 		results[paused.itemIndex] = await withItemErrors(this, paused.itemIndex, submitted, async () => {
-			return await pauseForCallback.call(this, paused);
+			return [await pauseForCallback.call(this, paused)];
 		});
 	}
 	const outcomes = await polling.outcomes().catch((error: Error) => {
@@ -70,8 +72,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	});
 	for (const { task: polled, outcome } of outcomes) {
 		results[polled.itemIndex] = await withItemErrors(this, polled.itemIndex, submitted, async () => {
-			return await outcomeItem(this, polled, outcome);
+			return [await outcomeItem(this, polled, outcome)];
 		});
 	}
-	return [results.filter((item): item is INodeExecutionData => item !== undefined)];
+	return [results.flatMap((itemsOfInput) => itemsOfInput ?? [])];
 }

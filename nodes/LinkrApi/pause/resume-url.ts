@@ -2,17 +2,23 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isLoopbackHost } from '../../shared/host-address';
-import { CREDENTIAL_NAME, isLoopbackBaseUrl } from '../../shared/transport';
+import { withHoldHint } from '../../shared/callback/hold-hint';
+import { holdCredentials, isLoopbackBaseUrl } from '../../shared/transport';
 import { pauseOf } from './pause-id';
 import { RESUME_TOKEN_PARAM, resumeToken } from './resume-token';
 
 /**
  * This pause's resume URL, which LinkrAPI calls when the task ends: the execution's resume URL (n8n 2.14+ adds a
- * per-execution secret, `?signature=…`) with the node's own resume token for this one pause (resume-token.ts). A loopback
+ * per-execution secret, `?signature=…`) with the node's own resume token for this one pause (resume-token.ts), under
+ * the key of the hold that runs the task, whose name a hold pool adds (hold-hint.ts). A loopback
  * URL only works with a local LinkrAPI (the simulator); the hosted API could never reach it, so that combination is
  * refused up front.
  */
-export async function callbackResumeUrl(this: IExecuteFunctions, itemIndex: number): Promise<string> {
+export async function callbackResumeUrl(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	hold: string | undefined,
+): Promise<string> {
 	const resumeUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) ?? '');
 	let url: URL;
 	try {
@@ -23,7 +29,7 @@ export async function callbackResumeUrl(this: IExecuteFunctions, itemIndex: numb
 			description: 'Use "Poll Until Finished" instead.',
 		});
 	}
-	const { baseUrl, apiKey } = await this.getCredentials<{ baseUrl?: string; apiKey?: string }>(CREDENTIAL_NAME);
+	const { baseUrl, apiKey } = await holdCredentials(this, hold);
 	if (isLoopbackHost(url.hostname) && !isLoopbackBaseUrl(baseUrl)) {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -34,6 +40,6 @@ export async function callbackResumeUrl(this: IExecuteFunctions, itemIndex: numb
 			},
 		);
 	}
-	url.searchParams.set(RESUME_TOKEN_PARAM, resumeToken(apiKey ?? '', this.getExecutionId(), pauseOf(this, itemIndex)));
-	return url.toString();
+	url.searchParams.set(RESUME_TOKEN_PARAM, resumeToken(apiKey, this.getExecutionId(), pauseOf(this, itemIndex)));
+	return withHoldHint(url.toString(), hold);
 }

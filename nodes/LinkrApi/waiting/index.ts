@@ -2,9 +2,9 @@
  * Waiting's one door: how the node waits for Midjourney (Poll Until Finished; the item any waiting ends in). Its other
  * files are imported from here only (eslint.config.mjs enforces it); waiting's own tests may open them.
  */
-export { forgetJobDurations } from './job-duration-estimate';
+export { forgetJobDurations, jobTimesFor, type HoldJobTimes } from './job-duration-estimate';
 export { outcomeItem } from './outcome-item';
-export { Polling } from './polling';
+export { Polling, type SettledListener } from './polling';
 export {
 	DEFAULT_MAX_WAIT_MIN,
 	DEFAULT_POLL_INTERVAL_S,
@@ -15,4 +15,4 @@ export {
 	type WaitOptions,
 	type WaitParameters,
 } from './wait-options';
-export { jobKindOf, type JobKind, type TaskToWaitFor } from './watch';
+export { jobKindOf, type JobKind, type TaskToWaitFor, type WaitOutcome } from './watch';

@@ -40,7 +40,7 @@ function mostUrgent(watches: Watch[]): Watch {
  * Waits on many tasks in one loop, while the router is still submitting more, so a batch takes about as long as the
  * Midjourney account needs to run it. When it polls each task is poll-schedule.ts; here are the loop, the polls
  * (each through the credential's request budget) and what they teach. All tasks of one watcher run on one hold
- * (the node's credential).
+ * (the node's credential, or one hold of its pool).
  */
 export class TaskWatcher {
 	/** In the order LinkrAPI accepted them, which is the order a hold's queue starts them in */
@@ -61,6 +61,8 @@ export class TaskWatcher {
 		private readonly times: HoldJobTimes,
 		/** Ends all waiting early, e.g. at the first failure when the node does not continue on fail */
 		private readonly stopWhen: (outcome: WaitOutcome, target: TaskToWaitFor) => boolean,
+		/** Told of every task the moment its waiting ends (a hold pool frees the job's slot) */
+		private readonly onSettled: (target: TaskToWaitFor, outcome: WaitOutcome) => void = () => undefined,
 	) {}
 
 	get stoppedEarly(): boolean {
@@ -149,6 +151,7 @@ export class TaskWatcher {
 	private settle(watch: Watch, outcome: WaitOutcome): void {
 		this.outcomes.set(watch.target, outcome);
 		this.watches = this.watches.filter((other) => other !== watch);
+		this.onSettled(watch.target, outcome);
 		if (this.stopWhen(outcome, watch.target)) this.stopped = true;
 	}
 
@@ -159,6 +162,7 @@ export class TaskWatcher {
 				itemIndex: watch.target.itemIndex,
 				requestsPerSecond: watch.target.requestsPerSecond,
 				deadline: watch.deadline,
+				hold: watch.target.hold,
 			});
 		} catch (error) {
 			if (signal?.aborted) throw cancelledError(this.context.getNode());

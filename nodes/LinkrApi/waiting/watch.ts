@@ -39,6 +39,8 @@ export interface TaskToWaitFor {
 	download: DownloadOptions;
 	/** Fields the operation adds to whatever the item outputs, e.g. final_prompt */
 	itemFields: IDataObject;
+	/** The hold of the node's hold pool that runs the task; unset with the one-hold credential */
+	hold?: string;
 }
 
 export type WaitOutcome =

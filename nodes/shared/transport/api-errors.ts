@@ -10,6 +10,24 @@ export interface ErrorContext {
 	endpoint: string;
 	taskId?: string;
 	apiKey?: string;
+	/** The pool hold the request went to, named in every error */
+	hold?: string;
+}
+
+/** "Task ID: … Hold: …" at the end of a description, for whichever is known. */
+function whereItHappened(context: ErrorContext): string | undefined {
+	const parts = [
+		context.taskId ? `Task ID: ${context.taskId}.` : undefined,
+		context.hold ? `Hold: ${context.hold}.` : undefined,
+	].filter(Boolean);
+	return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+/** The task and the hold an error is about, where the router and the error items find them. */
+function markError(error: NodeApiError, context: ErrorContext): NodeApiError {
+	if (context.taskId) error.context.task_id = context.taskId;
+	if (context.hold) error.context.hold = context.hold;
+	return error;
 }
 
 function messageFor(statusCode: number, detail: string | undefined, context: ErrorContext): string {
@@ -62,7 +80,7 @@ export function httpStatusError(node: INode, statusCode: number, body: unknown, 
 			`${context.endpoint} answered HTTP ${statusCode}.`,
 			statusCode !== 400 && detail ? `LinkrAPI said: "${detail}".` : undefined,
 			adviceFor(statusCode),
-			context.taskId ? `Task ID: ${context.taskId}.` : undefined,
+			whereItHappened(context),
 		]),
 		context.apiKey,
 	);
@@ -72,8 +90,7 @@ export function httpStatusError(node: INode, statusCode: number, body: unknown, 
 		description,
 		httpCode: String(statusCode),
 	});
-	if (context.taskId) error.context.task_id = context.taskId;
-	return error;
+	return markError(error, context);
 }
 
 /**
@@ -99,7 +116,7 @@ export function redirectError(
 	const description = joinDescription([
 		`${context.endpoint} answered HTTP ${statusCode}; the redirect was not followed, because the request carries the API key.`,
 		'If LinkrAPI moved, or the Base URL has a typo (http:// instead of https://, www., a missing /api/v1), correct the Base URL in the credential.',
-		context.taskId ? `Task ID: ${context.taskId}.` : undefined,
+		whereItHappened(context),
 	]);
 	const error = new NodeApiError(node, { message, statusCode } as JsonObject, {
 		itemIndex: context.itemIndex,
@@ -107,8 +124,7 @@ export function redirectError(
 		description: redactSecrets(description, context.apiKey),
 		httpCode: String(statusCode),
 	});
-	if (context.taskId) error.context.task_id = context.taskId;
-	return error;
+	return markError(error, context);
 }
 
 const NETWORK_MESSAGES: Record<string, string> = {
@@ -136,7 +152,7 @@ export function networkError(node: INode, error: unknown, context: ErrorContext)
 		joinDescription([
 			`${context.endpoint} failed${code ? ` (${code})` : ''}.`,
 			'Check the Base URL in the LinkrAPI credential and your network, then retry.',
-			context.taskId ? `Task ID: ${context.taskId}.` : undefined,
+			whereItHappened(context),
 		]),
 		context.apiKey,
 	);
@@ -145,6 +161,5 @@ export function networkError(node: INode, error: unknown, context: ErrorContext)
 		message,
 		description,
 	});
-	if (context.taskId) apiError.context.task_id = context.taskId;
-	return apiError;
+	return markError(apiError, context);
 }

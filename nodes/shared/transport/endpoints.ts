@@ -10,7 +10,7 @@ import { checkTaskId } from './task-id';
 /** /info sends a real Discord command and takes 5–15 s; allow for a slow Midjourney reply. */
 const INFO_TIMEOUT_MS = 90000;
 
-type CallOptions = Pick<LinkrRequest, 'itemIndex' | 'requestsPerSecond' | 'deadline'>;
+type CallOptions = Pick<LinkrRequest, 'itemIndex' | 'requestsPerSecond' | 'deadline' | 'hold'>;
 
 async function call<T>(
 	context: ExecuteOrWebhookContext,

@@ -6,10 +6,18 @@ import { submittedToJson } from '../../../shared/task-item/task-json';
 import { requireText } from '../validate-input';
 import { MIDJOURNEY_BUTTONS, type ButtonHome } from '../../../shared/buttons/midjourney-buttons';
 import type { ExecuteOrWebhookContext } from '../../../shared/node-context';
-import { type ActionBody, fetchTask, submitAction } from '../../../shared/transport';
-import { callbackUrlProperty, taskIdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
+import { type ActionBody, fetchTask, submitAction, type Task } from '../../../shared/transport';
+import { type Holds, namedHold } from '../../holds';
+import { jobKindOf } from '../../waiting';
+import {
+	callbackUrlProperty,
+	holdProperty,
+	taskIdProperty,
+	waitingOptionsProperty,
+	waitModeProperty,
+} from '../common.descriptions';
 import type { OperationResult, ReadParameter } from '../node.type';
-import { submissionResult, webhookUrlFor } from './wait-mode';
+import { readCallbackUrl, submissionResult, webhookUrlFor } from './wait-mode';
 import { CUSTOM_CHOICE, readActionChoice, type ActionChoice } from './action-choice';
 import { customIdOfButton } from './find-button';
 
@@ -55,6 +63,7 @@ const properties: INodeProperties[] = [
 			'A custom_id from the task’s actions (output field "actions"), for a button the Action list does not name',
 		displayOptions: { show: { action: [CUSTOM_CHOICE] } },
 	},
+	holdProperty(true),
 	callbackUrlProperty,
 	waitModeProperty('poll', true),
 	waitingOptionsProperty,
@@ -77,29 +86,44 @@ export async function actionToSend(
 	itemIndex: number,
 	taskId: string,
 	choice: ActionChoice,
-	requestsPerSecond?: number,
+	source: { requestsPerSecond?: number; hold?: string; task?: Task } = {},
 ): Promise<{ action: string; fields: IDataObject }> {
-	const source = { source_task_id: taskId };
-	if (choice.kind === 'documented') return { action: choice.button.value, fields: source };
-	if (choice.kind === 'custom') return { action: choice.customId, fields: { ...source, custom_id: choice.customId } };
-	const task = await fetchTask.call(context, taskId, { itemIndex, requestsPerSecond });
+	const pressed = { source_task_id: taskId };
+	if (choice.kind === 'documented') return { action: choice.button.value, fields: pressed };
+	if (choice.kind === 'custom') return { action: choice.customId, fields: { ...pressed, custom_id: choice.customId } };
+	const task =
+		source.task ??
+		(await fetchTask.call(context, taskId, {
+			itemIndex,
+			requestsPerSecond: source.requestsPerSecond,
+			hold: source.hold,
+		}));
 	const customId = customIdOfButton(task, choice.button);
-	return { action: customId, fields: { ...source, custom_id: customId, button: choice.button.name } };
+	return { action: customId, fields: { ...pressed, custom_id: customId, button: choice.button.name } };
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, holds: Holds): Promise<OperationResult> {
 	const { taskId, choice } = readPressedButton((name, fallback) => this.getNodeParameter(name, itemIndex, fallback));
 	const waitMode = readWaitMode.call(this, itemIndex, 'poll');
-	const webhookUrl = await webhookUrlFor.call(this, itemIndex, waitMode);
+	const callbackUrl = readCallbackUrl.call(this, itemIndex, waitMode);
 	const options = readTaskOptions.call(this, itemIndex);
-	const { action, fields } = await actionToSend(this, itemIndex, taskId, choice, options.requestsPerSecond);
+	const requestsPerSecond = options.requestsPerSecond;
+	// A button works only with the key of the hold that ran the task.
+	const owner = await holds.ownerOf(taskId, itemIndex, namedHold(this, holds, itemIndex));
+	const { action, fields } = await actionToSend(this, itemIndex, taskId, choice, { requestsPerSecond, ...owner });
 
-	const body: ActionBody = { task_id: taskId, action };
-	if (webhookUrl) body.webhook_url = webhookUrl;
-
-	const submitted = await submitAction.call(this, body, {
+	const { submitted, hold } = await holds.submitNewJob({
+		kind: jobKindOf(action),
 		itemIndex,
-		requestsPerSecond: options.requestsPerSecond,
+		waitedFor: waitMode === 'poll',
+		pinned: owner.hold,
+		submit: async (onHold) => {
+			const body: ActionBody = { task_id: taskId, action };
+			const webhookUrl = await webhookUrlFor.call(this, itemIndex, waitMode, callbackUrl, onHold);
+			if (webhookUrl) body.webhook_url = webhookUrl;
+			return await submitAction.call(this, body, { itemIndex, requestsPerSecond, hold: onHold });
+		},
 	});
-	return submissionResult(submitted, itemIndex, waitMode, options, submittedToJson(submitted, action, null), fields);
+	const json = submittedToJson(submitted, action, null);
+	return submissionResult(submitted, itemIndex, waitMode, options, json, fields, hold);
 }

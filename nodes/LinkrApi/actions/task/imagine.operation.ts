@@ -6,10 +6,11 @@ import { readTaskOptions, readWaitMode } from '../read-options';
 import { submittedToJson } from '../../../shared/task-item/task-json';
 import { optionalReferenceImageUrl, requireText } from '../validate-input';
 import { type ImagineBody, submitImagine } from '../../../shared/transport';
-import { callbackUrlProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
+import { callbackUrlProperty, holdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult, ReadParameter } from '../node.type';
 import { midjourneyParametersProperty } from '../../midjourney/midjourney-parameters.description';
-import { submissionResult, webhookUrlFor } from './wait-mode';
+import { type Holds, pinnedHold } from '../../holds';
+import { readCallbackUrl, submissionResult, webhookUrlFor } from './wait-mode';
 
 const properties: INodeProperties[] = [
 	{
@@ -32,6 +33,7 @@ const properties: INodeProperties[] = [
 		description: 'Optional public link to a JPG, PNG or WebP image that guides the style or content',
 	},
 	midjourneyParametersProperty,
+	holdProperty(false),
 	callbackUrlProperty,
 	waitModeProperty('poll', true),
 	waitingOptionsProperty,
@@ -44,7 +46,7 @@ export function finalPromptOf(read: ReadParameter): string {
 	return buildPrompt(requireText('Prompt', read('prompt')), read('midjourneyParameters', {}) as MidjourneyParameters);
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, holds: Holds): Promise<OperationResult> {
 	const read: ReadParameter = (name, fallback) => this.getNodeParameter(name, itemIndex, fallback);
 	requireText('Prompt', read('prompt'));
 	const referenceImage = optionalReferenceImageUrl(
@@ -52,20 +54,28 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		this.getNodeParameter('referenceImageUrl', itemIndex, ''),
 	);
 	const waitMode = readWaitMode.call(this, itemIndex, 'poll');
-	const webhookUrl = await webhookUrlFor.call(this, itemIndex, waitMode);
+	const callbackUrl = readCallbackUrl.call(this, itemIndex, waitMode);
 	const options = readTaskOptions.call(this, itemIndex);
-
+	const pinned = pinnedHold(this, holds, itemIndex);
 	const finalPrompt = finalPromptOf(read);
 
-	const body: ImagineBody = { prompt: finalPrompt };
-	if (referenceImage) body.reference_image = referenceImage;
-	if (webhookUrl) body.webhook_url = webhookUrl;
-
-	const submitted = await submitImagine.call(this, body, {
+	const { submitted, hold } = await holds.submitNewJob({
+		kind: 'grid',
 		itemIndex,
-		requestsPerSecond: options.requestsPerSecond,
+		waitedFor: waitMode === 'poll',
+		pinned,
+		submit: async (onHold) => {
+			const body: ImagineBody = { prompt: finalPrompt };
+			if (referenceImage) body.reference_image = referenceImage;
+			const webhookUrl = await webhookUrlFor.call(this, itemIndex, waitMode, callbackUrl, onHold);
+			if (webhookUrl) body.webhook_url = webhookUrl;
+			return await submitImagine.call(this, body, {
+				itemIndex,
+				requestsPerSecond: options.requestsPerSecond,
+				hold: onHold,
+			});
+		},
 	});
-	return submissionResult(submitted, itemIndex, waitMode, options, submittedToJson(submitted, 'imagine', finalPrompt), {
-		final_prompt: finalPrompt,
-	});
+	const json = submittedToJson(submitted, 'imagine', finalPrompt);
+	return submissionResult(submitted, itemIndex, waitMode, options, json, { final_prompt: finalPrompt }, hold);
 }

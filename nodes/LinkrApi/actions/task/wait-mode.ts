@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { SubmitResponse } from '../../../shared/transport';
 import type { TaskOptions } from '../read-options';
 import { type JobKind, jobKindOf, type TaskToWaitFor, type WaitMode } from '../../waiting';
+import { withHoldHint } from '../../../shared/callback/hold-hint';
 import { callbackResumeUrl } from '../../pause/resume-url';
 import { optionalHttpUrl } from '../validate-input';
 import type { OperationResult } from '../node.type';
@@ -13,7 +14,7 @@ export function taskToWaitFor(
 	taskId: string,
 	itemIndex: number,
 	options: TaskOptions,
-	details: { pollImmediately?: boolean; jobKind?: JobKind; itemFields?: IDataObject } = {},
+	details: { pollImmediately?: boolean; jobKind?: JobKind; itemFields?: IDataObject; hold?: string } = {},
 ): TaskToWaitFor {
 	return {
 		taskId,
@@ -24,7 +25,9 @@ export function taskToWaitFor(
 		pollImmediately: details.pollImmediately,
 		jobKind: details.jobKind,
 		download: options.download,
-		itemFields: details.itemFields ?? {},
+		// With a hold pool every item says which hold runs its task.
+		itemFields: { ...details.itemFields, ...(details.hold !== undefined ? { hold: details.hold } : {}) },
+		hold: details.hold,
 	};
 }
 
@@ -39,30 +42,47 @@ export function submissionResult(
 	waitMode: WaitMode,
 	options: TaskOptions,
 	submittedJson: IDataObject,
-	itemFields: IDataObject = {},
+	itemFields: IDataObject,
+	hold: string | undefined,
 ): OperationResult {
+	const task = taskToWaitFor(submitted.task_id, itemIndex, options, {
+		jobKind: jobKindOf(String(submittedJson.action)),
+		itemFields,
+		hold,
+	});
 	if (waitMode === 'none') {
-		return { kind: 'output', item: { json: { ...submittedJson, ...itemFields }, pairedItem: { item: itemIndex } } };
+		return {
+			kind: 'output',
+			items: [{ json: { ...submittedJson, ...task.itemFields }, pairedItem: { item: itemIndex } }],
+		};
 	}
-	const jobKind = jobKindOf(String(submittedJson.action));
-	return { kind: waitMode, task: taskToWaitFor(submitted.task_id, itemIndex, options, { jobKind, itemFields }) };
+	return { kind: waitMode, task };
 }
 
-/** The webhook_url to send: the user's Callback URL, or this execution's resume URL when pausing. */
-export async function webhookUrlFor(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	waitMode: WaitMode,
-): Promise<string | undefined> {
-	const node = this.getNode();
+/** The user's Callback URL, checked before any request; with Pause Until Callback it must be empty. */
+export function readCallbackUrl(this: IExecuteFunctions, itemIndex: number, waitMode: WaitMode): string | undefined {
 	const callbackUrl = optionalHttpUrl('Callback URL', this.getNodeParameter('callbackUrl', itemIndex, ''));
-	if (waitMode !== 'callback') return callbackUrl;
-	if (callbackUrl) {
-		throw new NodeOperationError(node, 'Clear the "Callback URL" field to use "Pause Until Callback"', {
+	if (waitMode === 'callback' && callbackUrl) {
+		throw new NodeOperationError(this.getNode(), 'Clear the "Callback URL" field to use "Pause Until Callback"', {
 			itemIndex,
 			description:
 				'LinkrAPI calls back a single URL per task, and this mode needs it to resume the execution. Use "Poll Until Finished" to keep your own Callback URL.',
 		});
 	}
-	return await callbackResumeUrl.call(this, itemIndex);
+	return callbackUrl;
+}
+
+/**
+ * The webhook_url to send with the job the hold takes: the user's Callback URL, or this pause's resume URL. A hold
+ * pool names the hold in it, so the receiver verifies the task with that hold's key first.
+ */
+export async function webhookUrlFor(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	waitMode: WaitMode,
+	callbackUrl: string | undefined,
+	hold: string | undefined,
+): Promise<string | undefined> {
+	if (waitMode === 'callback') return await callbackResumeUrl.call(this, itemIndex, hold);
+	return callbackUrl === undefined ? undefined : withHoldHint(callbackUrl, hold);
 }

@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { forLog } from '../transport/redact';
+import { forLog } from './redact';
 
 /** One hold of a pool: a Discord account with Midjourney, its LinkrAPI key, and how many jobs it may be given. */
 export interface Hold {
