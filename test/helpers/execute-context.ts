@@ -1,7 +1,15 @@
 import axios, { type AxiosRequestConfig, type AxiosResponseHeaders } from 'axios';
-import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions, INode, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+} from 'n8n-workflow';
 
 import { LinkrApi } from '../../credentials/LinkrApi.credentials';
+import { LinkrApiHoldPoolApi } from '../../credentials/LinkrApiHoldPoolApi.credentials';
 import { VirtualClock } from './virtual-clock';
 
 export const API_KEY = 'lkr_0123456789abcdef0123456789abcdef';
@@ -36,6 +44,8 @@ export interface ContextOptions {
 	withoutCustomData?: boolean;
 	/** Which run of the node this is: the node, output and run that fed it (`$prevNode`), as "name/output/run" */
 	runSource?: string;
+	/** The LinkrAPI Hold Pool credential's data, for `authentication: 'holdPool'` */
+	pool?: ICredentialDataDecryptedObject;
 	/** The node, when a test needs another than the default one (e.g. a second LinkrAPI node) */
 	node?: INode;
 	executionId?: string;
@@ -130,7 +140,7 @@ export interface FakeContext {
 export function createExecuteContext(options: ContextOptions): FakeContext {
 	const itemCount = options.items ?? (Array.isArray(options.params) ? options.params.length : 1);
 	const items: INodeExecutionData[] = Array.from({ length: itemCount }, (_, index) => ({
-		json: { index },
+		json: { index, ...(options.inputJson?.[index] ?? {}) },
 	}));
 	const paramsFor = (itemIndex: number): Params =>
 		Array.isArray(options.params) ? options.params[itemIndex] : options.params;
@@ -154,6 +164,7 @@ export function createExecuteContext(options: ContextOptions): FakeContext {
 		get: (key: string) => fake.customData[key],
 	};
 	fake.context = {
+		logger: { warn: () => undefined, debug: () => undefined, info: () => undefined, error: () => undefined },
 		getInputData: () => items,
 		getNode: () => options.node ?? node,
 		continueOnFail: () => options.continueOnFail ?? false,
@@ -177,6 +188,7 @@ export function createExecuteContext(options: ContextOptions): FakeContext {
 			throw new Error(`Could not get parameter "${name}"`);
 		},
 		getCredentials: async (type: string) => {
+			if (type === 'linkrApiHoldPoolApi' && options.pool) return options.pool;
 			if (type !== 'linkrApi') throw new Error(`Unknown credential ${type}`);
 			return credentials;
 		},
@@ -186,9 +198,13 @@ export function createExecuteContext(options: ContextOptions): FakeContext {
 				return await performRequest(requestOptions);
 			},
 			httpRequestWithAuthentication: async (type: string, requestOptions: IHttpRequestOptions) => {
-				if (type !== 'linkrApi') throw new Error(`Unknown credential ${type}`);
 				fake.authenticatedCalls++;
 				fake.authenticatedOptions.push(requestOptions);
+				if (type === 'linkrApiHoldPoolApi' && options.pool) {
+					const pooled = await new LinkrApiHoldPoolApi().authenticate({ ...options.pool }, { ...requestOptions });
+					return await performRequest(pooled);
+				}
+				if (type !== 'linkrApi') throw new Error(`Unknown credential ${type}`);
 				return await performRequest(await authenticated(requestOptions, credentials));
 			},
 			prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string): Promise<IBinaryData> => {

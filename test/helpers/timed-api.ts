@@ -14,22 +14,41 @@ export interface TimedTask {
 	endsAt: number;
 	polls: number[];
 	noticedAt?: number;
+	/** Midjourney's error when the job ends failed */
+	failure?: string;
 }
 
 /** The run time of a job, by its place among all jobs submitted (0-based), its action and its key. */
 export type RunTime = (job: { index: number; action: string; key: string }) => number;
+
+export interface TimedHolds {
+	/** A submit this key's hold refuses without starting a job: [status, body] (403 suspended, 502 Discord down) */
+	refuseSubmit?: (key: string) => [number, Record<string, unknown>] | undefined;
+	/** The error Midjourney ends this key's next job with (an account problem), if any */
+	failJob?: (key: string) => string | undefined;
+}
 
 /**
  * A fake LinkrAPI whose jobs take (virtual) time and run at most `concurrency` at once per key, first in first out
  * — how a Midjourney account behaves. Imagine and Action (any action) both start jobs; progress grows evenly.
  * Records when each job ended and when the node noticed.
  */
-export function serveTimedJobs(clock: VirtualClock, runTime: number | RunTime, concurrency: number) {
+export function serveTimedJobs(
+	clock: VirtualClock,
+	runTime: number | RunTime,
+	concurrency: number | ((key: string) => number),
+	holds: TimedHolds = {},
+) {
+	const slotsOf = (key: string) => (typeof concurrency === 'number' ? concurrency : concurrency(key));
 	const tasks: TimedTask[] = [];
 	const runMs: RunTime = typeof runTime === 'number' ? () => runTime : runTime;
 	const create = (action: string, key: string): TimedTask => {
 		const now = clock.now();
-		const startsAt = firstFreeSlot(tasks.filter((task) => task.key === key), now, concurrency);
+		const startsAt = firstFreeSlot(
+			tasks.filter((task) => task.key === key),
+			now,
+			slotsOf(key),
+		);
 		const task: TimedTask = {
 			id: `job-${tasks.length + 1}`,
 			action,
@@ -38,6 +57,7 @@ export function serveTimedJobs(clock: VirtualClock, runTime: number | RunTime, c
 			startsAt,
 			endsAt: startsAt + runMs({ index: tasks.length, action, key }),
 			polls: [],
+			failure: holds.failJob?.(key),
 		};
 		tasks.push(task);
 		return task;
@@ -49,18 +69,22 @@ export function serveTimedJobs(clock: VirtualClock, runTime: number | RunTime, c
 		.persist()
 		.post('/api/v1/imagine')
 		.reply(function () {
-			return [200, submitted(create('imagine', keyOf(this.req.headers)).id)];
+			const key = keyOf(this.req.headers);
+			return holds.refuseSubmit?.(key) ?? [200, submitted(create('imagine', key).id)];
 		})
 		.post('/api/v1/action')
 		.reply(function (_uri, body) {
-			const { action } = body as { action: string };
-			return [200, submitted(create(action, keyOf(this.req.headers)).id)];
+			const key = keyOf(this.req.headers);
+			const { action, task_id: source } = body as { action: string; task_id: string };
+			// A task belongs to the key that created it: another hold's key cannot press its buttons.
+			if (!tasks.some((task) => task.id === source && task.key === key)) return [404, { detail: 'Task not found' }];
+			return holds.refuseSubmit?.(key) ?? [200, submitted(create(action, key).id)];
 		})
 		.get(/\/api\/v1\/fetch\/.+/)
-		.reply((uri) => {
+		.reply(function (uri) {
 			const now = clock.now();
 			const task = tasks.find((candidate) => uri.endsWith(`/${candidate.id}`));
-			if (!task) return [404, { detail: 'Task not found' }];
+			if (!task || task.key !== keyOf(this.req.headers)) return [404, { detail: 'Task not found' }];
 			task.polls.push(now);
 			if (now < task.startsAt) return [200, { ...runningTask('queued', 0, task.id), action: task.action }];
 			if (now < task.endsAt) {
@@ -68,6 +92,8 @@ export function serveTimedJobs(clock: VirtualClock, runTime: number | RunTime, c
 				return [200, { ...runningTask('processing', progress, task.id), action: task.action }];
 			}
 			task.noticedAt ??= now;
+			if (task.failure)
+				return [200, { ...runningTask('failed', 0, task.id), action: task.action, error: task.failure }];
 			return [200, { ...completedGrid(task.id), action: task.action }];
 		});
 	return {

@@ -120,5 +120,10 @@ export function pinnedHold(context: IExecuteFunctions, holds: Holds, itemIndex: 
 			description: 'Clear the Hold field, or choose "Hold Pool" under Holds and a LinkrAPI Hold Pool credential.',
 		});
 	}
-	return name;
+	const known = holds.names().find((hold) => hold?.toLowerCase() === name.toLowerCase());
+	if (known !== undefined) return known;
+	throw new NodeOperationError(context.getNode(), `The Hold ${forLog(name, 60)} is not a hold of the pool`, {
+		itemIndex,
+		description: `Use one of the names in the LinkrAPI Hold Pool credential: ${holds.names().join(', ')}.`,
+	});
 }

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { asNodeError } from '../../shared/cancellation';
 import { describeFailure } from '../../shared/task-item/describe-failure';
 import { endedTaskItem } from '../../shared/task-item/ended-task-item';
 import { taskToJson } from '../../shared/task-item/task-json';
@@ -80,6 +81,14 @@ export async function outcomeItem(
 	waited: TaskToWaitFor,
 	outcome: ItemOutcome,
 ): Promise<INodeExecutionData> {
-	const item = await outputOf(context, waited, outcome);
+	let item: INodeExecutionData;
+	try {
+		item = await outputOf(context, waited, outcome);
+	} catch (error) {
+		// The error item names the hold, as the item would have.
+		const nodeError = asNodeError(context.getNode(), error);
+		if (waited.hold !== undefined) nodeError.context.hold ??= waited.hold;
+		throw nodeError;
+	}
 	return { ...item, json: { ...item.json, ...waited.itemFields } };
 }
