@@ -8,6 +8,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { downloadOptionFields } from '../shared/task-item/download-options';
+import { HOLD_SOURCE } from '../shared/transport';
 import { isSecretLongEnough, MIN_SECRET_LENGTH } from './callback-token';
 import { handleCallback } from './handle-callback';
 
@@ -42,7 +43,12 @@ export class LinkrApiTrigger implements INodeType {
 			{
 				name: 'linkrApi',
 				required: true,
-				displayOptions: { show: { verifyWithApi: [true] } },
+				displayOptions: { show: { verifyWithApi: [true], authentication: [HOLD_SOURCE.oneHold] } },
+			},
+			{
+				name: 'linkrApiHoldPoolApi',
+				required: true,
+				displayOptions: { show: { verifyWithApi: [true], authentication: [HOLD_SOURCE.holdPool] } },
 			},
 		],
 		webhooks: [
@@ -93,6 +99,24 @@ export class LinkrApiTrigger implements INodeType {
 				default: true,
 				description:
 					'Whether to re-fetch the task with the credential and output that, instead of trusting the callback body. Tasks of other API keys are then refused.',
+			},
+			{
+				displayName: 'Holds',
+				name: 'authentication',
+				type: 'options',
+				noDataExpression: true,
+				description:
+					'Which keys verify a callback: one hold’s, or every hold of a pool (the hold the callback URL names first, then the others)',
+				options: [
+					{ name: 'One Hold', value: 'oneHold', description: 'A LinkrAPI API credential' },
+					{
+						name: 'Hold Pool',
+						value: 'holdPool',
+						description: 'A LinkrAPI Hold Pool credential: jobs of any of its holds start the workflow',
+					},
+				],
+				default: 'oneHold',
+				displayOptions: { show: { verifyWithApi: [true] } },
 			},
 			{
 				displayName: 'Options',

@@ -3,11 +3,12 @@ import type { INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from
 import { answerInTime } from '../shared/callback/answer-in-time';
 import { CallbackReply } from '../shared/callback/callback-reply';
 import { endedTaskFromCallback, taskIdOfCallback } from '../shared/callback/ended-task-from-callback';
+import { holdHintOf } from '../shared/callback/hold-hint';
 import { retriedAfterAccepting } from '../shared/callback/retry-after-accepting';
 import { toDownloadOptions, type DownloadParameters } from '../shared/task-item/download-options';
 import { endedTaskItem } from '../shared/task-item/ended-task-item';
 import { taskToJson } from '../shared/task-item/task-json';
-import { forLog, type Task } from '../shared/transport';
+import { forLog, HOLD_SOURCE, poolHolds, type Task } from '../shared/transport';
 import { isSecretLongEnough, MIN_SECRET_LENGTH, tokenMatches } from './callback-token';
 import { deliveriesInProgress, DeliveryMemory } from './delivery-memory';
 
@@ -24,6 +25,8 @@ interface TriggerSettings {
 	events: string[];
 	verifyWithApi: boolean;
 	options: TriggerOptions;
+	/** With a hold pool: every hold, the one the callback URL names first */
+	holds?: string[];
 }
 
 /**
@@ -39,12 +42,25 @@ function bodySize(context: IWebhookFunctions): number {
 	return Math.max(declared, measured);
 }
 
+/** With a hold pool, the holds to verify a task with: the one the callback URL names first (a hint), then the others. */
+async function holdsToAsk(context: IWebhookFunctions): Promise<string[] | undefined> {
+	if (context.getNodeParameter(HOLD_SOURCE.name, HOLD_SOURCE.oneHold) !== HOLD_SOURCE.holdPool) return undefined;
+	const names = (await poolHolds(context)).map((hold) => hold.name);
+	const hinted = holdHintOf(context)?.toLowerCase();
+	return [
+		...names.filter((name) => name.toLowerCase() === hinted),
+		...names.filter((name) => name.toLowerCase() !== hinted),
+	];
+}
+
 /** Read before anything is held for the delivery: a parameter expression that throws leaves nothing claimed. */
-function readSettings(context: IWebhookFunctions): TriggerSettings {
+async function readSettings(context: IWebhookFunctions): Promise<TriggerSettings> {
+	const verifyWithApi = context.getNodeParameter('verifyWithApi', true) as boolean;
 	return {
 		events: context.getNodeParameter('events', []) as string[],
-		verifyWithApi: context.getNodeParameter('verifyWithApi', true) as boolean,
+		verifyWithApi,
 		options: context.getNodeParameter('options', {}) as TriggerOptions,
+		holds: verifyWithApi ? await holdsToAsk(context) : undefined,
 	};
 }
 
@@ -82,9 +98,9 @@ async function handleDelivery(
 	memory: DeliveryMemory,
 ): Promise<IWebhookResponseData> {
 	if (memory.hasStarted(taskId)) return reply.refuse(200, { ignored: 'duplicate delivery', task_id: taskId });
-	const ended = await endedTaskFromCallback(context, reply, taskId, settings.verifyWithApi);
+	const ended = await endedTaskFromCallback(context, reply, taskId, settings.verifyWithApi, settings.holds);
 	if ('answered' in ended) return ended.answered;
-	const { task } = ended;
+	const { task, hold } = ended;
 	if (!settings.events.includes(task.state)) {
 		return reply.refuse(200, { ignored: `status "${task.status}" is not selected in Events`, task_id: task.task_id });
 	}
@@ -99,7 +115,7 @@ async function handleDelivery(
 		});
 	}
 	memory.remember(task.task_id, task.state);
-	return reply.run([[item]]);
+	return reply.run([[hold !== undefined ? { ...item, json: { ...item.json, hold } } : item]]);
 }
 
 /**
@@ -123,7 +139,7 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 	const named = taskIdOfCallback(this, reply);
 	if ('answered' in named) return named.answered;
 	const { taskId } = named;
-	const settings = readSettings(this);
+	const settings = await readSettings(this);
 	const memory = new DeliveryMemory(
 		this.getWorkflowStaticData('node'),
 		`${this.getWorkflow().id ?? ''}:${this.getNode().id}`,

@@ -6,14 +6,13 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError } from '../../shared/cancellation';
-import { forLog, poolHolds, type SubmitResponse, type Task } from '../../shared/transport';
+import { forLog, HOLD_SOURCE, poolHolds, type SubmitResponse, type Task } from '../../shared/transport';
 import type { JobKind, SettledListener } from '../waiting';
 import { isAccountRefusal } from './account-refusal';
 import { PoolRun } from './pool-run';
 import { ownerOf, rememberOwner } from './task-owner';
 
-/** The node parameter that picks the credential: one hold (default, as before) or a hold pool. */
-export const HOLD_SOURCE = { name: 'authentication', oneHold: 'oneHold', holdPool: 'holdPool' } as const;
+export { HOLD_SOURCE } from '../../shared/transport';
 
 export interface NewJob {
 	kind: JobKind;

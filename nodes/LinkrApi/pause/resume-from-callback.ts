@@ -8,13 +8,18 @@ import { retriedAfterAccepting } from '../../shared/callback/retry-after-accepti
 import { describeFailure } from '../../shared/task-item/describe-failure';
 import { toDownloadOptions, type DownloadParameters } from '../../shared/task-item/download-options';
 import { endedTaskItem } from '../../shared/task-item/ended-task-item';
-import { CREDENTIAL_NAME, isFailure, type Task } from '../../shared/transport';
+import { holdHintOf } from '../../shared/callback/hold-hint';
+import { holdCredentials, isFailure, type Task } from '../../shared/transport';
+import { HOLD_SOURCE } from '../holds';
 import { recallAwaitedTask } from './execution-memory';
 import { awaitedPauseOf } from './pause-id';
 import { RESUME_TOKEN_PARAM, resumeToken, resumeTokenMatches, type PauseId } from './resume-token';
 
-/** The fields the operation's Poll mode adds to a task's item (final_prompt; source_task_id, button, custom_id). */
-export type PausedItemFields = (context: IWebhookFunctions) => Promise<IDataObject>;
+/**
+ * The fields the operation's Poll mode adds to a task's item (final_prompt; source_task_id, button, custom_id; with
+ * a hold pool, the hold).
+ */
+export type PausedItemFields = (context: IWebhookFunctions, hold: string | undefined) => Promise<IDataObject>;
 
 const MAX_IN_PROGRESS = 1000;
 const MAX_REMEMBERED = 1000;
@@ -35,10 +40,29 @@ function rememberResumed(key: string): void {
 	}
 }
 
-async function carriesResumeToken(context: IWebhookFunctions, pause: PauseId): Promise<boolean> {
-	const { apiKey } = await context.getCredentials<{ apiKey?: string }>(CREDENTIAL_NAME);
+/**
+ * With a hold pool, the hold the pause's job runs on, as its resume URL names it (undefined: none named). Only a hint
+ * until the resume token, made under that hold's key, is found to match.
+ */
+function namedHoldOf(context: IWebhookFunctions): { pooled: boolean; hold?: string } {
+	const pooled = context.getNodeParameter(HOLD_SOURCE.name, HOLD_SOURCE.oneHold) === HOLD_SOURCE.holdPool;
+	return { pooled, hold: pooled ? holdHintOf(context) : undefined };
+}
+
+async function carriesResumeToken(
+	context: IWebhookFunctions,
+	pause: PauseId,
+	named: { pooled: boolean; hold?: string },
+): Promise<boolean> {
+	if (named.pooled && named.hold === undefined) return false;
+	let apiKey: string;
+	try {
+		({ apiKey } = await holdCredentials(context, named.hold));
+	} catch {
+		return false; // a hold the pool does not have
+	}
 	const given = (context.getQueryData() as Record<string, unknown>)[RESUME_TOKEN_PARAM];
-	return resumeTokenMatches(given, resumeToken(apiKey ?? '', context.getExecutionId(), pause));
+	return resumeTokenMatches(given, resumeToken(apiKey, context.getExecutionId(), pause));
 }
 
 /** n8n cannot fail a node after it resumed, so a failure is output the way "continue on fail" outputs errors. */
@@ -82,13 +106,14 @@ async function resume(
 	taskId: string,
 	resumeKey: string,
 	fieldsOf: PausedItemFields,
+	hold: string | undefined,
 ): Promise<IWebhookResponseData> {
 	if (resumedInProcess.has(resumeKey)) {
 		return reply.refuse(200, { ignored: 'this pause was resumed already', task_id: taskId });
 	}
-	const ended = await endedTaskFromCallback(context, reply, taskId, true);
+	const ended = await endedTaskFromCallback(context, reply, taskId, true, [hold]);
 	if ('answered' in ended) return ended.answered;
-	const built = await itemFor(context, reply, ended.task, await fieldsOf(context));
+	const built = await itemFor(context, reply, ended.task, await fieldsOf(context, hold));
 	if ('answered' in built) return built.answered;
 	rememberResumed(resumeKey);
 	return reply.run([[built.item]]);
@@ -105,14 +130,15 @@ export async function resumeFromCallback(
 ): Promise<IWebhookResponseData> {
 	const reply = new CallbackReply(this);
 	const pause = awaitedPauseOf(this);
-	if (!(await carriesResumeToken(this, pause))) {
+	const named = namedHoldOf(this);
+	if (!(await carriesResumeToken(this, pause, named))) {
 		return reply.refuse(401, {
 			error: 'Invalid or missing resume token: this URL is not the one of the pause this execution waits in',
 		});
 	}
-	const named = taskIdOfCallback(this, reply);
-	if ('answered' in named) return named.answered;
-	const { taskId } = named;
+	const callback = taskIdOfCallback(this, reply);
+	if ('answered' in callback) return callback.answered;
+	const { taskId } = callback;
 	const awaited = recallAwaitedTask(this);
 	if (awaited !== undefined && awaited !== taskId) {
 		return reply.refuse(409, { error: 'This execution waits for another task' });
@@ -126,6 +152,8 @@ export async function resumeFromCallback(
 			task_id: taskId,
 		});
 	}
-	const handling = resume(this, reply, taskId, resumeKey, fieldsOf).finally(() => resumesInProgress.release(resumeKey));
+	const handling = resume(this, reply, taskId, resumeKey, fieldsOf, named.hold).finally(() =>
+		resumesInProgress.release(resumeKey),
+	);
 	return await answerInTime(this, reply, handling, { task_id: taskId });
 }

@@ -19,7 +19,8 @@ export function taskIdOfCallback(
 
 /**
  * The one path from an untrusted callback to a task that has ended, for the Trigger and for a paused execution's
- * resume: re-fetched with the credential (`verifyWithApi`; off, the body is the task). A task still running is
+ * resume: re-fetched with the credential (`verifyWithApi`; off, the body is the task; with a hold pool, with each of
+ * `holds` in turn). A task still running is
  * answered 202 and nothing runs.
  */
 export async function endedTaskFromCallback(
@@ -27,12 +28,14 @@ export async function endedTaskFromCallback(
 	reply: CallbackReply,
 	taskId: string,
 	verifyWithApi: boolean,
+	holds?: Array<string | undefined>,
 ): Promise<CallbackOutcome> {
 	let task: Task;
+	let hold: string | undefined;
 	if (verifyWithApi) {
-		const verified = await verifyCallbackTask(context, reply, taskId);
+		const verified = await verifyCallbackTask(context, reply, taskId, holds);
 		if ('answered' in verified) return verified;
-		task = verified.task;
+		({ task, hold } = verified);
 	} else {
 		try {
 			task = parseTask(context.getBodyData());
@@ -43,5 +46,5 @@ export async function endedTaskFromCallback(
 	if (!isEnded(task.state)) {
 		return { answered: reply.refuse(202, { ignored: 'the task has not finished yet', task_id: task.task_id }) };
 	}
-	return { task };
+	return { task, hold };
 }

@@ -106,6 +106,9 @@ export function holdNamed(holds: Hold[], name: string): Hold | undefined {
 	return holds.find((hold) => hold.name.toLowerCase() === wanted);
 }
 
+/** The node parameter that picks the credential, in both nodes: one hold (default, as before) or a hold pool. */
+export const HOLD_SOURCE = { name: 'authentication', oneHold: 'oneHold', holdPool: 'holdPool' } as const;
+
 /**
  * The request header in which the nodes name the hold a request is for. The pool credential's `authenticate` reads
  * it, puts that hold's key into `Authorization` and removes it: it never leaves n8n.

@@ -7,6 +7,7 @@ export { DEFAULT_BASE_URL, isLoopbackBaseUrl, normaliseBaseUrl } from './base-ur
 export { fetchTask, getAccountInfo, submitAction, submitImagine, type ActionBody, type ImagineBody } from './endpoints';
 export {
 	HOLD_HEADER,
+	HOLD_SOURCE,
 	holdNamed,
 	holdsOfPool,
 	InvalidHoldPoolError,

@@ -138,12 +138,16 @@ function retryClass(request: LinkrRequest): RetryClass {
  * With API off) the answer is no, the strict one.
  */
 export async function isLoopbackApi(context: ExecuteOrWebhookContext): Promise<boolean> {
-	try {
-		const credentials = await context.getCredentials<LinkrCredentials>(CREDENTIAL_NAME);
-		return isLoopbackBaseUrl(credentials.baseUrl);
-	} catch {
-		return false;
+	// The node has one of the two credentials: asking for the other fails.
+	for (const type of [CREDENTIAL_NAME, POOL_CREDENTIAL_NAME]) {
+		try {
+			const credentials = await context.getCredentials<{ baseUrl?: string }>(type);
+			return isLoopbackBaseUrl(credentials.baseUrl);
+		} catch {
+			continue;
+		}
 	}
+	return false;
 }
 
 /**
