@@ -31,6 +31,7 @@ export interface CredentialRef {
 
 export const LINKRAPI_NODE_TYPE = 'n8n-nodes-linkrapi.linkrApi';
 export const LINKRAPI_CREDENTIAL_TYPE = 'linkrApi';
+export const LINKRAPI_HOLD_POOL_CREDENTIAL_TYPE = 'linkrApiHoldPoolApi';
 export const WEBHOOK_NODE_TYPE = 'n8n-nodes-base.webhook';
 
 export function loadWorkflow(file: string): WorkflowJson {
@@ -38,14 +39,17 @@ export function loadWorkflow(file: string): WorkflowJson {
 }
 
 /**
- * Points every LinkrAPI node (and every node that already names a `linkrApi` credential) at `credential`.
- * Workflow files in the repo carry a placeholder id, as an exported workflow would carry the exporter's.
+ * Points every node that names a credential of `credential`'s type at it; a `linkrApi` credential also goes to every
+ * LinkrAPI node that names none. Workflow files in the repo carry a placeholder id, as an exported workflow would
+ * carry the exporter's.
  */
-export function bindCredential(workflow: WorkflowJson, credential: CredentialRef): WorkflowJson {
+export function bindCredential(workflow: WorkflowJson, credential: CredentialRef & { type?: string }): WorkflowJson {
+	const type = credential.type ?? LINKRAPI_CREDENTIAL_TYPE;
 	const copy = structuredClone(workflow);
 	for (const node of copy.nodes) {
-		if (node.type === LINKRAPI_NODE_TYPE || node.credentials?.[LINKRAPI_CREDENTIAL_TYPE]) {
-			node.credentials = { ...node.credentials, [LINKRAPI_CREDENTIAL_TYPE]: { ...credential } };
+		const namesNone = node.type === LINKRAPI_NODE_TYPE && !node.credentials?.[LINKRAPI_HOLD_POOL_CREDENTIAL_TYPE];
+		if (node.credentials?.[type] || (type === LINKRAPI_CREDENTIAL_TYPE && namesNone)) {
+			node.credentials = { ...node.credentials, [type]: { id: credential.id, name: credential.name } };
 		}
 	}
 	return copy;
