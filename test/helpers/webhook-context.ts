@@ -1,4 +1,4 @@
-import type { IDataObject, INode, IWebhookFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode, IWebhookFunctions } from 'n8n-workflow';
 
 import { createExecuteContext, EXECUTION_ID, node as baseNode } from './execute-context';
 
@@ -15,6 +15,8 @@ export interface WebhookRequest {
 	submittedTaskId?: string;
 	/** Which run of the node paused: the node, output and run that fed it (`$prevNode`), as "name/output/run" */
 	runSource?: string;
+	/** The LinkrAPI Hold Pool credential's data, for `authentication: 'holdPool'` */
+	pool?: ICredentialDataDecryptedObject;
 	/** The node n8n calls the webhook of (default: a LinkrAPI Trigger) */
 	node?: INode;
 	executionId?: string;
@@ -35,7 +37,7 @@ export interface FakeWebhook {
 
 /** An IWebhookFunctions whose HTTP helpers make real requests (nock intercepts them), as in execute-context. */
 export function createWebhookContext(request: WebhookRequest): FakeWebhook {
-	const executeFake = createExecuteContext({ params: request.params ?? {} });
+	const executeFake = createExecuteContext({ params: request.params ?? {}, pool: request.pool });
 	const params = {
 		secretToken: 's3cret-token-0123456789',
 		events: ['completed', 'failed', 'timeout'],

@@ -43,6 +43,7 @@ export async function pauseForCallback(this: IExecuteFunctions, task: TaskToWait
 	const last = await fetchTask.call(this, task.taskId, {
 		itemIndex: task.itemIndex,
 		requestsPerSecond: task.requestsPerSecond,
+		hold: task.hold,
 	});
 	if (isEnded(last.state)) return await outcomeItem(this, task, { kind: 'ended', task: last });
 	rememberAwaitedTask(this, task.taskId);
