@@ -12,6 +12,7 @@ import {
 	discardPackedTarball,
 	type Execution,
 	LINKRAPI_CREDENTIAL_TYPE,
+	LINKRAPI_HOLD_POOL_CREDENTIAL_TYPE,
 	type N8nServer,
 	newApiKey,
 	nodeOutput,
@@ -49,18 +50,31 @@ describe('The workflows in examples/, imported into a real n8n and run against t
 	let n8n: N8nServer;
 	let sim: Simulator;
 	let apiKey: string;
+	/** The pool's second hold; its first is `apiKey` */
+	let secondKey: string;
 	let credential: CredentialRef;
+	let pool: CredentialRef & { type: string };
 	let filesRoot: string;
 
 	beforeAll(async () => {
 		filesRoot = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'linkrapi-examples-')));
 		apiKey = newApiKey();
-		sim = await startSimulator({ ...FAST_TASKS, keys: [apiKey] });
+		secondKey = newApiKey();
+		sim = await startSimulator({ ...FAST_TASKS, keys: [apiKey, secondKey] });
 		const tgz = packageTarball();
 		n8n = await startN8n({ tgz, env: { N8N_RESTRICT_FILE_ACCESS_TO: filesRoot, N8N_LOG_LEVEL: 'debug' } });
 		discardPackedTarball(tgz);
 		credential = await n8n.createCredential('LinkrAPI account', LINKRAPI_CREDENTIAL_TYPE, {
 			apiKey,
+			baseUrl: sim.url,
+		});
+		pool = await n8n.createCredential('LinkrAPI hold pool', LINKRAPI_HOLD_POOL_CREDENTIAL_TYPE, {
+			holds: {
+				hold: [
+					{ name: 'main', apiKey, jobsAtOnce: 3, jobsWaiting: 0 },
+					{ name: 'second', apiKey: secondKey, jobsAtOnce: 3, jobsWaiting: 0 },
+				],
+			},
 			baseUrl: sim.url,
 		});
 	});
@@ -71,6 +85,7 @@ describe('The workflows in examples/, imported into a real n8n and run against t
 		await sim?.stop();
 		if (filesRoot) fs.rmSync(filesRoot, { recursive: true, force: true });
 		expect(log).not.toContain(apiKey);
+		expect(log).not.toContain(secondKey);
 	});
 
 	beforeEach(() => sim.reset());
@@ -87,11 +102,12 @@ describe('The workflows in examples/, imported into a real n8n and run against t
 	function importExample(file: string, replacements: Record<string, string> = {}): WorkflowJson {
 		let text = fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8');
 		for (const [placeholder, value] of Object.entries(replacements)) text = text.split(placeholder).join(value);
-		return bindCredential(JSON.parse(text) as WorkflowJson, credential);
+		return bindCredential(bindCredential(JSON.parse(text) as WorkflowJson, credential), pool);
 	}
 
 	function expectNoKeyIn(execution: Execution): void {
 		expect(JSON.stringify(execution)).not.toContain(apiKey);
+		expect(JSON.stringify(execution)).not.toContain(secondKey);
 	}
 
 	async function cdnImage(url: unknown): Promise<Buffer> {
@@ -332,6 +348,28 @@ describe('The workflows in examples/, imported into a real n8n and run against t
 			expect(file.subarray(0, 8)).toEqual(PNG_SIGNATURE);
 			expect(file.equals(await cdnImage(item.json.image_url))).toBe(true);
 		}
+		expectNoKeyIn(execution);
+	});
+
+	it('scheduled-batch-over-a-hold-pool.json: the CSV batch shared over two holds, each grid upscaled on its own hold', async () => {
+		const folder = newOutputFolder();
+		fs.copyFileSync(path.join(EXAMPLES_DIR, 'prompts.csv'), path.join(folder, 'prompts.csv'));
+		const workflow = await n8n.createWorkflow(
+			importExample('scheduled-batch-over-a-hold-pool.json', { [EXAMPLE_FOLDER]: folder }),
+		);
+
+		const execution = await n8n.executeManually(workflow, SCHEDULE_TRIGGER, { timeoutMs: RUN_TIMEOUT_MS });
+
+		assertExecutionStatus(execution, 'success');
+		const grids = nodeOutput(execution, 'Imagine all prompts');
+		const upscaled = nodeOutput(execution, 'Upscale image 1');
+		expect(new Set(grids.map((grid) => grid.json.hold))).toEqual(new Set(['main', 'second']));
+		for (const item of upscaled) {
+			const grid = grids.find((candidate) => candidate.json.task_id === item.json.source_task_id);
+			expect(item.json).toMatchObject({ status: 'completed', hold: grid?.json.hold });
+		}
+		expect(fs.readdirSync(folder).filter((file) => file.endsWith('.png'))).toHaveLength(3);
+		expect(sim.inspect().requests.filter((request) => request.status === 404)).toEqual([]);
 		expectNoKeyIn(execution);
 	});
 });
