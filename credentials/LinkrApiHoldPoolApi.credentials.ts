@@ -10,15 +10,15 @@ import type {
 import { UserError } from 'n8n-workflow';
 
 import {
-	DEFAULT_BASE_URL,
+	baseUrlProperty,
 	forLog,
 	HOLD_HEADER,
 	holdNamed,
 	holdsOfPool,
+	infoTest,
 	JOBS_AT_ONCE,
 	JOBS_WAITING,
-	keyDestinationRefusal,
-	redactSecrets,
+	withBearerKey,
 } from '../nodes/shared/transport';
 
 export class LinkrApiHoldPoolApi implements ICredentialType {
@@ -84,14 +84,7 @@ export class LinkrApiHoldPoolApi implements ICredentialType {
 				},
 			],
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: DEFAULT_BASE_URL,
-			description:
-				'Change only to use a proxy or the local LinkrAPI simulator. Must be https://, except for localhost (the simulator).',
-		},
+		baseUrlProperty,
 	];
 
 	/**
@@ -114,46 +107,14 @@ export class LinkrApiHoldPoolApi implements ICredentialType {
 		const { [HOLD_HEADER]: named, ...headers } = (requestOptions.headers ?? {}) as IDataObject;
 		const hold = typeof named === 'string' ? holdNamed(holds, named) : holds[0];
 		if (!hold) throw new UserError(`The hold pool has no hold named ${forLog(named, 60)}`);
-		const refusal = keyDestinationRefusal(requestOptions, credentials.baseUrl);
-		if (refusal) throw new UserError(redactSecrets(refusal, hold.apiKey));
-		return { ...requestOptions, headers: { ...headers, Authorization: `Bearer ${hold.apiKey}` } };
+		return withBearerKey(hold.apiKey, credentials.baseUrl, requestOptions, headers);
 	}
 
-	// n8n's credential test sends one request: the first hold's GET /info (see the LinkrAPI credential for why /info).
-	// Every hold is checked before that for what needs no request (a name of its own, a key starting lkr_, numbers in
-	// range); the node's Get Info with this pool asks every hold.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: `={{ (($credentials.baseUrl || "").trim() || "${DEFAULT_BASE_URL}").replace(/\\/+$/, "") }}`,
-			url: '/info',
-			timeout: 30000,
-			disableFollowRedirect: true,
-			sendCredentialsOnCrossOriginRedirect: false,
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'LinkrAPI rejected the API key of the first hold in the list. Copy the key (lkr_…) again from that hold’s card in the LinkrAPI dashboard.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message: 'The first hold in the list is suspended. Check it in the LinkrAPI dashboard.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 502,
-					message:
-						'The first hold’s key was accepted, but LinkrAPI could not reach Discord/Midjourney for /info. Check that hold’s Discord token, or retry in a minute.',
-				},
-			},
-		],
-	};
+	// n8n's credential test sends one request: the first hold's GET /info. Every hold is checked before that for what
+	// needs no request (a name of its own, a key starting lkr_, numbers in range); Get Info with this pool asks every hold.
+	test: ICredentialTestRequest = infoTest({
+		401: 'LinkrAPI rejected the API key of the first hold in the list. Copy the key (lkr_…) again from that hold’s card in the LinkrAPI dashboard.',
+		403: 'The first hold in the list is suspended. Check it in the LinkrAPI dashboard.',
+		502: 'The first hold’s key was accepted, but LinkrAPI could not reach Discord/Midjourney for /info. Check that hold’s Discord token, or retry in a minute.',
+	});
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { cancellableSleep } from '../../shared/cancellable-sleep';
+import { ChangeSignal } from '../../shared/change-signal';
 import { cancelledError } from '../../shared/cancellation';
 import { forLog, type Hold, holdBudgetKey } from '../../shared/transport';
 import { jobTimesFor, type HoldJobTimes, type JobKind } from '../waiting';
@@ -33,9 +34,7 @@ export class PoolRun {
 
 	private submitting = 0;
 
-	private wakeUp: () => void = () => undefined;
-
-	private changed: Promise<void> = this.nextChange();
+	private readonly changes = new ChangeSignal();
 
 	private constructor(
 		private readonly context: IExecuteFunctions,
@@ -70,7 +69,7 @@ export class PoolRun {
 	/** A hold that failed (suspended, disconnected, its account refused) gets no more jobs in this execution. */
 	takeOutOfRotation(hold: string, why: string): void {
 		if (!this.outOfRotation.has(hold)) this.outOfRotation.set(hold, why);
-		this.notify();
+		this.changes.notify();
 	}
 
 	isInRotation(hold: string): boolean {
@@ -106,14 +105,14 @@ export class PoolRun {
 			const waitMs = Math.min(LONGEST_WAIT_MS, Math.max(SHORTEST_WAIT_MS, (best?.startsAt ?? now) - now));
 			const sleeping = cancellableSleep(waitMs, signal);
 			sleeping.catch(() => undefined);
-			await Promise.race([sleeping, this.changed]);
+			await Promise.race([sleeping, this.changes.next]);
 			if (signal?.aborted) throw cancelledError(this.context.getNode());
 		}
 	}
 
 	/** The waiting for a task ended: its hold has the slot back. */
 	jobEnded(hold: string | undefined, taskId: string): void {
-		if (hold !== undefined && this.jobs.get(hold)?.delete(taskId)) this.notify();
+		if (hold !== undefined && this.jobs.get(hold)?.delete(taskId)) this.changes.notify();
 	}
 
 	private loadOf(hold: Hold): HoldLoad {
@@ -141,7 +140,7 @@ export class PoolRun {
 				jobs.set(taskId, { kind, acceptedAt: Date.now() });
 			},
 			cancel: () => {
-				if (jobs.delete(placeholder)) this.notify();
+				if (jobs.delete(placeholder)) this.changes.notify();
 			},
 		};
 	}
@@ -155,15 +154,5 @@ export class PoolRun {
 			itemIndex,
 			description: `${this.whyOutOfRotation()}. Check those holds in the LinkrAPI dashboard, then run again; tasks already submitted are named below and keep running.`,
 		});
-	}
-
-	private nextChange(): Promise<void> {
-		return new Promise((resolve) => (this.wakeUp = resolve));
-	}
-
-	private notify(): void {
-		const wake = this.wakeUp;
-		this.changed = this.nextChange();
-		wake();
 	}
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { fetchTask, isEnded, isFailure, type Task } from '../../shared/transport';
 import { cancellableSleep } from '../../shared/cancellable-sleep';
+import { ChangeSignal } from '../../shared/change-signal';
 import { cancelledError } from '../../shared/cancellation';
 import type { WaitOptions } from './wait-options';
 import type { HoldJobTimes } from './job-duration-estimate';
@@ -52,9 +53,7 @@ export class TaskWatcher {
 
 	private stopped = false;
 
-	private wakeUp: () => void = () => undefined;
-
-	private changed: Promise<void> = this.nextChange();
+	private readonly changes = new ChangeSignal();
 
 	constructor(
 		private readonly context: IExecuteFunctions,
@@ -95,18 +94,18 @@ export class TaskWatcher {
 		this.watches.push(watch);
 		if (surelyQueued(watch)) this.planRecheck(watch);
 		watch.nextPollAt = nextPollAt(watch, this.times);
-		this.notify();
+		this.changes.notify();
 	}
 
 	/** No more tasks will be added: run() returns once the added ones are settled. */
 	close(): void {
 		this.closed = true;
-		this.notify();
+		this.changes.notify();
 	}
 
 	stop(): void {
 		this.stopped = true;
-		this.notify();
+		this.changes.notify();
 	}
 
 	async run(): Promise<Map<TaskToWaitFor, WaitOutcome>> {
@@ -114,7 +113,7 @@ export class TaskWatcher {
 		while (!this.stopped) {
 			if (this.watches.length === 0) {
 				if (this.closed) break;
-				await this.changed;
+				await this.changes.next;
 				continue;
 			}
 			const watch = mostUrgent(this.watches);
@@ -131,21 +130,11 @@ export class TaskWatcher {
 		return this.outcomes;
 	}
 
-	private nextChange(): Promise<void> {
-		return new Promise((resolve) => (this.wakeUp = resolve));
-	}
-
-	private notify(): void {
-		const wake = this.wakeUp;
-		this.changed = this.nextChange();
-		wake();
-	}
-
 	/** A task added meanwhile may be due sooner than the one being waited for. */
 	private async sleepUnlessChanged(delay: number, signal: AbortSignal | undefined): Promise<void> {
 		const sleeping = cancellableSleep(delay, signal);
 		sleeping.catch(() => undefined);
-		await Promise.race([sleeping, this.changed]);
+		await Promise.race([sleeping, this.changes.next]);
 	}
 
 	private settle(watch: Watch, outcome: WaitOutcome): void {
@@ -212,7 +201,8 @@ export class TaskWatcher {
 		}
 		watch.mayRunSince ??= now;
 		if (progress >= 100) watch.fullProgressAt ??= now;
-		if (progress > 0 && progress < 100) watch.recentProgress = [...watch.recentProgress, { at: now, progress }].slice(-2);
+		if (progress > 0 && progress < 100)
+			watch.recentProgress = [...watch.recentProgress, { at: now, progress }].slice(-2);
 		if (!startIsKnown(watch, this.times)) return;
 		watch.ranAtLeastMs = now - watch.startedBy;
 		this.times.learning(kindOf(watch)).stillRunningAfter(watch.ranAtLeastMs);

@@ -4,6 +4,7 @@
  */
 export type { AccountInfo, SubmitResponse, Task, TaskComponent } from './api-types';
 export { DEFAULT_BASE_URL, isLoopbackBaseUrl, normaliseBaseUrl } from './base-url';
+export { baseUrlProperty, infoTest, withBearerKey } from './credential-parts';
 export { fetchTask, getAccountInfo, submitAction, submitImagine, type ActionBody, type ImagineBody } from './endpoints';
 export {
 	HOLD_HEADER,
