@@ -19,13 +19,18 @@ const LAYERS = [
 	{ target: './nodes/LinkrApiTrigger', from: './nodes/LinkrApi' },
 	{ target: './nodes/LinkrApi', from: './nodes/LinkrApiTrigger' },
 	{
-		target: ['./nodes/LinkrApi/waiting', './nodes/LinkrApi/pause', './nodes/LinkrApi/midjourney'],
+		target: [
+			'./nodes/LinkrApi/waiting',
+			'./nodes/LinkrApi/pause',
+			'./nodes/LinkrApi/midjourney',
+			'./nodes/LinkrApi/holds',
+		],
 		from: './nodes/LinkrApi/actions',
 	},
 ];
 
 // One door per room: these folders are entered through their index.ts, which names what the rest may use.
-const ROOMS_WITH_A_DOOR = ['nodes/shared/transport', 'nodes/LinkrApi/waiting'];
+const ROOMS_WITH_A_DOOR = ['nodes/shared/transport', 'nodes/LinkrApi/waiting', 'nodes/LinkrApi/holds'];
 
 const door = (room) => ({
 	target: './',
