@@ -43,7 +43,14 @@ describe('The node types n8n loaded from the package, as the editor and the AI A
 		// n8n answers with the name the node declares ("linkrApi"), without the package prefix of the type.
 		expect(node).toMatchObject({ name: expect.stringMatching(/(^|\.)linkrApi$/), displayName: 'LinkrAPI' });
 		expect(node.usableAsTool).toBe(true);
-		expect(node.credentials).toEqual([expect.objectContaining({ name: 'linkrApi', required: true })]);
+		expect(node.credentials).toEqual([
+			expect.objectContaining({ name: 'linkrApi', required: true }),
+			expect.objectContaining({
+				name: 'linkrApiHoldPoolApi',
+				required: true,
+				displayOptions: { show: { authentication: ['holdPool'] } },
+			}),
+		]);
 		const operations = node.properties.filter((property) => property.name === 'operation');
 		expect(operations.length).toBeGreaterThan(0);
 		expect(JSON.stringify(operations)).toMatch(/imagine/i);
