@@ -16,8 +16,6 @@ export interface HoldLoad {
 	jobs: JobOnHold[];
 	/** How long a job of this kind runs on this hold (learned, else typical) */
 	runMs(kind: JobKind): number;
-	/** The hold's own jobs of this kind taught `runMs` (not other holds', nor the typical time) */
-	knowsRunMs(kind: JobKind): boolean;
 }
 
 export interface Placement {
@@ -25,7 +23,7 @@ export interface Placement {
 	/** When the job would start on the hold, and end */
 	startsAt: number;
 	endsAt: number;
-	/** The hold may be given the job now: a free slot, room in its own queue, or a slot about to free (`leadMs`) */
+	/** The hold may be given the job now (a free slot, or room in its own queue) */
 	canTakeNow: boolean;
 }
 
@@ -40,10 +38,9 @@ function runMsOn(hold: HoldLoad, kind: JobKind, now: number): number {
 
 /**
  * When a new job would start and end on the hold: its jobs run first come, first served on `jobsAtOnce` slots, each
- * for its expected run time (a job past it is taken to end now). A job whose slot is expected to free within
- * `leadMs` may be given now: the account starts it the moment the slot frees, instead of a poll and a submit later.
+ * for its expected run time (a job past it is taken to end now).
  */
-export function placementOn(hold: HoldLoad, kind: JobKind, now: number, leadMs = 0): Placement {
+export function placementOn(hold: HoldLoad, kind: JobKind, now: number): Placement {
 	const slots: number[] = [];
 	for (const job of hold.jobs) {
 		const start = slots.length < hold.jobsAtOnce ? job.acceptedAt : Math.max(job.acceptedAt, slots.shift() as number);
@@ -55,10 +52,7 @@ export function placementOn(hold: HoldLoad, kind: JobKind, now: number, leadMs =
 		hold,
 		startsAt,
 		endsAt: startsAt + runMsOn(hold, kind, now),
-		canTakeNow:
-			hold.jobs.length < hold.jobsAtOnce + hold.jobsWaiting ||
-			// only on a hold whose own speed is known: a slow hold taken for a fast one would keep the job waiting
-			(hold.knowsRunMs(kind) && startsAt - now <= leadMs && hold.jobs.length < 2 * hold.jobsAtOnce),
+		canTakeNow: hold.jobs.length < hold.jobsAtOnce + hold.jobsWaiting,
 	};
 }
 
@@ -67,10 +61,10 @@ export function placementOn(hold: HoldLoad, kind: JobKind, now: number, leadMs =
  * relax hold gets a job only when it would still end it sooner than a fast hold that frees up later). On a tie, the
  * hold that can take it now, then the one with fewer jobs, then the first in the list. Undefined without holds.
  */
-export function bestPlacement(holds: HoldLoad[], kind: JobKind, now: number, leadMs = 0): Placement | undefined {
+export function bestPlacement(holds: HoldLoad[], kind: JobKind, now: number): Placement | undefined {
 	let best: Placement | undefined;
 	for (const hold of holds) {
-		const placement = placementOn(hold, kind, now, leadMs);
+		const placement = placementOn(hold, kind, now);
 		if (
 			!best ||
 			placement.endsAt < best.endsAt ||

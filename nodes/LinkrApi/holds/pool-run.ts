@@ -12,11 +12,6 @@ import { bestPlacement, type HoldLoad, type JobOnHold } from './placement';
 const LONGEST_WAIT_MS = 5000;
 /** A slot expected to free now is looked for again this soon (the job's end is found by a poll). */
 const SHORTEST_WAIT_MS = 250;
-/**
- * A job goes to a hold whose slot is expected to free within this time: about what a poll finding the end and a
- * submit take, which the account's own queue saves. Jobs wait there no longer than that, if the estimate holds.
- */
-const HAND_OUT_AHEAD_MS = 1500;
 
 /** A place on a hold kept for a job while it is submitted. */
 export interface Reservation {
@@ -103,15 +98,11 @@ export class PoolRun {
 				candidates.map((hold) => this.loadOf(hold)),
 				kind,
 				now,
-				HAND_OUT_AHEAD_MS,
 			);
 			const chosen = candidates.find((hold) => hold.name === best?.hold.name) as Hold;
 			if (!waitedFor) return this.placeOn(chosen, kind, false);
 			if (best?.canTakeNow) return this.placeOn(chosen, kind, true);
-			const waitMs = Math.min(
-				LONGEST_WAIT_MS,
-				Math.max(SHORTEST_WAIT_MS, (best?.startsAt ?? now) - HAND_OUT_AHEAD_MS - now),
-			);
+			const waitMs = Math.min(LONGEST_WAIT_MS, Math.max(SHORTEST_WAIT_MS, (best?.startsAt ?? now) - now));
 			const sleeping = cancellableSleep(waitMs, signal);
 			sleeping.catch(() => undefined);
 			await Promise.race([sleeping, this.changes.next]);
@@ -132,7 +123,6 @@ export class PoolRun {
 			jobsWaiting: hold.jobsWaiting,
 			jobs: [...(this.jobs.get(hold.name)?.values() ?? [])].sort((a, b) => a.acceptedAt - b.acceptedAt),
 			runMs: (kind) => times?.likelyRunMs(kind) ?? 0,
-			knowsRunMs: (kind) => times?.knows(kind) ?? false,
 		};
 	}
 

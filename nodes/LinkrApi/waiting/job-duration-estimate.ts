@@ -152,11 +152,6 @@ export class HoldJobTimes {
 		return others === undefined ? undefined : others * OTHER_HOLD_AIM_FACTOR;
 	}
 
-	/** Whether this hold itself has seen a job of this kind end (its time is its own, not other holds'). */
-	knows(kind: JobKind): boolean {
-		return this.own(kind)?.expectedMs() !== undefined;
-	}
-
 	/** What the job will likely take, learned or typical: where a queued job stands, never where a poll aims. */
 	likelyRunMs(kind: JobKind): number {
 		return this.expectedMs(kind) ?? TYPICAL_RUN_MS[kind];

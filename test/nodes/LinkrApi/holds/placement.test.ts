@@ -6,7 +6,6 @@ const hold = (name: string, runMs: number, jobs: number[] = [], jobsAtOnce = 3, 
 	jobsWaiting,
 	jobs: jobs.map((acceptedAt) => ({ kind: 'grid', acceptedAt })),
 	runMs: () => runMs,
-	knowsRunMs: () => true,
 });
 
 describe('where the next job goes', () => {
@@ -25,15 +24,6 @@ describe('where the next job goes', () => {
 			canTakeNow: false,
 		});
 		expect(placementOn(hold('a', 6000, [0, 0, 500], 3, 1), 'grid', 1000).canTakeNow).toBe(true);
-	});
-
-	it('hands a job to a full hold whose slot frees within the lead time, only once that hold taught its own time', () => {
-		const full = hold('a', 6000, [0, 0, 500]);
-		expect(placementOn(full, 'grid', 4600, 1500).canTakeNow).toBe(true);
-		expect(placementOn(full, 'grid', 4000, 1500).canTakeNow).toBe(false);
-		expect(placementOn({ ...full, knowsRunMs: () => false }, 'grid', 4600, 1500).canTakeNow).toBe(false);
-		// never more than one job ahead per slot
-		expect(placementOn(hold('a', 6000, [0, 0, 0, 10, 10, 10]), 'grid', 5900, 1500).canTakeNow).toBe(false);
 	});
 
 	it('prefers the hold that ends the job soonest: a fast one with a free slot over a slow one', () => {
