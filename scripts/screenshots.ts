@@ -18,7 +18,9 @@ import {
 	bindCredential,
 	ensureN8nInstalled,
 	LINKRAPI_CREDENTIAL_TYPE,
+	LINKRAPI_HOLD_POOL_CREDENTIAL_TYPE,
 	loadWorkflow,
+	newApiKey,
 	type N8nServer,
 	discardPackedTarball,
 	packageTarball,
@@ -86,6 +88,15 @@ async function closeNode(page: Page): Promise<void> {
 	await page.locator('[data-test-id="ndv"]').waitFor({ state: 'hidden' });
 }
 
+/** Scrolls the output table to its last columns, where an item names its `hold`. */
+async function scrollToLastColumn(page: Page): Promise<void> {
+	await page.locator('[data-test-id="output-panel"]').evaluate((panel) => {
+		for (const element of panel.querySelectorAll('*')) {
+			if (element.scrollWidth > element.clientWidth + 1) element.scrollLeft = element.scrollWidth;
+		}
+	});
+}
+
 /** Lets animations and image previews settle, then writes the viewport. */
 async function capture(page: Page, file: string): Promise<string> {
 	await page.waitForTimeout(800);
@@ -110,7 +121,8 @@ async function main(): Promise<void> {
 	let browser: BrowserContext | undefined;
 	try {
 		step('Starting the LinkrAPI simulator and n8n with this package');
-		sim = await startSimulator({ taskDurationMs: SIMULATED_TASK_MS });
+		const secondKey = newApiKey();
+		sim = await startSimulator({ taskDurationMs: SIMULATED_TASK_MS, keys: [DEFAULT_KEY, secondKey] });
 		const tgz = packageTarball();
 		n8n = await startN8n({
 			tgz,
@@ -122,10 +134,25 @@ async function main(): Promise<void> {
 			apiKey: DEFAULT_KEY,
 			baseUrl: sim.url,
 		});
+		const pool = await n8n.createCredential('LinkrAPI hold pool', LINKRAPI_HOLD_POOL_CREDENTIAL_TYPE, {
+			holds: {
+				hold: [
+					{ name: 'studio', apiKey: DEFAULT_KEY, jobsAtOnce: 3, jobsWaiting: 0 },
+					{ name: 'backup', apiKey: secondKey, jobsAtOnce: 3, jobsWaiting: 0 },
+				],
+			},
+			baseUrl: sim.url,
+		});
 		const load = (file: string) =>
-			withFileFolder(bindCredential(loadWorkflow(path.join(EXAMPLES_DIR, file)), credential), filesFolder);
+			withFileFolder(
+				bindCredential(bindCredential(loadWorkflow(path.join(EXAMPLES_DIR, file)), credential), pool),
+				filesFolder,
+			);
 		const canvas = await n8n.createWorkflow(load('imagine-upscale-download.json'), { uniqueWebhooks: false });
 		const batch = await n8n.createWorkflow(load('scheduled-batch-from-csv.json'), { uniqueWebhooks: false });
+		const poolBatch = await n8n.createWorkflow(load('scheduled-batch-over-a-hold-pool.json'), {
+			uniqueWebhooks: false,
+		});
 
 		step(`Opening the editor in ${CHROMIUM}`);
 		browser = await chromium.launchPersistentContext(path.join(scratch, 'profile'), {
@@ -168,6 +195,15 @@ async function main(): Promise<void> {
 		step(`Running "${batch.name}" from the editor`);
 		await executeInEditor(page, n8n, batch.id);
 		await capture(page, 'batch-canvas.png');
+
+		step(`Running "${poolBatch.name}" from the editor`);
+		await executeInEditor(page, n8n, poolBatch.id);
+		await openNode(page, 'Imagine all prompts');
+		await output.locator('[data-test-id="radio-button-table"]').click();
+		await output.locator('table').first().waitFor();
+		await scrollToLastColumn(page);
+		await capture(page, 'pool-imagine-node.png');
+		await closeNode(page);
 
 		const saved = fs.readdirSync(filesFolder).filter((file) => file.endsWith('.png'));
 		console.log(`  the batch saved ${saved.join(', ')}`);
