@@ -20,6 +20,7 @@ import {
 } from '../../real-n8n/harness';
 import { type Simulator, startSimulator } from '../../simulator';
 import { waitFor, waitForExecutionStatus } from './support/callbacks';
+import { imagineSubmitsOf, submittedAndChecked } from './support/labelled-batch';
 import { leakedKeys } from './support/secrets';
 import { E2E_TMP_DIR } from './support/server-file';
 import { E2E_TEST_TIMEOUT_MS, WORKFLOWS_DIR } from './support/testbed';
@@ -87,24 +88,7 @@ describe('Batches of 6 prompts when n8n is killed (SIGKILL) during the wait and 
 		return run.execution;
 	}
 
-	/** The batch's tasks once all its prompts were submitted and one of its tasks was checked; else undefined. */
-	function submittedAndChecked(label: string): string[] | undefined {
-		const { tasks, requests } = sim.inspect();
-		const ours = tasks.filter((task) => task.prompt.startsWith(`${label} `));
-		const checked = requests.some(
-			(request) => request.route === 'GET /fetch' && ours.some((task) => request.path.endsWith(`/${task.task_id}`)),
-		);
-		return ours.length === PROMPTS && checked ? ours.map((task) => task.task_id) : undefined;
-	}
-
-	const submitsOf = (label: string) =>
-		sim
-			.inspect()
-			.requests.filter(
-				(request) =>
-					request.route === 'POST /imagine' &&
-					String((request.body as { prompt?: string }).prompt).startsWith(`${label} `),
-			).length;
+	const submitsOf = (label: string) => imagineSubmitsOf(sim, label);
 
 	/** What the editor's "Retry with original workflow" sends; n8n answers once the new execution has ended. */
 	async function retry(executionId: string): Promise<Execution> {
@@ -149,7 +133,7 @@ describe('Batches of 6 prompts when n8n is killed (SIGKILL) during the wait and 
 		const taskIds = await waitFor(
 			'every prompt of the three batches submitted and a status check of each batch',
 			() => {
-				const batches = ['split', 'single', 'plain'].map(submittedAndChecked);
+				const batches = ['split', 'single', 'plain'].map((label) => submittedAndChecked(sim, label, PROMPTS));
 				return batches.every((ids) => ids !== undefined) ? (batches as string[][]) : undefined;
 			},
 			90_000,

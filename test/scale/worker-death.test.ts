@@ -17,6 +17,7 @@ import {
 import { executionsStartedBy, type N8nProcess, type QueueCluster, startQueueCluster } from '../../real-n8n/queue';
 import { type Simulator, startSimulator } from '../../simulator';
 import { waitFor, waitForExecutionStatus } from '../e2e/support/callbacks';
+import { imagineSubmitsOf, submittedAndChecked } from '../e2e/support/labelled-batch';
 
 /**
  * README "If n8n restarts during a batch", queue mode: the worker running a batch's wait is killed with SIGKILL (a
@@ -82,27 +83,13 @@ describe('n8n queue mode: the worker running a batch of 6 prompts dies (SIGKILL)
 		return await cluster.main.deployWorkflow(change(loadWorkflow(path.join(WORKFLOWS_DIR, file))), { credential });
 	}
 
-	const submitsOf = (label: string) =>
-		sim
-			.inspect()
-			.requests.filter(
-				(request) =>
-					request.route === 'POST /imagine' &&
-					String((request.body as { prompt?: string }).prompt).startsWith(`${label} `),
-			).length;
+	const submitsOf = (label: string) => imagineSubmitsOf(sim, label);
 
 	/** Waits until every prompt of the batch was submitted and one of its tasks checked; returns the task ids. */
-	async function submittedAndChecked(label: string): Promise<string[]> {
+	async function submittedAndCheckedBatch(label: string): Promise<string[]> {
 		return await waitFor(
 			`${PROMPTS} submits and a status check of the "${label}" batch`,
-			() => {
-				const { tasks, requests } = sim.inspect();
-				const ours = tasks.filter((task) => task.prompt.startsWith(`${label} `));
-				const checked = requests.some(
-					(request) => request.route === 'GET /fetch' && ours.some((task) => request.path.endsWith(`/${task.task_id}`)),
-				);
-				return ours.length === PROMPTS && checked ? ours.map((task) => task.task_id) : undefined;
-			},
+			() => submittedAndChecked(sim, label, PROMPTS),
 			60_000,
 		);
 	}
@@ -143,7 +130,7 @@ describe('n8n queue mode: the worker running a batch of 6 prompts dies (SIGKILL)
 			settled: ended,
 		});
 		assertExecutionStatus(submit.execution, 'success');
-		const taskIds = await submittedAndChecked('split');
+		const taskIds = await submittedAndCheckedBatch('split');
 		expect(nodeOutput(submit.execution, 'Imagine').map((item) => item.json.task_id)).toEqual(taskIds);
 		const [waiting] = await cluster.main.listExecutions(waitWorkflow.id, 1);
 
@@ -180,7 +167,7 @@ describe('n8n queue mode: the worker running a batch of 6 prompts dies (SIGKILL)
 			body: { count: PROMPTS, label },
 			settled: (status) => status !== 'new',
 		});
-		const taskIds = await submittedAndChecked(label);
+		const taskIds = await submittedAndCheckedBatch(label);
 		const saved = await cluster.main.getExecution(run.execution.id);
 
 		const killed = await killWorkerRunning(run.execution.id, taskIds);
