@@ -61,6 +61,19 @@ export interface Execution {
 	};
 }
 
+/**
+ * n8n 1.x on SQLite without a connection pool saves an execution's status and its data in two writes, status first, so
+ * a read in between sees the final status with the data of an earlier save (a resumed node's run missing, or the
+ * pause still set). True once an ended execution's data is its final data; any other state is taken as read.
+ */
+export function dataCaughtUp(execution: Execution): boolean {
+	if (execution.status !== 'success' && execution.status !== 'error') return true;
+	const { resultData, waitTill } = execution.data;
+	if (waitTill) return false;
+	const last = resultData.lastNodeExecuted;
+	return last === undefined || (resultData.runData[last]?.length ?? 0) > 0;
+}
+
 /** The items a node output on its `outputIndex` output in its last run (`runIndex` -1), or [] if it did not run. */
 export function nodeOutput(execution: Execution, nodeName: string, runIndex = -1, outputIndex = 0): ExecutionItem[] {
 	const runs = execution.data.resultData.runData[nodeName];

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import type { Execution } from './execution';
+import { dataCaughtUp, type Execution } from './execution';
 import { ensureN8nInstalled, type N8nInstallation } from './install';
 import {
 	getFreePort,
@@ -290,7 +290,9 @@ export class N8nClient {
 			const execution = await this.getExecution(id).catch(async (error: unknown) =>
 				error instanceof N8nRequestError && error.status === 404 ? undefined : await Promise.reject(error),
 			);
-			if (execution && execution.status !== 'new' && execution.status !== 'running') return execution;
+			if (execution && execution.status !== 'new' && execution.status !== 'running' && dataCaughtUp(execution)) {
+				return execution;
+			}
 			if (Date.now() > deadline) throw new Error(`Execution ${id} did not finish within ${timeoutMs / 1000} s.`);
 			await sleep(500);
 		}
@@ -380,7 +382,8 @@ export class N8nClient {
 		for (;;) {
 			const [latest] = await this.listExecutions(workflowId, 1);
 			if (latest && Number(latest.id) > after && settled(latest.status)) {
-				return await this.getExecution(latest.id);
+				const execution = await this.getExecution(latest.id);
+				if (dataCaughtUp(execution)) return execution;
 			}
 			if (Date.now() > deadline) {
 				throw new Error(

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 import {
 	type CreatedWorkflow,
+	dataCaughtUp,
 	type Execution,
 	type N8nClient,
 	sleep,
@@ -190,7 +191,7 @@ export async function waitForExecutionStatus(
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const execution = await n8n.getExecution(id);
-		if (settled(execution.status)) return execution;
+		if (settled(execution.status) && dataCaughtUp(execution)) return execution;
 		if (Date.now() > deadline) {
 			throw new Error(`Execution ${id} is still "${execution.status}" after ${timeoutMs / 1000} s.`);
 		}
