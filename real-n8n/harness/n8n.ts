@@ -282,19 +282,27 @@ export class N8nClient {
 		return await this.waitForExecution(started.executionId, options.timeoutMs);
 	}
 
-	/** Polls an execution until it is no longer new/running, then returns it with full data. */
-	async waitForExecution(id: string, timeoutMs = 600_000): Promise<Execution> {
+	/**
+	 * Polls an execution until `settled` accepts its status (by default: no longer new or running) and its data caught
+	 * up with that status, then returns it with full data.
+	 */
+	async waitForExecution(
+		id: string,
+		timeoutMs = 600_000,
+		settled: (status: string) => boolean = (status) => status !== 'new' && status !== 'running',
+		intervalMs = 500,
+	): Promise<Execution> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			// A just-started manual execution may not be saved yet (404).
 			const execution = await this.getExecution(id).catch(async (error: unknown) =>
 				error instanceof N8nRequestError && error.status === 404 ? undefined : await Promise.reject(error),
 			);
-			if (execution && execution.status !== 'new' && execution.status !== 'running' && dataCaughtUp(execution)) {
-				return execution;
+			if (execution && settled(execution.status) && dataCaughtUp(execution)) return execution;
+			if (Date.now() > deadline) {
+				throw new Error(`Execution ${id} is still "${execution?.status ?? 'not saved'}" after ${timeoutMs / 1000} s.`);
 			}
-			if (Date.now() > deadline) throw new Error(`Execution ${id} did not finish within ${timeoutMs / 1000} s.`);
-			await sleep(500);
+			await sleep(intervalMs);
 		}
 	}
 

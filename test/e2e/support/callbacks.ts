@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 import {
 	type CreatedWorkflow,
-	dataCaughtUp,
 	type Execution,
 	type N8nClient,
 	sleep,
@@ -188,15 +187,7 @@ export async function waitForExecutionStatus(
 	timeoutMs = 60_000,
 	intervalMs = 100,
 ): Promise<Execution> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const execution = await n8n.getExecution(id);
-		if (settled(execution.status) && dataCaughtUp(execution)) return execution;
-		if (Date.now() > deadline) {
-			throw new Error(`Execution ${id} is still "${execution.status}" after ${timeoutMs / 1000} s.`);
-		}
-		await sleep(intervalMs);
-	}
+	return await n8n.waitForExecution(id, timeoutMs, settled, intervalMs);
 }
 
 /** Milliseconds between an epoch-ms time (the simulator's clock) and an ISO time from n8n (same machine). */
