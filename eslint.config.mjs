@@ -14,6 +14,7 @@ const communityNodesRecommended = n8nCommunityNodesPlugin.configs.recommended;
 // The project's own layering (README, "Development"): imports run one way, and neither node reaches into the
 // other. nodes/shared/ is what both nodes use; its transport talks to LinkrAPI and imports nothing above it.
 const LAYERS = [
+	{ target: './nodes', from: './credentials' },
 	{ target: './nodes/shared', from: ['./nodes/LinkrApi', './nodes/LinkrApiTrigger'] },
 	{ target: './nodes/shared/transport', from: ['./nodes/shared/callback', './nodes/shared/task-item'] },
 	{ target: './nodes/LinkrApiTrigger', from: './nodes/LinkrApi' },
@@ -30,7 +31,13 @@ const LAYERS = [
 ];
 
 // One door per room: these folders are entered through their index.ts, which names what the rest may use.
-const ROOMS_WITH_A_DOOR = ['nodes/shared/transport', 'nodes/LinkrApi/waiting', 'nodes/LinkrApi/holds'];
+const ROOMS_WITH_A_DOOR = [
+	'nodes/shared/transport',
+	'nodes/shared/callback',
+	'nodes/shared/task-item',
+	'nodes/LinkrApi/waiting',
+	'nodes/LinkrApi/holds',
+];
 
 const door = (room) => ({
 	target: './',

@@ -7,7 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { baseUrlProperty, infoTest, withBearerKey } from '../nodes/shared/transport';
+import { baseUrlProperty, infoTest, withBearerKey } from './credential-parts';
 
 export class LinkrApi implements ICredentialType {
 	name = 'linkrApi';

@@ -9,17 +9,9 @@ import type {
 } from 'n8n-workflow';
 import { UserError } from 'n8n-workflow';
 
-import {
-	baseUrlProperty,
-	forLog,
-	HOLD_HEADER,
-	holdNamed,
-	holdsOfPool,
-	infoTest,
-	JOBS_AT_ONCE,
-	JOBS_WAITING,
-	withBearerKey,
-} from '../nodes/shared/transport';
+import { forLog } from '../nodes/shared/for-log';
+import { HOLD_HEADER, holdNamed, holdsOfPool, JOBS_AT_ONCE, JOBS_WAITING } from '../nodes/shared/transport';
+import { baseUrlProperty, infoTest, withBearerKey } from './credential-parts';
 
 export class LinkrApiHoldPoolApi implements ICredentialType {
 	name = 'linkrApiHoldPoolApi';

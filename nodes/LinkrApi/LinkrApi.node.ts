@@ -9,7 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as account from './actions/account';
-import { HOLD_SOURCE } from './holds';
+import { HOLD_SOURCE } from '../shared/hold-source';
 import { pausedItemFields } from './actions/paused-item-fields';
 import { router } from './actions/router';
 import * as task from './actions/task';
@@ -90,10 +90,10 @@ export class LinkrApi implements INodeType {
 	webhookMethods = noRegistrationWebhookMethods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router(this);
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await resumeFromCallback.call(this, pausedItemFields);
+		return await resumeFromCallback(this, pausedItemFields);
 	}
 }

@@ -7,10 +7,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { downloadOptionFields } from '../shared/task-item/download-options';
-import { HOLD_SOURCE } from '../shared/transport';
+import { downloadOptionFields } from '../shared/task-item';
+import { HOLD_SOURCE } from '../shared/hold-source';
 import { isSecretLongEnough, MIN_SECRET_LENGTH } from './callback-token';
-import { handleCallback } from './handle-callback';
+import { runFromCallback } from './run-from-callback';
 
 /** Refuses to activate with a guessable secret: the webhook URL is public, the secret is all that protects it. */
 function checkSecret(context: IHookFunctions): void {
@@ -170,6 +170,6 @@ export class LinkrApiTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await handleCallback.call(this);
+		return await runFromCallback(this);
 	}
 }

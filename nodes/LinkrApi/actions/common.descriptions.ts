@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { downloadOptionFields } from '../../shared/task-item/download-options';
+import { downloadOptionFields } from '../../shared/task-item';
 import { DEFAULT_REQUESTS_PER_SECOND, REQUESTS_PER_SECOND } from '../../shared/transport';
-import { HOLD_SOURCE } from '../holds';
+import { HOLD_SOURCE } from '../../shared/hold-source';
 import { DEFAULT_MAX_WAIT_MIN, DEFAULT_POLL_INTERVAL_S, MAX_WAIT_MIN, POLL_INTERVAL_S } from '../waiting';
 
 /** With a hold pool: one hold for the item, by name. */

@@ -1,7 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { cancelledError } from '../../shared/cancellation';
+import { asNodeError, cancelledError } from '../../shared/node-errors';
+import { errorItem, type Failure } from '../../shared/task-item';
 import { InvalidFieldError } from '../invalid-field-error';
 import type { OperationResult } from './node.type';
 
@@ -22,24 +23,6 @@ function listOf(tasks: SubmittedTask[]): string {
 	return tasks.map((task) => `item ${task.itemIndex}: ${task.taskId}`).join(', ');
 }
 
-function taskIdOf(error: unknown): string | undefined {
-	if (!(error instanceof NodeApiError) && !(error instanceof NodeOperationError)) return undefined;
-	const taskId = error.context.task_id;
-	return typeof taskId === 'string' ? taskId : undefined;
-}
-
-/** The item a failing input produces under "continue on fail": message, advice and the task, if one exists. */
-function errorItem(error: Error, itemIndex: number): INodeExecutionData {
-	const json: IDataObject = { error: error.message };
-	const description = (error as { description?: unknown }).description;
-	if (typeof description === 'string' && description) json.description = description;
-	const taskId = taskIdOf(error);
-	if (taskId) json.task_id = taskId;
-	const hold = (error as { context?: { hold?: unknown } }).context?.hold;
-	if (typeof hold === 'string') json.hold = hold;
-	return { json, pairedItem: { item: itemIndex } };
-}
-
 /** A field a validator refused, as n8n shows it: the node, the item and the advice. */
 function invalidFieldAsNodeError(context: IExecuteFunctions, error: InvalidFieldError, itemIndex: number) {
 	return new NodeOperationError(context.getNode(), error.message, { itemIndex, description: error.description });
@@ -49,12 +32,14 @@ function invalidFieldAsNodeError(context: IExecuteFunctions, error: InvalidField
  * When one item stops the node, the tasks of the other items are still running on Midjourney:
  * name them in the error so the user can fetch them instead of paying for them twice.
  */
-function asNodeError(context: IExecuteFunctions, error: Error, itemIndex: number, submitted: SubmittedTask[]): Error {
+function itemFailureError(
+	context: IExecuteFunctions,
+	error: Error,
+	itemIndex: number,
+	submitted: SubmittedTask[],
+): Error {
 	if (error instanceof InvalidFieldError) error = invalidFieldAsNodeError(context, error, itemIndex);
-	const nodeError =
-		error instanceof NodeApiError || error instanceof NodeOperationError
-			? error
-			: new NodeOperationError(context.getNode(), error, { itemIndex });
+	const nodeError = asNodeError(context.getNode(), error, itemIndex);
 	const running = submitted.filter((other) => other.itemIndex !== itemIndex);
 	if (running.length > 0) {
 		nodeError.description =
@@ -81,7 +66,7 @@ export function nodeEndingError(
 ): Error {
 	return context.getExecutionCancelSignal()?.aborted
 		? cancelledWithTasks(context, submitted)
-		: asNodeError(context, error, itemIndex, submitted);
+		: itemFailureError(context, error, itemIndex, submitted);
 }
 
 /**
@@ -100,6 +85,6 @@ export async function withItemErrors(
 		if (context.getExecutionCancelSignal()?.aborted || !context.continueOnFail()) {
 			throw nodeEndingError(context, error as Error, itemIndex, submitted);
 		}
-		return [errorItem(error as Error, itemIndex)];
+		return [errorItem(error as Failure, itemIndex)];
 	}
 }

@@ -18,5 +18,5 @@ export type ReadParameter = (name: string, fallback?: unknown) => unknown;
 
 export interface LinkrOperation {
 	description: INodeProperties[];
-	execute(this: IExecuteFunctions, itemIndex: number, holds: Holds): Promise<OperationResult>;
+	execute(context: IExecuteFunctions, itemIndex: number, holds: Holds): Promise<OperationResult>;
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { forLog } from '../../shared/transport';
+import { forLog } from '../../shared/for-log';
 import type { ReadParameter } from './node.type';
 import { actionToSend, readPressedButton } from './task/action.operation';
 import { finalPromptOf } from './task/imagine.operation';

@@ -1,11 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { readNumber } from '../../shared/number-range';
-import {
-	toDownloadOptions,
-	type DownloadOptions,
-	type DownloadParameters,
-} from '../../shared/task-item/download-options';
+import { type DownloadOptions, type DownloadParameters, toDownloadOptions } from '../../shared/task-item';
 import { REQUESTS_PER_SECOND } from '../../shared/transport';
 import { toWaitOptions, type WaitMode, type WaitOptions, type WaitParameters } from '../waiting';
 
@@ -23,8 +19,8 @@ interface RawOptions extends DownloadParameters, WaitParameters {
  * Reads the Options collection once per item. A value out of the range the UI offers (an expression may give any)
  * is moved into it; one that is no positive number gets the default.
  */
-export function readTaskOptions(this: IExecuteFunctions, itemIndex: number): TaskOptions {
-	const raw = this.getNodeParameter('options', itemIndex, {}) as RawOptions;
+export function readTaskOptions(context: IExecuteFunctions, itemIndex: number): TaskOptions {
+	const raw = context.getNodeParameter('options', itemIndex, {}) as RawOptions;
 	return {
 		wait: toWaitOptions(raw),
 		download: toDownloadOptions(raw),
@@ -32,7 +28,7 @@ export function readTaskOptions(this: IExecuteFunctions, itemIndex: number): Tas
 	};
 }
 
-export function readWaitMode(this: IExecuteFunctions, itemIndex: number, fallback: WaitMode): WaitMode {
-	const mode = this.getNodeParameter('waitMode', itemIndex, fallback) as string;
+export function readWaitMode(context: IExecuteFunctions, itemIndex: number, fallback: WaitMode): WaitMode {
+	const mode = context.getNodeParameter('waitMode', itemIndex, fallback) as string;
 	return mode === 'poll' || mode === 'none' || mode === 'callback' ? mode : fallback;
 }

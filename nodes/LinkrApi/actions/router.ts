@@ -32,22 +32,22 @@ function operationOf(context: IExecuteFunctions): LinkrOperation {
  * pauses for the one item that asked (pause/), and outputs in input order. Each item that fails becomes an error item
  * under "continue on fail", else ends the node naming the tasks already submitted (item-errors.ts).
  */
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const operation = operationOf(this);
-	checkPauseIsPossible(this, items.length);
-	const holds = await holdsForExecution(this);
+export async function router(context: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = context.getInputData();
+	const operation = operationOf(context);
+	checkPauseIsPossible(context, items.length);
+	const holds = await holdsForExecution(context);
 
 	const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
 	// Every task this execution submitted, in any wait mode: each error that ends the node lists them.
 	const submitted: SubmittedTask[] = [];
-	const polling = new Polling(this, holds.settled);
+	const polling = new Polling(context, holds.settled);
 	const pausing: TaskToWaitFor[] = [];
 	let allRun = false;
 	try {
 		for (let itemIndex = 0; itemIndex < items.length && !polling.stoppedEarly; itemIndex++) {
-			results[itemIndex] = await withItemErrors(this, itemIndex, submitted, async () => {
-				const result = await operation.execute.call(this, itemIndex, holds);
+			results[itemIndex] = await withItemErrors(context, itemIndex, submitted, async () => {
+				const result = await operation.execute(context, itemIndex, holds);
 				const submittedTask = submittedTaskOf(result, itemIndex);
 				if (submittedTask) submitted.push(submittedTask);
 				if (result.kind === 'output') return result.items;
@@ -63,16 +63,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	for (const paused of pausing) {
-		results[paused.itemIndex] = await withItemErrors(this, paused.itemIndex, submitted, async () => {
-			return [await pauseForCallback.call(this, paused)];
+		results[paused.itemIndex] = await withItemErrors(context, paused.itemIndex, submitted, async () => {
+			return [await pauseForCallback(context, paused)];
 		});
 	}
 	const outcomes = await polling.outcomes().catch((error: Error) => {
-		throw nodeEndingError(this, error, 0, submitted);
+		throw nodeEndingError(context, error, 0, submitted);
 	});
 	for (const { task: polled, outcome } of outcomes) {
-		results[polled.itemIndex] = await withItemErrors(this, polled.itemIndex, submitted, async () => {
-			return [await outcomeItem(this, polled, outcome)];
+		results[polled.itemIndex] = await withItemErrors(context, polled.itemIndex, submitted, async () => {
+			return [await outcomeItem(context, polled, outcome)];
 		});
 	}
 	return [results.flatMap((itemsOfInput) => itemsOfInput ?? [])];

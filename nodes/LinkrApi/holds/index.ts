@@ -5,14 +5,14 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { asNodeError } from '../../shared/cancellation';
-import { forLog, HOLD_SOURCE, poolHolds, type SubmitResponse, type Task } from '../../shared/transport';
+import { asNodeError } from '../../shared/node-errors';
+import { forLog } from '../../shared/for-log';
+import { HOLD_SOURCE } from '../../shared/hold-source';
+import { poolHolds, type SubmitResponse, type Task } from '../../shared/transport';
 import type { JobKind, SettledListener } from '../waiting';
 import { isAccountRefusal } from './account-refusal';
 import { PoolRun } from './pool-run';
 import { ownerOf, rememberOwner } from './task-owner';
-
-export { HOLD_SOURCE } from '../../shared/transport';
 
 export interface NewJob {
 	kind: JobKind;

@@ -3,8 +3,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { cancellableSleep } from '../../shared/cancellable-sleep';
 import { ChangeSignal } from '../../shared/change-signal';
-import { cancelledError } from '../../shared/cancellation';
-import { forLog, type Hold, holdBudgetKey } from '../../shared/transport';
+import { cancelledError } from '../../shared/node-errors';
+import { forLog } from '../../shared/for-log';
+import { type Hold, holdBudgetKey } from '../../shared/transport';
 import { jobTimesFor, type HoldJobTimes, type JobKind } from '../waiting';
 import { bestPlacement, type HoldLoad, type JobOnHold } from './placement';
 

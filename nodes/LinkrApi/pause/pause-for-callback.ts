@@ -39,14 +39,14 @@ export function checkPauseIsPossible(context: IExecuteFunctions, itemCount: numb
  * comes first: a task that already ended (an instant failure) would call back before n8n saved the execution as
  * waiting, and n8n refuses such early callbacks (409), so it is output at once instead.
  */
-export async function pauseForCallback(this: IExecuteFunctions, task: TaskToWaitFor): Promise<INodeExecutionData> {
-	const last = await fetchTask.call(this, task.taskId, {
+export async function pauseForCallback(context: IExecuteFunctions, task: TaskToWaitFor): Promise<INodeExecutionData> {
+	const last = await fetchTask(context, task.taskId, {
 		itemIndex: task.itemIndex,
 		requestsPerSecond: task.requestsPerSecond,
 		hold: task.hold,
 	});
-	if (isEnded(last.state)) return await outcomeItem(this, task, { kind: 'ended', task: last });
-	rememberAwaitedTask(this, task.taskId);
-	await this.putExecutionToWait(new Date(Date.now() + task.wait.maxWaitMs + WAIT_GRACE_MS));
-	return await outcomeItem(this, task, { kind: 'paused', task: last });
+	if (isEnded(last.state)) return await outcomeItem(context, task, { kind: 'ended', task: last });
+	rememberAwaitedTask(context, task.taskId);
+	await context.putExecutionToWait(new Date(Date.now() + task.wait.maxWaitMs + WAIT_GRACE_MS));
+	return await outcomeItem(context, task, { kind: 'paused', task: last });
 }

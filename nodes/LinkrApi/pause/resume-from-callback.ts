@@ -1,16 +1,22 @@
-import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { answerInTime } from '../../shared/callback/answer-in-time';
-import { CallbackReply } from '../../shared/callback/callback-reply';
-import { endedTaskFromCallback, taskIdOfCallback } from '../../shared/callback/ended-task-from-callback';
-import { HandlingsInProgress } from '../../shared/callback/handlings-in-progress';
-import { retriedAfterAccepting } from '../../shared/callback/retry-after-accepting';
-import { describeFailure } from '../../shared/task-item/describe-failure';
-import { toDownloadOptions, type DownloadParameters } from '../../shared/task-item/download-options';
-import { endedTaskItem } from '../../shared/task-item/ended-task-item';
-import { holdHintOf } from '../../shared/callback/hold-hint';
+import {
+	handleCallback,
+	HandlingsInProgress,
+	holdHintOf,
+	type CallbackHandling,
+	type Refusal,
+} from '../../shared/callback';
+import { HOLD_SOURCE } from '../../shared/hold-source';
+import { RecentMemory } from '../../shared/recent-memory';
+import {
+	describeFailure,
+	endedTaskItem,
+	errorItem,
+	toDownloadOptions,
+	type DownloadParameters,
+} from '../../shared/task-item';
 import { holdCredentials, isFailure, type Task } from '../../shared/transport';
-import { HOLD_SOURCE } from '../holds';
 import { recallAwaitedTask } from './execution-memory';
 import { awaitedPauseOf } from './pause-id';
 import { RESUME_TOKEN_PARAM, resumeToken, resumeTokenMatches, type PauseId } from './resume-token';
@@ -30,15 +36,7 @@ const resumesInProgress = new HandlingsInProgress(MAX_IN_PROGRESS);
  * Pauses this process resumed. n8n 2.x resumes an execution once, whatever comes later; n8n 1.123 would resume it
  * again for a duplicate that arrives before the resumed execution is marked running.
  */
-const resumedInProcess = new Set<string>();
-
-function rememberResumed(key: string): void {
-	resumedInProcess.add(key);
-	if (resumedInProcess.size > MAX_REMEMBERED) {
-		const oldest = resumedInProcess.values().next().value;
-		if (oldest !== undefined) resumedInProcess.delete(oldest);
-	}
-}
+const resumedInProcess = new RecentMemory<true>(MAX_REMEMBERED);
 
 /**
  * With a hold pool, the hold the pause's job runs on, as its resume URL names it (undefined: none named). Only a hint
@@ -65,95 +63,67 @@ async function carriesResumeToken(
 	return resumeTokenMatches(given, resumeToken(apiKey, context.getExecutionId(), pause));
 }
 
-/** n8n cannot fail a node after it resumed, so a failure is output the way "continue on fail" outputs errors. */
-function errorItem(task: Task, message: string, description: string, fields: IDataObject): INodeExecutionData {
-	return {
-		json: { error: message, description, task_id: task.task_id, status: task.status, ...fields },
-		pairedItem: { item: 0 },
-	};
-}
-
-/** The item Poll mode outputs for the task, or the answer that leaves the execution waiting for a retried callback. */
-async function itemFor(
+/**
+ * How a paused execution handles a callback about its task: the item Poll mode would output (n8n cannot fail a node
+ * after it resumed, so a failure is output the way Continue On Fail outputs errors), once per pause.
+ */
+function accept(
 	context: IWebhookFunctions,
-	reply: CallbackReply,
-	task: Task,
-	fields: IDataObject,
-): Promise<{ item: INodeExecutionData } | { answered: IWebhookResponseData }> {
-	if (isFailure(task.state)) {
-		const { message, description } = describeFailure(task);
-		return { item: errorItem(task, message, description, fields) };
-	}
-	const download = toDownloadOptions(context.getNodeParameter('options', {}) as DownloadParameters);
-	const downloaded = await retriedAfterAccepting(reply, async () => await endedTaskItem(context, task, download, 0));
-	if ('value' in downloaded) {
-		const item = downloaded.value;
-		return { item: { ...item, json: { ...item.json, ...fields } } };
-	}
-	const { message, description } = downloaded.error;
-	if (reply.acceptedEarly) return { item: errorItem(task, message, description ?? '', fields) };
-	return {
-		answered: reply.refuse(502, {
-			error: 'The image of the task could not be downloaded; retry later',
-			task_id: task.task_id,
-		}),
-	};
-}
-
-async function resume(
-	context: IWebhookFunctions,
-	reply: CallbackReply,
 	taskId: string,
-	resumeKey: string,
-	fieldsOf: PausedItemFields,
+	pause: PauseId,
 	hold: string | undefined,
-): Promise<IWebhookResponseData> {
-	if (resumedInProcess.has(resumeKey)) {
-		return reply.refuse(200, { ignored: 'this pause was resumed already', task_id: taskId });
+	fieldsOf: PausedItemFields,
+): CallbackHandling | Refusal {
+	const awaited = recallAwaitedTask(context);
+	if (awaited !== undefined && awaited !== taskId) {
+		return { status: 409, body: { error: 'This execution waits for another task' } };
 	}
-	const ended = await endedTaskFromCallback(context, reply, taskId, true, [hold]);
-	if ('answered' in ended) return ended.answered;
-	const built = await itemFor(context, reply, ended.task, await fieldsOf(context, hold));
-	if ('answered' in built) return built.answered;
-	rememberResumed(resumeKey);
-	return reply.run([[built.item]]);
+	const resumeKey = `${context.getExecutionId()}\n${pause.nodeId}\n${pause.runSource}`;
+	// Rebuilt from the node's parameters once, even when the image download is retried.
+	let fields: Promise<IDataObject> | undefined;
+	const fieldsOfItem = async () => await (fields ??= fieldsOf(context, hold));
+	const failureItem = async (task: Task, failure: { message: string; description?: string }) =>
+		errorItem(failure, 0, { task_id: task.task_id, status: task.status, ...(await fieldsOfItem()) });
+	return {
+		key: resumeKey,
+		duplicateNote: 'duplicate delivery: another callback of this pause is being handled',
+		handledAlready: () => (resumedInProcess.has(resumeKey) ? 'this pause was resumed already' : undefined),
+		verifyWith: [hold],
+		ignored: () => undefined,
+		itemFor: async (task) => {
+			if (isFailure(task.state)) return await failureItem(task, describeFailure(task));
+			const download = toDownloadOptions(context.getNodeParameter('options', {}) as DownloadParameters);
+			const item = await endedTaskItem(context, task, download, 0);
+			return { ...item, json: { ...item.json, ...(await fieldsOfItem()) } };
+		},
+		itemWithoutImage: async (task, _hold, failure, acceptedEarly) =>
+			acceptedEarly ? await failureItem(task, failure) : undefined,
+		remember: () => resumedInProcess.remember(resumeKey, true),
+	};
 }
 
 /**
  * Called on a paused execution's resume URL. Only a callback to this pause's own URL (resume-token.ts) about the
- * task it waits for can resume it; the body is only a hint: the task is re-fetched with the credential, and the
- * execution resumes only once that task has ended, with the item Poll mode outputs. Anything else leaves it waiting.
+ * task it waits for can resume it, once that task has ended (handleCallback, shared/callback); anything else leaves
+ * the execution waiting.
  */
 export async function resumeFromCallback(
-	this: IWebhookFunctions,
+	context: IWebhookFunctions,
 	fieldsOf: PausedItemFields,
 ): Promise<IWebhookResponseData> {
-	const reply = new CallbackReply(this);
-	const pause = awaitedPauseOf(this);
-	const named = namedHoldOf(this);
-	if (!(await carriesResumeToken(this, pause, named))) {
-		return reply.refuse(401, {
-			error: 'Invalid or missing resume token: this URL is not the one of the pause this execution waits in',
-		});
-	}
-	const callback = taskIdOfCallback(this, reply);
-	if ('answered' in callback) return callback.answered;
-	const { taskId } = callback;
-	const awaited = recallAwaitedTask(this);
-	if (awaited !== undefined && awaited !== taskId) {
-		return reply.refuse(409, { error: 'This execution waits for another task' });
-	}
-	const resumeKey = `${this.getExecutionId()}\n${pause.nodeId}\n${pause.runSource}`;
-	const claim = resumesInProgress.claim(resumeKey);
-	if (claim === 'full') return reply.refuse(503, { error: 'Too many callbacks are being handled; retry later' });
-	if (claim === 'duplicate') {
-		return reply.refuse(200, {
-			ignored: 'duplicate delivery: another callback of this pause is being handled',
-			task_id: taskId,
-		});
-	}
-	const handling = resume(this, reply, taskId, resumeKey, fieldsOf, named.hold).finally(() =>
-		resumesInProgress.release(resumeKey),
-	);
-	return await answerInTime(this, reply, handling, { task_id: taskId });
+	const pause = awaitedPauseOf(context);
+	const named = namedHoldOf(context);
+	return await handleCallback(context, {
+		inProgress: resumesInProgress,
+		refuseCaller: async () =>
+			(await carriesResumeToken(context, pause, named))
+				? undefined
+				: {
+						status: 401,
+						body: {
+							error: 'Invalid or missing resume token: this URL is not the one of the pause this execution waits in',
+						},
+					},
+		accept: async (taskId) => accept(context, taskId, pause, named.hold, fieldsOf),
+	});
 }

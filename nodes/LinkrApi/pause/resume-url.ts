@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isLoopbackHost } from '../../shared/host-address';
-import { withHoldHint } from '../../shared/callback/hold-hint';
+import { withHoldHint } from '../../shared/callback';
 import { holdCredentials, isLoopbackBaseUrl } from '../../shared/transport';
 import { pauseOf } from './pause-id';
 import { RESUME_TOKEN_PARAM, resumeToken } from './resume-token';
@@ -15,24 +15,24 @@ import { RESUME_TOKEN_PARAM, resumeToken } from './resume-token';
  * refused up front.
  */
 export async function callbackResumeUrl(
-	this: IExecuteFunctions,
+	context: IExecuteFunctions,
 	itemIndex: number,
 	hold: string | undefined,
 ): Promise<string> {
-	const resumeUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) ?? '');
+	const resumeUrl = String(context.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) ?? '');
 	let url: URL;
 	try {
 		url = new URL(resumeUrl);
 	} catch {
-		throw new NodeOperationError(this.getNode(), 'n8n did not provide a resume URL for Pause Until Callback', {
+		throw new NodeOperationError(context.getNode(), 'n8n did not provide a resume URL for Pause Until Callback', {
 			itemIndex,
 			description: 'Use "Poll Until Finished" instead.',
 		});
 	}
-	const { baseUrl, apiKey } = await holdCredentials(this, hold);
+	const { baseUrl, apiKey } = await holdCredentials(context, hold);
 	if (isLoopbackHost(url.hostname) && !isLoopbackBaseUrl(baseUrl)) {
 		throw new NodeOperationError(
-			this.getNode(),
+			context.getNode(),
 			'LinkrAPI cannot call back an n8n that is only reachable as localhost',
 			{
 				itemIndex,
@@ -40,6 +40,6 @@ export async function callbackResumeUrl(
 			},
 		);
 	}
-	url.searchParams.set(RESUME_TOKEN_PARAM, resumeToken(apiKey, this.getExecutionId(), pauseOf(this, itemIndex)));
+	url.searchParams.set(RESUME_TOKEN_PARAM, resumeToken(apiKey, context.getExecutionId(), pauseOf(context, itemIndex)));
 	return withHoldHint(url.toString(), hold);
 }

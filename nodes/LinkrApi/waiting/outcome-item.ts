@@ -1,10 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { asNodeError } from '../../shared/cancellation';
-import { describeFailure } from '../../shared/task-item/describe-failure';
-import { endedTaskItem } from '../../shared/task-item/ended-task-item';
-import { taskToJson } from '../../shared/task-item/task-json';
+import { asNodeError } from '../../shared/node-errors';
+import { describeFailure, endedTaskItem, taskToJson } from '../../shared/task-item';
 import { isFailure, type Task } from '../../shared/transport';
 import type { TaskToWaitFor, WaitOutcome } from './watch';
 

@@ -92,7 +92,8 @@ export function nextPollAt(watch: Watch, times: HoldJobTimes): number {
 		return Math.min(target.acceptedAt, watch.deadline);
 	}
 	const polledOrAccepted = lastPollAt ?? target.acceptedAt;
-	if (surelyQueued(watch)) return Math.min(watch.queuedRecheckAt ?? polledOrAccepted + QUEUED_RECHECK_MS, watch.deadline);
+	if (surelyQueued(watch))
+		return Math.min(watch.queuedRecheckAt ?? polledOrAccepted + QUEUED_RECHECK_MS, watch.deadline);
 
 	const mayRunSince = watch.mayRunSince as number;
 	let next = Math.max(lastPollAt ?? -Infinity, mayRunSince) + target.wait.pollIntervalMs;

@@ -3,7 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { fetchTask, isEnded, isFailure, type Task } from '../../shared/transport';
 import { cancellableSleep } from '../../shared/cancellable-sleep';
 import { ChangeSignal } from '../../shared/change-signal';
-import { cancelledError } from '../../shared/cancellation';
+import { cancelledError } from '../../shared/node-errors';
 import type { WaitOptions } from './wait-options';
 import type { HoldJobTimes } from './job-duration-estimate';
 import {
@@ -147,7 +147,7 @@ export class TaskWatcher {
 	private async poll(watch: Watch, signal: AbortSignal | undefined): Promise<void> {
 		let task: Task;
 		try {
-			task = await fetchTask.call(this.context, watch.target.taskId, {
+			task = await fetchTask(this.context, watch.target.taskId, {
 				itemIndex: watch.target.itemIndex,
 				requestsPerSecond: watch.target.requestsPerSecond,
 				deadline: watch.deadline,

@@ -1,7 +1,7 @@
 /** What the watcher, its poll schedule and the job-time learning share: the tasks and what is known of each. */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { DownloadOptions } from '../../shared/task-item/download-options';
+import type { DownloadOptions } from '../../shared/task-item';
 import type { Task } from '../../shared/transport';
 import type { WaitOptions } from './wait-options';
 

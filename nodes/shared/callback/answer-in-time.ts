@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { forLog } from '../transport';
+import { forLog } from '../for-log';
 import type { CallbackReply } from './callback-reply';
 
 /**

@@ -1,4 +1,9 @@
+import type { IWebhookFunctions } from 'n8n-workflow';
+
 import { isObject } from '../transport';
+
+/** A task object is a few KB; anything far larger is not a LinkrAPI callback. */
+export const MAX_BODY_BYTES = 256 * 1024;
 
 function nonEmptyString(value: unknown): string | undefined {
 	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
@@ -20,4 +25,17 @@ export function taskIdFromCallback(body: unknown): string | undefined {
 		}
 	}
 	return undefined;
+}
+
+/**
+ * The size of the body n8n parsed, not the size the sender declared: a chunked body has no Content-Length.
+ * n8n keeps the raw bytes as `rawBody`; where it does not, the parsed body is measured as JSON.
+ */
+export function callbackBodySize(context: IWebhookFunctions): number {
+	const declared = Number(context.getHeaderData()['content-length'] ?? 0);
+	const raw = (context.getRequestObject() as { rawBody?: unknown } | undefined)?.rawBody;
+	if (Buffer.isBuffer(raw)) return Math.max(declared, raw.length);
+	const body = context.getBodyData();
+	const measured = body === undefined ? 0 : Buffer.byteLength(JSON.stringify(body) ?? '');
+	return Math.max(declared, measured);
 }

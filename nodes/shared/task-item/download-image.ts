@@ -241,7 +241,7 @@ async function download(
  * type read from the bytes, and `fileName`'s extension made to match it.
  */
 export async function downloadImage(
-	this: ExecuteOrWebhookContext,
+	context: ExecuteOrWebhookContext,
 	url: string,
 	fileName: string,
 	itemIndex: number,
@@ -250,7 +250,7 @@ export async function downloadImage(
 ): Promise<IBinaryData> {
 	let downloaded: { data: Buffer; type: ImageType };
 	try {
-		downloaded = await download(this, url, limits, taskId);
+		downloaded = await download(context, url, limits, taskId);
 	} catch (error) {
 		const failure =
 			error instanceof DownloadFailure
@@ -259,7 +259,7 @@ export async function downloadImage(
 						`Could not download the image of task ${taskId}`,
 						`The download was interrupted${describeNetworkFailure(error)}.`,
 					);
-		const apiError = new NodeApiError(this.getNode(), { message: failure.message } as JsonObject, {
+		const apiError = new NodeApiError(context.getNode(), { message: failure.message } as JsonObject, {
 			itemIndex,
 			message: failure.message,
 			description: `${failure.description} Image links expire: fetch the task again for a fresh link. Task ID: ${taskId}.`,
@@ -268,5 +268,5 @@ export async function downloadImage(
 		throw apiError;
 	}
 	const { data, type } = downloaded;
-	return await this.helpers.prepareBinaryData(data, withExtension(fileName, type.extension), type.mimeType);
+	return await context.helpers.prepareBinaryData(data, withExtension(fileName, type.extension), type.mimeType);
 }

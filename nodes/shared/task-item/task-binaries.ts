@@ -23,7 +23,7 @@ export async function downloadBinaries(
 		allowPrivateHosts: await isLoopbackApi(context),
 	};
 	if (options.downloadImage && task.image_url) {
-		binary[property] = await downloadImage.call(
+		binary[property] = await downloadImage(
 			context,
 			task.image_url,
 			`${task.task_id}.png`,
@@ -34,7 +34,7 @@ export async function downloadBinaries(
 	}
 	if (options.downloadQuadrants && task.images) {
 		for (const [index, url] of task.images.slice(0, MAX_QUADRANTS).entries()) {
-			binary[`${property}_${index + 1}`] = await downloadImage.call(
+			binary[`${property}_${index + 1}`] = await downloadImage(
 				context,
 				url,
 				`${task.task_id}_${index + 1}.png`,

@@ -1,37 +1,37 @@
-import type { IDataObject, JsonObject } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { AccountInfo, SubmitResponse, Task } from './api-types';
-import { parseAccountInfo, parseSubmitResponse, parseTask, UnexpectedResponseError } from './response-guards';
+import { asNodeError } from '../node-errors';
 import type { ExecuteOrWebhookContext } from '../node-context';
-import { linkrApiRequest, type LinkrRequest } from './request';
-import { checkTaskId } from './task-id';
+import {
+	type AccountInfo,
+	checkTaskId,
+	parseAccountInfo,
+	parseSubmitResponse,
+	parseTask,
+	type SubmitResponse,
+	type Task,
+	UnexpectedResponseError,
+} from './api-types';
+import { unexpectedBodyError } from './errors';
+import { errorContextOf, linkrApiRequest, type LinkrRequest } from './request';
 
 /** /info sends a real Discord command and takes 5–15 s; allow for a slow Midjourney reply. */
 const INFO_TIMEOUT_MS = 90000;
 
-type CallOptions = Pick<LinkrRequest, 'itemIndex' | 'requestsPerSecond' | 'deadline' | 'hold'>;
+export type CallOptions = Pick<LinkrRequest, 'itemIndex' | 'requestsPerSecond' | 'deadline' | 'hold'>;
 
-async function call<T>(
+async function requestAndParse<T>(
 	context: ExecuteOrWebhookContext,
 	request: LinkrRequest,
 	parse: (body: unknown) => T,
 ): Promise<T> {
-	const body = await linkrApiRequest.call(context, request);
+	const body = await linkrApiRequest(context, request);
 	try {
 		return parse(body);
 	} catch (error) {
-		const message =
-			error instanceof UnexpectedResponseError ? error.message : 'LinkrAPI returned an answer that could not be read';
-		const apiError = new NodeApiError(context.getNode(), { message } as JsonObject, {
-			itemIndex: request.itemIndex,
-			message,
-			description: `${request.method} ${request.path} answered 2xx with an unexpected body.${
-				request.taskId ? ` Task ID: ${request.taskId}.` : ''
-			}`,
-		});
-		if (request.taskId) apiError.context.task_id = request.taskId;
-		throw apiError;
+		const reason = error instanceof UnexpectedResponseError ? error.message : undefined;
+		throw unexpectedBodyError(context.getNode(), reason, errorContextOf(request));
 	}
 }
 
@@ -48,39 +48,61 @@ export interface ActionBody extends IDataObject {
 }
 
 export async function submitImagine(
-	this: ExecuteOrWebhookContext,
+	context: ExecuteOrWebhookContext,
 	body: ImagineBody,
 	options: CallOptions,
 ): Promise<SubmitResponse> {
-	return await call(this, { method: 'POST', path: '/imagine', body, ...options }, parseSubmitResponse);
+	return await requestAndParse(context, { method: 'POST', path: '/imagine', body, ...options }, parseSubmitResponse);
 }
 
 export async function submitAction(
-	this: ExecuteOrWebhookContext,
+	context: ExecuteOrWebhookContext,
 	body: ActionBody,
 	options: CallOptions,
 ): Promise<SubmitResponse> {
-	checkTaskId(this.getNode(), options.itemIndex, body.task_id);
-	return await call(
-		this,
+	checkTaskId(context.getNode(), options.itemIndex, body.task_id);
+	return await requestAndParse(
+		context,
 		{ method: 'POST', path: '/action', body, taskId: body.task_id, ...options },
 		parseSubmitResponse,
 	);
 }
 
-export async function fetchTask(this: ExecuteOrWebhookContext, taskId: string, options: CallOptions): Promise<Task> {
-	checkTaskId(this.getNode(), options.itemIndex, taskId);
-	return await call(
-		this,
+export async function fetchTask(context: ExecuteOrWebhookContext, taskId: string, options: CallOptions): Promise<Task> {
+	checkTaskId(context.getNode(), options.itemIndex, taskId);
+	return await requestAndParse(
+		context,
 		{ method: 'GET', path: `/fetch/${encodeURIComponent(taskId)}`, taskId, ...options },
 		parseTask,
 	);
 }
 
-export async function getAccountInfo(this: ExecuteOrWebhookContext, options: CallOptions): Promise<AccountInfo> {
-	return await call(
-		this,
+export async function getAccountInfo(context: ExecuteOrWebhookContext, options: CallOptions): Promise<AccountInfo> {
+	return await requestAndParse(
+		context,
 		{ method: 'GET', path: '/info', timeoutMs: INFO_TIMEOUT_MS, hasSideEffects: true, ...options },
 		parseAccountInfo,
 	);
+}
+
+const isNotThisHoldsTask = (error: unknown) => error instanceof NodeApiError && error.httpCode === '404';
+
+/**
+ * A task is found only with the key of the hold that ran it: asks each hold in turn (404: not this hold's task) and
+ * gives the task with the hold that has it, or undefined when none does. Any other failure is thrown.
+ */
+export async function findTaskOnHolds(
+	context: ExecuteOrWebhookContext,
+	taskId: string,
+	holds: Array<string | undefined>,
+	options: Omit<CallOptions, 'hold'>,
+): Promise<{ task: Task; hold?: string } | undefined> {
+	for (const hold of holds) {
+		try {
+			return { task: await fetchTask(context, taskId, { ...options, hold }), hold };
+		} catch (error) {
+			if (!isNotThisHoldsTask(error)) throw asNodeError(context.getNode(), error);
+		}
+	}
+	return undefined;
 }

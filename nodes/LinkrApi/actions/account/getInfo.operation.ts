@@ -3,7 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { accountInfoToJson } from './account-info';
 import { getAccountInfo } from '../../../shared/transport';
-import { cancelledError } from '../../../shared/cancellation';
+import { cancelledError } from '../../../shared/node-errors';
+import { errorItem, type Failure } from '../../../shared/task-item';
 import type { Holds } from '../../holds';
 import type { OperationResult } from '../node.type';
 
@@ -23,20 +24,19 @@ export const description = updateDisplayOptions(
 );
 
 /** With a hold pool, an item per hold (asked at once, each through its own budget); a hold that fails says why. */
-export async function execute(this: IExecuteFunctions, itemIndex: number, holds: Holds): Promise<OperationResult> {
+export async function execute(context: IExecuteFunctions, itemIndex: number, holds: Holds): Promise<OperationResult> {
 	if (!holds.pooled) {
-		const info = await getAccountInfo.call(this, { itemIndex });
+		const info = await getAccountInfo(context, { itemIndex });
 		return { kind: 'output', items: [{ json: accountInfoToJson(info), pairedItem: { item: itemIndex } }] };
 	}
 	const items = await Promise.all(
 		holds.names().map(async (hold): Promise<INodeExecutionData> => {
 			try {
-				const info = await getAccountInfo.call(this, { itemIndex, hold });
+				const info = await getAccountInfo(context, { itemIndex, hold });
 				return { json: { hold, ...accountInfoToJson(info) }, pairedItem: { item: itemIndex } };
 			} catch (error) {
-				if (this.getExecutionCancelSignal()?.aborted) throw cancelledError(this.getNode());
-				const { message, description } = error as Error & { description?: string };
-				return { json: { hold, error: message, description }, pairedItem: { item: itemIndex } };
+				if (context.getExecutionCancelSignal()?.aborted) throw cancelledError(context.getNode());
+				return errorItem(error as Failure, itemIndex, { hold });
 			}
 		}),
 	);

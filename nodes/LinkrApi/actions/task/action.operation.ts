@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOpti
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readTaskOptions, readWaitMode } from '../read-options';
-import { submittedToJson } from '../../../shared/task-item/task-json';
+import { submittedToJson } from '../../../shared/task-item';
 import { requireText } from '../validate-input';
 import { MIDJOURNEY_BUTTONS, type ButtonHome } from '../../../shared/buttons/midjourney-buttons';
 import type { ExecuteOrWebhookContext } from '../../../shared/node-context';
@@ -17,7 +17,7 @@ import {
 	waitModeProperty,
 } from '../common.descriptions';
 import type { OperationResult, ReadParameter } from '../node.type';
-import { readCallbackUrl, submissionResult, webhookUrlFor } from './wait-mode';
+import { readCallbackUrl, submissionResult, webhookUrlFor } from './submission';
 import { CUSTOM_CHOICE, readActionChoice, type ActionChoice } from './action-choice';
 import { customIdOfButton } from './find-button';
 
@@ -93,7 +93,7 @@ export async function actionToSend(
 	if (choice.kind === 'custom') return { action: choice.customId, fields: { ...pressed, custom_id: choice.customId } };
 	const task =
 		source.task ??
-		(await fetchTask.call(context, taskId, {
+		(await fetchTask(context, taskId, {
 			itemIndex,
 			requestsPerSecond: source.requestsPerSecond,
 			hold: source.hold,
@@ -102,15 +102,15 @@ export async function actionToSend(
 	return { action: customId, fields: { ...pressed, custom_id: customId, button: choice.button.name } };
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, holds: Holds): Promise<OperationResult> {
-	const { taskId, choice } = readPressedButton((name, fallback) => this.getNodeParameter(name, itemIndex, fallback));
-	const waitMode = readWaitMode.call(this, itemIndex, 'poll');
-	const callbackUrl = readCallbackUrl.call(this, itemIndex, waitMode);
-	const options = readTaskOptions.call(this, itemIndex);
+export async function execute(context: IExecuteFunctions, itemIndex: number, holds: Holds): Promise<OperationResult> {
+	const { taskId, choice } = readPressedButton((name, fallback) => context.getNodeParameter(name, itemIndex, fallback));
+	const waitMode = readWaitMode(context, itemIndex, 'poll');
+	const callbackUrl = readCallbackUrl(context, itemIndex, waitMode);
+	const options = readTaskOptions(context, itemIndex);
 	const requestsPerSecond = options.requestsPerSecond;
 	// A button works only with the key of the hold that ran the task.
-	const owner = await holds.ownerOf(taskId, itemIndex, namedHold(this, holds, itemIndex));
-	const { action, fields } = await actionToSend(this, itemIndex, taskId, choice, { requestsPerSecond, ...owner });
+	const owner = await holds.ownerOf(taskId, itemIndex, namedHold(context, holds, itemIndex));
+	const { action, fields } = await actionToSend(context, itemIndex, taskId, choice, { requestsPerSecond, ...owner });
 
 	const { submitted, hold } = await holds.submitNewJob({
 		kind: jobKindOf(action),
@@ -119,9 +119,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, holds:
 		pinned: owner.hold,
 		submit: async (onHold) => {
 			const body: ActionBody = { task_id: taskId, action };
-			const webhookUrl = await webhookUrlFor.call(this, itemIndex, waitMode, callbackUrl, onHold);
+			const webhookUrl = await webhookUrlFor(context, itemIndex, waitMode, callbackUrl, onHold);
 			if (webhookUrl) body.webhook_url = webhookUrl;
-			return await submitAction.call(this, body, { itemIndex, requestsPerSecond, hold: onHold });
+			return await submitAction(context, body, { itemIndex, requestsPerSecond, hold: onHold });
 		},
 	});
 	const json = submittedToJson(submitted, action, null);

@@ -3,14 +3,14 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { buildPrompt, type MidjourneyParameters } from '../../midjourney/midjourney-parameters';
 import { readTaskOptions, readWaitMode } from '../read-options';
-import { submittedToJson } from '../../../shared/task-item/task-json';
+import { submittedToJson } from '../../../shared/task-item';
 import { optionalReferenceImageUrl, requireText } from '../validate-input';
 import { type ImagineBody, submitImagine } from '../../../shared/transport';
 import { callbackUrlProperty, holdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult, ReadParameter } from '../node.type';
 import { midjourneyParametersProperty } from '../../midjourney/midjourney-parameters.description';
 import { type Holds, pinnedHold } from '../../holds';
-import { readCallbackUrl, submissionResult, webhookUrlFor } from './wait-mode';
+import { readCallbackUrl, submissionResult, webhookUrlFor } from './submission';
 
 const properties: INodeProperties[] = [
 	{
@@ -46,17 +46,17 @@ export function finalPromptOf(read: ReadParameter): string {
 	return buildPrompt(requireText('Prompt', read('prompt')), read('midjourneyParameters', {}) as MidjourneyParameters);
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, holds: Holds): Promise<OperationResult> {
-	const read: ReadParameter = (name, fallback) => this.getNodeParameter(name, itemIndex, fallback);
+export async function execute(context: IExecuteFunctions, itemIndex: number, holds: Holds): Promise<OperationResult> {
+	const read: ReadParameter = (name, fallback) => context.getNodeParameter(name, itemIndex, fallback);
 	requireText('Prompt', read('prompt'));
 	const referenceImage = optionalReferenceImageUrl(
 		'Reference Image URL',
-		this.getNodeParameter('referenceImageUrl', itemIndex, ''),
+		context.getNodeParameter('referenceImageUrl', itemIndex, ''),
 	);
-	const waitMode = readWaitMode.call(this, itemIndex, 'poll');
-	const callbackUrl = readCallbackUrl.call(this, itemIndex, waitMode);
-	const options = readTaskOptions.call(this, itemIndex);
-	const pinned = pinnedHold(this, holds, itemIndex);
+	const waitMode = readWaitMode(context, itemIndex, 'poll');
+	const callbackUrl = readCallbackUrl(context, itemIndex, waitMode);
+	const options = readTaskOptions(context, itemIndex);
+	const pinned = pinnedHold(context, holds, itemIndex);
 	const finalPrompt = finalPromptOf(read);
 
 	const { submitted, hold } = await holds.submitNewJob({
@@ -67,9 +67,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, holds:
 		submit: async (onHold) => {
 			const body: ImagineBody = { prompt: finalPrompt };
 			if (referenceImage) body.reference_image = referenceImage;
-			const webhookUrl = await webhookUrlFor.call(this, itemIndex, waitMode, callbackUrl, onHold);
+			const webhookUrl = await webhookUrlFor(context, itemIndex, waitMode, callbackUrl, onHold);
 			if (webhookUrl) body.webhook_url = webhookUrl;
-			return await submitImagine.call(this, body, {
+			return await submitImagine(context, body, {
 				itemIndex,
 				requestsPerSecond: options.requestsPerSecond,
 				hold: onHold,

@@ -19,7 +19,9 @@ describe('Poll Interval is described as what it is: the longest gap between chec
 
 	it('in the Poll Until Finished choice', () => {
 		const poll = waitModeProperty('poll').options?.find((option) => 'value' in option && option.value === 'poll');
-		expect((poll as { description?: string } | undefined)?.description).toContain('at least every Poll Interval while it may run');
+		expect((poll as { description?: string } | undefined)?.description).toContain(
+			'at least every Poll Interval while it may run',
+		);
 	});
 
 	it('in the README’s option list', () => {

@@ -8,7 +8,7 @@ import { createExecuteContext } from '../../../helpers/execute-context';
 
 function requestsPerSecondRead(value: unknown): number {
 	const { context } = createExecuteContext({ params: { options: { maxRequestsPerSecond: value } } });
-	return readTaskOptions.call(context, 0).requestsPerSecond;
+	return readTaskOptions(context, 0).requestsPerSecond;
 }
 
 describe('Max Requests per Second', () => {
@@ -38,7 +38,7 @@ describe('Max Requests per Second', () => {
 
 function optionsRead(options: Record<string, unknown>) {
 	const { context } = createExecuteContext({ params: { options } });
-	return readTaskOptions.call(context, 0);
+	return readTaskOptions(context, 0);
 }
 
 function fieldOf(name: string): INodeProperties | undefined {

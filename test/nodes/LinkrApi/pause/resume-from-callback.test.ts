@@ -2,7 +2,7 @@ import type { INode, INodeExecutionData, IWebhookResponseData } from 'n8n-workfl
 import nock from 'nock';
 
 import { LinkrApi } from '../../../../nodes/LinkrApi/LinkrApi.node';
-import { ANSWER_WITHIN_MS } from '../../../../nodes/shared/callback/answer-in-time';
+import { ANSWER_WITHIN_MS } from '../../../../nodes/shared/callback';
 import { API_HOST, API_KEY, CDN_HOST, node } from '../../../helpers/execute-context';
 import {
 	completedGrid,

@@ -311,7 +311,7 @@ describe('downloadImage on what n8n may hand back', () => {
 	}
 
 	const run = async (answer: () => Promise<unknown>) =>
-		await downloadImage.call(contextAnswering(answer), URL_OF_IMAGE, 'x.png', 0, TASK_ID, limits);
+		await downloadImage(contextAnswering(answer), URL_OF_IMAGE, 'x.png', 0, TASK_ID, limits);
 
 	it('an n8n that ignores encoding: "stream" and returns a Buffer: the limit still holds', async () => {
 		const small = await run(async () => ({ statusCode: 200, headers: {}, body: PNG_BYTES }));

@@ -1,6 +1,10 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { forLog } from './redact';
+import { forLog } from '../for-log';
+import type { ExecuteOrWebhookContext } from '../node-context';
+import { isLoopbackBaseUrl, normaliseBaseUrl } from './key-destination';
+import { budgetKey } from './request-budget';
 
 /** One hold of a pool: a Discord account with Midjourney, its LinkrAPI key, and how many jobs it may be given. */
 export interface Hold {
@@ -106,11 +110,101 @@ export function holdNamed(holds: Hold[], name: string): Hold | undefined {
 	return holds.find((hold) => hold.name.toLowerCase() === wanted);
 }
 
-/** The node parameter that picks the credential, in both nodes: one hold (default, as before) or a hold pool. */
-export const HOLD_SOURCE = { name: 'authentication', oneHold: 'oneHold', holdPool: 'holdPool' } as const;
-
 /**
  * The request header in which the nodes name the hold a request is for. The pool credential's `authenticate` reads
  * it, puts that hold's key into `Authorization` and removes it: it never leaves n8n.
  */
 export const HOLD_HEADER = 'x-linkrapi-hold';
+
+const CREDENTIAL_NAME = 'linkrApi';
+/** The credential of several holds; a request names which of them it is for. */
+const POOL_CREDENTIAL_NAME = 'linkrApiHoldPoolApi';
+
+/** What a request goes out with: which credential, and within a pool which hold (its key, for budget and redaction). */
+export interface Sender {
+	credentialType: string;
+	baseUrl?: string;
+	apiKey: string;
+	hold?: string;
+}
+
+function holdsOfThePool(
+	context: ExecuteOrWebhookContext,
+	pool: ICredentialDataDecryptedObject,
+	itemIndex: number,
+): Hold[] {
+	try {
+		return holdsOfPool(pool);
+	} catch (error) {
+		const problem = error as InvalidHoldPoolError;
+		throw new NodeOperationError(context.getNode(), problem.message, { itemIndex, description: problem.description });
+	}
+}
+
+/** The holds of the node's hold pool, each checked (names, keys, numbers) before any request. */
+export async function poolHolds(context: ExecuteOrWebhookContext, itemIndex = 0): Promise<Hold[]> {
+	return holdsOfThePool(context, await context.getCredentials(POOL_CREDENTIAL_NAME), itemIndex);
+}
+
+/** The node's one-hold credential, or the named hold of its hold pool, checked before anything is sent. */
+export async function senderFor(
+	context: ExecuteOrWebhookContext,
+	hold: string | undefined,
+	itemIndex: number,
+): Promise<Sender> {
+	if (hold === undefined) {
+		const credentials = await context.getCredentials<{ apiKey: string; baseUrl?: string }>(CREDENTIAL_NAME);
+		return { credentialType: CREDENTIAL_NAME, baseUrl: credentials.baseUrl, apiKey: credentials.apiKey };
+	}
+	const pool = await context.getCredentials(POOL_CREDENTIAL_NAME);
+	const found = holdNamed(holdsOfThePool(context, pool, itemIndex), hold);
+	if (found) {
+		return {
+			credentialType: POOL_CREDENTIAL_NAME,
+			baseUrl: pool.baseUrl as string,
+			apiKey: found.apiKey,
+			hold: found.name,
+		};
+	}
+	throw new NodeOperationError(context.getNode(), `The hold pool has no hold named ${forLog(hold, 60)}`, {
+		itemIndex,
+		description:
+			'Check the Hold field, or the hold field of the input item, against the names in the LinkrAPI Hold Pool credential.',
+	});
+}
+
+/** The key and Base URL a call for this hold (or the one-hold credential) goes out with: for a keyed hash only. */
+export async function holdCredentials(
+	context: ExecuteOrWebhookContext,
+	hold?: string,
+): Promise<{ baseUrl?: string; apiKey: string; hold?: string }> {
+	const { baseUrl, apiKey, hold: name } = await senderFor(context, hold, 0);
+	return { baseUrl, apiKey, hold: name };
+}
+
+/** The budget (and learned job times) key of a hold: a hash of its Base URL and key, never the key itself. */
+export async function holdBudgetKey(
+	context: ExecuteOrWebhookContext,
+	hold?: string,
+): Promise<{ baseUrl: string; budgetKey: string }> {
+	const sender = await senderFor(context, hold, 0);
+	const baseUrl = normaliseBaseUrl(sender.baseUrl);
+	return { baseUrl, budgetKey: budgetKey(baseUrl, sender.apiKey) };
+}
+
+/**
+ * Whether the credential's Base URL is this machine (the simulator). Without a credential (the Trigger with Verify
+ * With API off) the answer is no, the strict one.
+ */
+export async function isLoopbackApi(context: ExecuteOrWebhookContext): Promise<boolean> {
+	// The node has one of the two credentials: asking for the other fails.
+	for (const type of [CREDENTIAL_NAME, POOL_CREDENTIAL_NAME]) {
+		try {
+			const credentials = await context.getCredentials<{ baseUrl?: string }>(type);
+			return isLoopbackBaseUrl(credentials.baseUrl);
+		} catch {
+			continue;
+		}
+	}
+	return false;
+}

@@ -1,16 +1,13 @@
 import nock from 'nock';
-
 import { API_HOST, API_KEY, BASE_URL, redirectsFollowed } from '../../../helpers/execute-context';
 import { imagineParameters, submitted, TASK_ID } from '../../../helpers/fixtures';
 import { runNode, runNodeError } from '../../../helpers/run-node';
 import { useVirtualClock } from '../../../helpers/use-virtual-clock';
 
-jest.mock('n8n-workflow', () => ({
-	...jest.requireActual('n8n-workflow'),
-	sleep: jest.fn(),
-}));
+jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep: jest.fn() }));
 
 useVirtualClock();
+
 const HARVESTER = 'https://harvester.example';
 const fetchParams = { resource: 'task', operation: 'fetch', taskId: TASK_ID, waitMode: 'none', options: {} };
 

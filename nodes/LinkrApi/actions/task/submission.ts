@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { SubmitResponse } from '../../../shared/transport';
 import type { TaskOptions } from '../read-options';
 import { type JobKind, jobKindOf, type TaskToWaitFor, type WaitMode } from '../../waiting';
-import { withHoldHint } from '../../../shared/callback/hold-hint';
+import { withHoldHint } from '../../../shared/callback';
 import { callbackResumeUrl } from '../../pause/resume-url';
 import { optionalHttpUrl } from '../validate-input';
 import type { OperationResult } from '../node.type';
@@ -60,10 +60,10 @@ export function submissionResult(
 }
 
 /** The user's Callback URL, checked before any request; with Pause Until Callback it must be empty. */
-export function readCallbackUrl(this: IExecuteFunctions, itemIndex: number, waitMode: WaitMode): string | undefined {
-	const callbackUrl = optionalHttpUrl('Callback URL', this.getNodeParameter('callbackUrl', itemIndex, ''));
+export function readCallbackUrl(context: IExecuteFunctions, itemIndex: number, waitMode: WaitMode): string | undefined {
+	const callbackUrl = optionalHttpUrl('Callback URL', context.getNodeParameter('callbackUrl', itemIndex, ''));
 	if (waitMode === 'callback' && callbackUrl) {
-		throw new NodeOperationError(this.getNode(), 'Clear the "Callback URL" field to use "Pause Until Callback"', {
+		throw new NodeOperationError(context.getNode(), 'Clear the "Callback URL" field to use "Pause Until Callback"', {
 			itemIndex,
 			description:
 				'LinkrAPI calls back a single URL per task, and this mode needs it to resume the execution. Use "Poll Until Finished" to keep your own Callback URL.',
@@ -77,12 +77,12 @@ export function readCallbackUrl(this: IExecuteFunctions, itemIndex: number, wait
  * pool names the hold in it, so the receiver verifies the task with that hold's key first.
  */
 export async function webhookUrlFor(
-	this: IExecuteFunctions,
+	context: IExecuteFunctions,
 	itemIndex: number,
 	waitMode: WaitMode,
 	callbackUrl: string | undefined,
 	hold: string | undefined,
 ): Promise<string | undefined> {
-	if (waitMode === 'callback') return await callbackResumeUrl.call(this, itemIndex, hold);
+	if (waitMode === 'callback') return await callbackResumeUrl(context, itemIndex, hold);
 	return callbackUrl === undefined ? undefined : withHoldHint(callbackUrl, hold);
 }

@@ -1,6 +1,5 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-
-import { holdNamed, holdsOfPool, InvalidHoldPoolError } from '../../../../nodes/shared/transport/hold-pool';
+import { holdNamed, holdsOfPool, InvalidHoldPoolError } from '../../../../nodes/shared/transport/hold-keys';
 
 const key = (n: number) => `lkr_${String(n).repeat(32).slice(0, 32)}`;
 const pool = (...hold: Array<Record<string, unknown>>) => ({ holds: { hold }, baseUrl: '' });

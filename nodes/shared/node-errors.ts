@@ -7,8 +7,7 @@ export function cancelledError(node: INode): NodeOperationError {
 }
 
 /** An error passed on as n8n shows errors: the node's own errors as they are, anything else wrapped. */
-export function asNodeError(node: INode, error: unknown): NodeOperationError | NodeApiError {
-	return error instanceof NodeOperationError || error instanceof NodeApiError
-		? error
-		: new NodeOperationError(node, error as Error);
+export function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeOperationError | NodeApiError {
+	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
+	return new NodeOperationError(node, error as Error, itemIndex === undefined ? {} : { itemIndex });
 }

@@ -1,12 +1,3 @@
-const KEY_PATTERN = /lkr_[A-Za-z0-9]+/g;
-
-/** Removes the API key (and anything shaped like a LinkrAPI key) from text that may reach the user or a log. */
-export function redactSecrets(text: string, apiKey?: string): string {
-	let redacted = text;
-	if (apiKey && apiKey.length >= 4) redacted = redacted.split(apiKey).join('[redacted]');
-	return redacted.replace(KEY_PATTERN, 'lkr_[redacted]');
-}
-
 /** An id needs no more; a message may say more (`forLog(message, 400)`). */
 const MAX_LOGGED_LENGTH = 80;
 

@@ -1,9 +1,7 @@
 import type { ICredentialTestRequest, IDataObject, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 import { UserError } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL } from './base-url';
-import { keyDestinationRefusal } from './key-destination';
-import { redactSecrets } from './redact';
+import { DEFAULT_BASE_URL, keyDestinationRefusal, redactSecrets } from '../nodes/shared/transport';
 
 /** What both credentials share: the Base URL field, the key's header, the /info test. */
 
