@@ -37,6 +37,8 @@ const ROOMS_WITH_A_DOOR = [
 	'nodes/shared/task-item',
 	'nodes/LinkrApi/waiting',
 	'nodes/LinkrApi/holds',
+	'nodes/LinkrApi/pause',
+	'nodes/LinkrApi/midjourney',
 ];
 
 const door = (room) => ({

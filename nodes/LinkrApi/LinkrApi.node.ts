@@ -13,8 +13,8 @@ import { HOLD_SOURCE } from '../shared/hold-source';
 import { pausedItemFields } from './actions/paused-item-fields';
 import { router } from './actions/router';
 import * as task from './actions/task';
-import { noRegistrationWebhookMethods } from './pause/no-registration-webhook-methods';
-import { resumeFromCallback } from './pause/resume-from-callback';
+import { noRegistrationWebhookMethods } from '../shared/no-registration-webhook-methods';
+import { resumeFromCallback } from './pause';
 
 export class LinkrApi implements INodeType {
 	description: INodeTypeDescription = {
@@ -87,7 +87,7 @@ export class LinkrApi implements INodeType {
 		],
 	};
 
-	webhookMethods = noRegistrationWebhookMethods;
+	webhookMethods = noRegistrationWebhookMethods();
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router(this);

@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { noRegistrationWebhookMethods } from '../shared/no-registration-webhook-methods';
 import { downloadOptionFields } from '../shared/task-item';
 import { HOLD_SOURCE } from '../shared/hold-source';
 import { isSecretLongEnough, MIN_SECRET_LENGTH } from './callback-token';
@@ -151,23 +152,8 @@ export class LinkrApiTrigger implements INodeType {
 		],
 	};
 
-	// LinkrAPI has no webhook registration API (the URL travels with each job): nothing to create or delete, but
-	// activation checks the secret first.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				checkSecret(this);
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				checkSecret(this);
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	// Activation checks the Secret Token first.
+	webhookMethods = noRegistrationWebhookMethods(checkSecret);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await runFromCallback(this);

@@ -3,7 +3,6 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError, cancelledError } from '../../shared/node-errors';
 import { errorItem, type Failure } from '../../shared/task-item';
-import { InvalidFieldError } from '../invalid-field-error';
 import type { OperationResult } from './node.type';
 
 /** A task this execution submitted (or is waiting on): the one thing a user needs so as not to pay for it twice. */
@@ -19,13 +18,10 @@ export function submittedTaskOf(result: OperationResult, itemIndex: number): Sub
 	return status === 'submitted' && typeof taskId === 'string' ? { itemIndex, taskId } : undefined;
 }
 
-function listOf(tasks: SubmittedTask[]): string {
-	return tasks.map((task) => `item ${task.itemIndex}: ${task.taskId}`).join(', ');
-}
-
-/** A field a validator refused, as n8n shows it: the node, the item and the advice. */
-function invalidFieldAsNodeError(context: IExecuteFunctions, error: InvalidFieldError, itemIndex: number) {
-	return new NodeOperationError(context.getNode(), error.message, { itemIndex, description: error.description });
+/** Where the tasks that go on are named, and how to get their results without paying twice. */
+function fetchThemLater(tasks: SubmittedTask[]): string {
+	const list = tasks.map((task) => `item ${task.itemIndex}: ${task.taskId}`).join(', ');
+	return `fetch them with the Fetch operation (${list}).`;
 }
 
 /**
@@ -38,12 +34,11 @@ function itemFailureError(
 	itemIndex: number,
 	submitted: SubmittedTask[],
 ): Error {
-	if (error instanceof InvalidFieldError) error = invalidFieldAsNodeError(context, error, itemIndex);
 	const nodeError = asNodeError(context.getNode(), error, itemIndex);
 	const running = submitted.filter((other) => other.itemIndex !== itemIndex);
 	if (running.length > 0) {
 		nodeError.description =
-			`${nodeError.description ?? ''} Tasks of other items were already submitted and keep running; fetch them with the Fetch operation (${listOf(running)}).`.trim();
+			`${nodeError.description ?? ''} Tasks of other items were already submitted and keep running; ${fetchThemLater(running)}`.trim();
 	}
 	return nodeError;
 }
@@ -52,7 +47,7 @@ function itemFailureError(
 function cancelledWithTasks(context: IExecuteFunctions, submitted: SubmittedTask[]): NodeOperationError {
 	const error = cancelledError(context.getNode());
 	if (submitted.length > 0) {
-		error.description = `Tasks already submitted keep running on Midjourney; fetch them with the Fetch operation (${listOf(submitted)}).`;
+		error.description = `Tasks already submitted keep running on Midjourney; ${fetchThemLater(submitted)}`;
 	}
 	return error;
 }

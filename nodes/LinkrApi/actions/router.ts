@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { checkPauseIsPossible, pauseForCallback } from '../pause/pause-for-callback';
+import { checkPauseIsPossible, pauseForCallback } from '../pause';
 import { outcomeItem, Polling, type TaskToWaitFor } from '../waiting';
 import { holdsForExecution } from '../holds';
 import * as account from './account';

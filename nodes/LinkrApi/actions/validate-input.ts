@@ -1,4 +1,4 @@
-import { InvalidFieldError } from '../invalid-field-error';
+import { InvalidFieldError } from '../../shared/node-errors';
 import { textOf } from '../text-of';
 
 const REFERENCE_IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp'];

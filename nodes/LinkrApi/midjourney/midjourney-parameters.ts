@@ -1,4 +1,4 @@
-import { InvalidFieldError } from '../invalid-field-error';
+import { InvalidFieldError } from '../../shared/node-errors';
 import { textOf } from '../text-of';
 import {
 	MIDJOURNEY_PARAMETERS,
@@ -162,36 +162,36 @@ function flagFor(row: MidjourneyParameterRow, value: unknown): string {
  * Rules that tie parameters together, checked when the parameter they are keyed by is given, before its own value.
  * `version` is the chosen Version, already checked, or undefined when none is set.
  */
-const CROSS_PARAMETER_RULES: Partial<
-	Record<MidjourneyParameterName, (parameters: MidjourneyParameters, version: string | undefined) => void>
-> = {
-	characterReferenceUrl: (_parameters, version) => {
-		if (version && !CHARACTER_REFERENCE_VERSIONS.includes(version)) {
-			throw new InvalidFieldError(
-				'Character Reference URL',
-				`"Character Reference URL" works with versions 6, 6.1 and niji 6, not ${version}`,
-				'Use "Omni Reference URL" with version 7.',
-			);
+type CrossParameterRule = (parameters: MidjourneyParameters, version: string | undefined) => void;
+
+/** A parameter only some Midjourney versions understand: refused with another chosen version, naming both. */
+function onlyOnVersions(field: string, versions: string[], worksWith: string, advice: string): CrossParameterRule {
+	return (_parameters, version) => {
+		if (version && !versions.includes(version)) {
+			throw new InvalidFieldError(field, `"${field}" works with ${worksWith}, not ${version}`, advice);
 		}
-	},
-	omniReferenceUrl: (_parameters, version) => {
-		if (version && version !== '7') {
-			throw new InvalidFieldError(
-				'Omni Reference URL',
-				`"Omni Reference URL" works with version 7 only, not ${version}`,
-				'Use "Character Reference URL" with version 6.',
-			);
-		}
-	},
-	experimentalAesthetics: (_parameters, version) => {
-		if (version && version !== '7') {
-			throw new InvalidFieldError(
-				'Experimental Aesthetics',
-				`"Experimental Aesthetics" works with version 7 only, not ${version}`,
-				'Choose version 7, or clear it.',
-			);
-		}
-	},
+	};
+}
+
+const CROSS_PARAMETER_RULES: Partial<Record<MidjourneyParameterName, CrossParameterRule>> = {
+	characterReferenceUrl: onlyOnVersions(
+		'Character Reference URL',
+		CHARACTER_REFERENCE_VERSIONS,
+		'versions 6, 6.1 and niji 6',
+		'Use "Omni Reference URL" with version 7.',
+	),
+	omniReferenceUrl: onlyOnVersions(
+		'Omni Reference URL',
+		['7'],
+		'version 7 only',
+		'Use "Character Reference URL" with version 6.',
+	),
+	experimentalAesthetics: onlyOnVersions(
+		'Experimental Aesthetics',
+		['7'],
+		'version 7 only',
+		'Choose version 7, or clear it.',
+	),
 	omniWeight: (parameters) => {
 		if (!textOf(parameters.omniReferenceUrl)) {
 			throw new InvalidFieldError(

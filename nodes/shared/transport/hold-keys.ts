@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { forLog } from '../for-log';
 import type { ExecuteOrWebhookContext } from '../node-context';
+import { asNodeError, InvalidFieldError } from '../node-errors';
 import { isLoopbackBaseUrl, normaliseBaseUrl } from './key-destination';
 import { budgetKey } from './request-budget';
 
@@ -21,18 +22,6 @@ export const JOBS_WAITING = { min: 0, max: 50, default: 0 } as const;
 
 const KEY_PREFIX = 'lkr_';
 
-/** A pool that cannot be used, named by the credential field that is wrong. */
-export class InvalidHoldPoolError extends Error {
-	constructor(
-		readonly field: string,
-		message: string,
-		readonly description: string,
-	) {
-		super(message);
-		this.name = 'InvalidHoldPoolError';
-	}
-}
-
 function entriesOf(credentials: ICredentialDataDecryptedObject): Array<Record<string, unknown>> {
 	const holds = credentials.holds as { hold?: unknown } | undefined;
 	return Array.isArray(holds?.hold) ? (holds.hold as Array<Record<string, unknown>>) : [];
@@ -48,7 +37,7 @@ function checkedHold(entry: Record<string, unknown>, position: number, seen: Set
 	const name = typeof entry.name === 'string' ? entry.name.trim() : '';
 	const label = name ? `Hold "${forLog(name, 60).slice(1, -1)}"` : `Hold ${position}`;
 	if (!name) {
-		throw new InvalidHoldPoolError(
+		throw new InvalidFieldError(
 			'Name',
 			`${label} of the hold pool has no Name`,
 			'Give every hold a name of its own: outputs say which hold ran each task by it.',
@@ -56,7 +45,7 @@ function checkedHold(entry: Record<string, unknown>, position: number, seen: Set
 	}
 	const key = name.toLowerCase();
 	if (seen.has(key)) {
-		throw new InvalidHoldPoolError(
+		throw new InvalidFieldError(
 			'Name',
 			`Two holds of the hold pool are named "${forLog(name, 60).slice(1, -1)}"`,
 			'Give every hold a name of its own (names are compared without case): outputs and the Hold field tell holds apart by it.',
@@ -65,7 +54,7 @@ function checkedHold(entry: Record<string, unknown>, position: number, seen: Set
 	seen.add(key);
 	const apiKey = typeof entry.apiKey === 'string' ? entry.apiKey.trim() : '';
 	if (!apiKey.startsWith(KEY_PREFIX)) {
-		throw new InvalidHoldPoolError(
+		throw new InvalidFieldError(
 			'API Key',
 			`The API Key of ${label} does not start with ${KEY_PREFIX}`,
 			'Paste the key shown on the hold card in the LinkrAPI dashboard: lkr_ followed by 32 characters.',
@@ -73,7 +62,7 @@ function checkedHold(entry: Record<string, unknown>, position: number, seen: Set
 	}
 	const jobsAtOnce = wholeNumber(entry.jobsAtOnce, JOBS_AT_ONCE.default);
 	if (!(jobsAtOnce >= JOBS_AT_ONCE.min && jobsAtOnce <= JOBS_AT_ONCE.max)) {
-		throw new InvalidHoldPoolError(
+		throw new InvalidFieldError(
 			'Jobs at Once',
 			`Jobs at Once of ${label} must be a whole number from ${JOBS_AT_ONCE.min} to ${JOBS_AT_ONCE.max}`,
 			'Midjourney runs 3 fast jobs at once on Basic and Standard plans, 12 on Pro and Mega.',
@@ -81,7 +70,7 @@ function checkedHold(entry: Record<string, unknown>, position: number, seen: Set
 	}
 	const jobsWaiting = wholeNumber(entry.jobsWaiting, JOBS_WAITING.default);
 	if (!(jobsWaiting >= JOBS_WAITING.min && jobsWaiting <= JOBS_WAITING.max)) {
-		throw new InvalidHoldPoolError(
+		throw new InvalidFieldError(
 			'Jobs Allowed to Wait',
 			`Jobs Allowed to Wait of ${label} must be a whole number from ${JOBS_WAITING.min} to ${JOBS_WAITING.max}`,
 			"Jobs beyond Jobs at Once wait in the Midjourney account's own queue; 0 keeps them in n8n until a hold has a free slot.",
@@ -94,7 +83,7 @@ function checkedHold(entry: Record<string, unknown>, position: number, seen: Set
 export function holdsOfPool(credentials: ICredentialDataDecryptedObject): Hold[] {
 	const entries = entriesOf(credentials);
 	if (entries.length === 0) {
-		throw new InvalidHoldPoolError(
+		throw new InvalidFieldError(
 			'Holds',
 			'The hold pool has no holds',
 			'Add a hold (a name and its API key) for every LinkrAPI hold the pool may use.',
@@ -136,8 +125,7 @@ function holdsOfThePool(
 	try {
 		return holdsOfPool(pool);
 	} catch (error) {
-		const problem = error as InvalidHoldPoolError;
-		throw new NodeOperationError(context.getNode(), problem.message, { itemIndex, description: problem.description });
+		throw asNodeError(context.getNode(), error, itemIndex);
 	}
 }
 

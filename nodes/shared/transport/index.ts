@@ -30,7 +30,6 @@ export {
 	holdCredentials,
 	holdNamed,
 	holdsOfPool,
-	InvalidHoldPoolError,
 	isLoopbackApi,
 	JOBS_AT_ONCE,
 	JOBS_WAITING,

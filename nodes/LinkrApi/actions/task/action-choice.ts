@@ -1,5 +1,5 @@
 import { MIDJOURNEY_BUTTONS, type MidjourneyButton } from '../../../shared/buttons/midjourney-buttons';
-import { InvalidFieldError } from '../../invalid-field-error';
+import { InvalidFieldError } from '../../../shared/node-errors';
 import { requireText } from '../validate-input';
 
 /** What the Action field asks for: a name LinkrAPI documents, a button to find on the task, or a raw custom_id. */

@@ -1,6 +1,6 @@
 import { buttonOfComponent, type MidjourneyButton } from '../../../shared/buttons/midjourney-buttons';
 import type { Task, TaskComponent } from '../../../shared/transport';
-import { InvalidFieldError } from '../../invalid-field-error';
+import { InvalidFieldError } from '../../../shared/node-errors';
 
 /** "Upscale Image 1, Upscale Image 2, Upscale Image 3" reads as "Upscale Image 1–3". */
 function joinNames(names: string[]): string {

@@ -1,14 +1,13 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { buildPrompt, type MidjourneyParameters } from '../../midjourney/midjourney-parameters';
+import { buildPrompt, midjourneyParametersProperty, type MidjourneyParameters } from '../../midjourney';
 import { readTaskOptions, readWaitMode } from '../read-options';
 import { submittedToJson } from '../../../shared/task-item';
 import { optionalReferenceImageUrl, requireText } from '../validate-input';
 import { type ImagineBody, submitImagine } from '../../../shared/transport';
 import { callbackUrlProperty, holdProperty, waitingOptionsProperty, waitModeProperty } from '../common.descriptions';
 import type { OperationResult, ReadParameter } from '../node.type';
-import { midjourneyParametersProperty } from '../../midjourney/midjourney-parameters.description';
 import { type Holds, pinnedHold } from '../../holds';
 import { readCallbackUrl, submissionResult, webhookUrlFor } from './submission';
 

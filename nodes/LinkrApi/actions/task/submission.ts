@@ -5,7 +5,7 @@ import type { SubmitResponse } from '../../../shared/transport';
 import type { TaskOptions } from '../read-options';
 import { type JobKind, jobKindOf, type TaskToWaitFor, type WaitMode } from '../../waiting';
 import { withHoldHint } from '../../../shared/callback';
-import { callbackResumeUrl } from '../../pause/resume-url';
+import { callbackResumeUrl } from '../../pause';
 import { optionalHttpUrl } from '../validate-input';
 import type { OperationResult } from '../node.type';
 

@@ -1,14 +1,15 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-import { holdNamed, holdsOfPool, InvalidHoldPoolError } from '../../../../nodes/shared/transport/hold-keys';
+import { InvalidFieldError } from '../../../../nodes/shared/node-errors';
+import { holdNamed, holdsOfPool } from '../../../../nodes/shared/transport/hold-keys';
 
 const key = (n: number) => `lkr_${String(n).repeat(32).slice(0, 32)}`;
 const pool = (...hold: Array<Record<string, unknown>>) => ({ holds: { hold }, baseUrl: '' });
 
-function problemOf(credentials: Record<string, unknown>): InvalidHoldPoolError {
+function problemOf(credentials: Record<string, unknown>): InvalidFieldError {
 	try {
 		holdsOfPool(credentials as ICredentialDataDecryptedObject);
 	} catch (error) {
-		return error as InvalidHoldPoolError;
+		return error as InvalidFieldError;
 	}
 	throw new Error('expected the pool to be refused');
 }
@@ -66,7 +67,7 @@ describe('holdsOfPool', () => {
 		],
 	])('refuses %s, naming the field', (_case, credentials, field, message) => {
 		const problem = problemOf(credentials);
-		expect(problem).toBeInstanceOf(InvalidHoldPoolError);
+		expect(problem).toBeInstanceOf(InvalidFieldError);
 		expect(problem.field).toBe(field);
 		expect(problem.message).toBe(message);
 		expect(problem.description).not.toBe('');

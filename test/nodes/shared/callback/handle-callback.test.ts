@@ -1,12 +1,12 @@
 import type { IDataObject, IWebhookResponseData } from 'n8n-workflow';
 import nock from 'nock';
 
-import { LinkrApiTrigger } from '../../../nodes/LinkrApiTrigger/LinkrApiTrigger.node';
-import { ANSWER_WITHIN_MS } from '../../../nodes/shared/callback';
-import { API_HOST, API_KEY, CDN_HOST } from '../../helpers/execute-context';
-import { completedGrid, PNG_BYTES } from '../../helpers/fixtures';
-import { useVirtualClock } from '../../helpers/use-virtual-clock';
-import { createWebhookContext, type FakeWebhook, type WebhookRequest } from '../../helpers/webhook-context';
+import { LinkrApiTrigger } from '../../../../nodes/LinkrApiTrigger/LinkrApiTrigger.node';
+import { ANSWER_WITHIN_MS } from '../../../../nodes/shared/callback';
+import { API_HOST, API_KEY, CDN_HOST } from '../../../helpers/execute-context';
+import { completedGrid, PNG_BYTES } from '../../../helpers/fixtures';
+import { useVirtualClock } from '../../../helpers/use-virtual-clock';
+import { createWebhookContext, type FakeWebhook, type WebhookRequest } from '../../../helpers/webhook-context';
 
 jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep: jest.fn() }));
 
