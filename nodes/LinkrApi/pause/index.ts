@@ -3,5 +3,5 @@
  * calls it.
  */
 export { checkPauseIsPossible, pauseForCallback } from './pause-for-callback';
-export { resumeFromCallback, type PausedItemFields } from './resume-from-callback';
+export { resumeFromCallback } from './resume-from-callback';
 export { callbackResumeUrl } from './resume-url';

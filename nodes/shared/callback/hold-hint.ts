@@ -5,7 +5,7 @@ import type { IWebhookFunctions } from 'n8n-workflow';
  * knows which key to verify the task with first. Only a hint: the task is verified with that hold's key (then the
  * others'), and a pause's resume token is checked under it.
  */
-export const HOLD_HINT_PARAM = 'linkrapi_hold';
+const HOLD_HINT_PARAM = 'linkrapi_hold';
 
 export function withHoldHint(url: string, hold: string | undefined): string {
 	if (hold === undefined) return url;

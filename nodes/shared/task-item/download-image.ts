@@ -47,10 +47,6 @@ class DownloadFailure extends Error {
 	}
 }
 
-function fail(message: string, description: string): never {
-	throw new DownloadFailure(message, description);
-}
-
 function destroy(body: unknown): void {
 	const stream = body as StreamBody | null;
 	if (stream && typeof stream.destroy === 'function') stream.destroy();
@@ -122,19 +118,24 @@ async function readBounded(body: unknown, limits: DownloadLimits, host: string, 
 	return Buffer.concat(chunks);
 }
 
-async function requestHop(context: ExecuteOrWebhookContext, url: URL): Promise<StreamResponse> {
-	return (await context.helpers.httpRequest({
-		method: 'GET',
-		url: url.toString(),
-		encoding: 'stream',
-		json: false,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		// Redirects are followed here, one checked hop at a time, never by n8n.
-		disableFollowRedirect: true,
-		timeout: IDLE_TIMEOUT_MS,
-		abortSignal: cancelSignalOf(context),
-	})) as StreamResponse;
+/** One request, with no redirect followed; a request that got no answer is handed back as `failed`. */
+async function requestHop(context: ExecuteOrWebhookContext, url: URL): Promise<StreamResponse | { failed: unknown }> {
+	try {
+		return (await context.helpers.httpRequest({
+			method: 'GET',
+			url: url.toString(),
+			encoding: 'stream',
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			// Redirects are followed here, one checked hop at a time, never by n8n.
+			disableFollowRedirect: true,
+			timeout: IDLE_TIMEOUT_MS,
+			abortSignal: cancelSignalOf(context),
+		})) as StreamResponse;
+	} catch (error) {
+		return { failed: error };
+	}
 }
 
 function describeNetworkFailure(error: unknown): string {
@@ -172,26 +173,22 @@ async function download(
 	limits: DownloadLimits,
 	taskId: string,
 ): Promise<{ data: Buffer; type: ImageType }> {
-	let url: URL;
-	try {
-		url = new URL(link);
-	} catch {
-		return fail(
+	if (!URL.canParse(link)) {
+		throw new DownloadFailure(
 			`The image link of task ${taskId} is not a valid URL`,
 			'LinkrAPI (or the callback) sent an image_url that cannot be read.',
 		);
 	}
+	let url = new URL(link);
 	const deadline = Date.now() + TOTAL_TIMEOUT_MS;
 	let previous: URL | undefined;
 	for (let hop = 0; ; hop++) {
 		checkTarget(url, limits, taskId, previous);
-		let response: StreamResponse;
-		try {
-			response = await requestHop(context, url);
-		} catch (error) {
-			return fail(
+		const response = await requestHop(context, url);
+		if ('failed' in response) {
+			throw new DownloadFailure(
 				`Could not download the image of task ${taskId}`,
-				`GET ${url.host} failed${describeNetworkFailure(error)}.`,
+				`GET ${url.host} failed${describeNetworkFailure(response.failed)}.`,
 			);
 		}
 		const { statusCode, headers, body } = response;
@@ -203,15 +200,14 @@ async function download(
 					`${url.host} redirected more than ${MAX_REDIRECTS} times.`,
 				);
 			}
-			previous = url;
-			try {
-				url = new URL(headers.location, url);
-			} catch {
-				return fail(
+			if (!URL.canParse(headers.location, url.href)) {
+				throw new DownloadFailure(
 					`Could not download the image of task ${taskId}`,
-					`${previous.host} redirected to an unreadable address.`,
+					`${url.host} redirected to an unreadable address.`,
 				);
 			}
+			previous = url;
+			url = new URL(headers.location, url);
 			continue;
 		}
 		if (statusCode < 200 || statusCode >= 300) {

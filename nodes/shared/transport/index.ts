@@ -37,4 +37,4 @@ export {
 	type Hold,
 } from './hold-keys';
 export { DEFAULT_BASE_URL, isLoopbackBaseUrl, keyDestinationRefusal, redactSecrets } from './key-destination';
-export { budgetKey, DEFAULT_REQUESTS_PER_SECOND, REQUESTS_PER_SECOND, takeRequestSlot } from './request-budget';
+export { DEFAULT_REQUESTS_PER_SECOND, REQUESTS_PER_SECOND, takeRequestSlot } from './request-budget';

@@ -8,7 +8,7 @@ export const DEFAULT_REQUESTS_PER_SECOND = 3;
 export const REQUESTS_PER_SECOND: NumberRange = { min: 0.1, max: 20, default: DEFAULT_REQUESTS_PER_SECOND };
 
 /** A rate within the range above; anything that is no number gets the default. */
-export function boundedRequestsPerSecond(requestsPerSecond: number): number {
+function boundedRequestsPerSecond(requestsPerSecond: number): number {
 	if (Number.isNaN(requestsPerSecond)) return REQUESTS_PER_SECOND.default;
 	return Math.min(Math.max(requestsPerSecond, REQUESTS_PER_SECOND.min), REQUESTS_PER_SECOND.max);
 }
