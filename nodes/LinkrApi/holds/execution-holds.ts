@@ -1,0 +1,124 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { asNodeError } from '../../shared/node-errors';
+import { forLog } from '../../shared/for-log';
+import { HOLD_SOURCE } from '../../shared/hold-source';
+import { poolHolds, type SubmitResponse, type Task } from '../../shared/transport';
+import type { JobKind, SettledListener } from '../waiting';
+import { isAccountRefusal } from './account-refusal';
+import { PoolRun } from './pool-run';
+import { ownerOf, rememberOwner } from './task-owner';
+
+export interface NewJob {
+	kind: JobKind;
+	itemIndex: number;
+	/** The node waits for its end in this execution (Poll Until Finished): it keeps its hold's slot until then */
+	waitedFor: boolean;
+	/** The Hold field: only this hold */
+	pinned?: string;
+	submit(hold: string | undefined): Promise<SubmitResponse>;
+}
+
+export interface Holds {
+	readonly pooled: boolean;
+	/** Every hold to ask (Get Info): the pool's names, or the one-hold credential (undefined) */
+	names(): Array<string | undefined>;
+	/** Submits a new job on the hold that should run it, moving on to the next hold when one is unusable */
+	submitNewJob(job: NewJob): Promise<{ submitted: SubmitResponse; hold?: string }>;
+	/** The hold that owns a task, for a follow-up; a search may hand back the task it found */
+	ownerOf(taskId: string, itemIndex: number, named: string | undefined): Promise<{ hold?: string; task?: Task }>;
+	/** The waiting for a task ended: its slot frees, and an account Midjourney refused leaves the rotation */
+	settled: SettledListener;
+}
+
+/** LinkrAPI's answers to a submit that say the hold cannot take jobs, while the job surely did not start. */
+const UNUSABLE: Record<string, string> = {
+	'401': 'LinkrAPI rejected its API key (HTTP 401)',
+	'403': 'its hold is suspended (HTTP 403)',
+	'502': 'LinkrAPI could not reach its Discord account (HTTP 502)',
+};
+
+function unusableHold(error: unknown): string | undefined {
+	return error instanceof NodeApiError && error.httpCode ? UNUSABLE[error.httpCode] : undefined;
+}
+
+const oneHold: Holds = {
+	pooled: false,
+	names: () => [undefined],
+	submitNewJob: async (job) => ({ submitted: await job.submit(undefined) }),
+	ownerOf: async () => ({}),
+	settled: () => undefined,
+};
+
+function poolOf(context: IExecuteFunctions, run: PoolRun): Holds {
+	return {
+		pooled: true,
+		names: () => run.holds.map((hold) => hold.name),
+		async submitNewJob(job) {
+			for (;;) {
+				const place = await run.reserve(job.kind, job.itemIndex, job.waitedFor, job.pinned);
+				let submitted: SubmitResponse;
+				try {
+					submitted = await job.submit(place.hold.name);
+				} catch (error) {
+					place.cancel();
+					const why = unusableHold(error);
+					if (!why) throw asNodeError(context.getNode(), error);
+					run.takeOutOfRotation(place.hold.name, why);
+					context.logger.warn(`Hold ${forLog(place.hold.name, 60)} leaves this execution's rotation: ${why}`);
+					continue;
+				}
+				place.accepted(submitted.task_id);
+				rememberOwner(run, submitted.task_id, place.hold.name);
+				return { submitted, hold: place.hold.name };
+			}
+		},
+		ownerOf: async (taskId, itemIndex, named) => await ownerOf(context, run, taskId, itemIndex, named),
+		settled(task, outcome) {
+			run.jobEnded(task.hold, task.taskId);
+			if (task.hold === undefined || outcome.kind !== 'ended' || !isAccountRefusal(outcome.task.error)) return;
+			run.takeOutOfRotation(
+				task.hold,
+				`Midjourney refused the account for task ${task.taskId}: ${forLog(outcome.task.error, 200)}`,
+			);
+		},
+	};
+}
+
+/** The holds of this execution, read and checked once before any request. */
+export async function holdsForExecution(context: IExecuteFunctions): Promise<Holds> {
+	const source = context.getNodeParameter(HOLD_SOURCE.name, 0, HOLD_SOURCE.oneHold);
+	if (source !== HOLD_SOURCE.holdPool) return oneHold;
+	return poolOf(context, await PoolRun.start(context, await poolHolds(context)));
+}
+
+/** For a follow-up (a button, a Fetch): the Hold field, else the hold the input item names (a LinkrAPI node's output). */
+export function namedHold(context: IExecuteFunctions, holds: Holds, itemIndex: number): string | undefined {
+	const pinned = pinnedHold(context, holds, itemIndex);
+	if (pinned !== undefined || !holds.pooled) return pinned;
+	const fromInput = context.getInputData()[itemIndex]?.json.hold;
+	return typeof fromInput === 'string' && fromInput.trim() !== '' ? fromInput.trim() : undefined;
+}
+
+/**
+ * The Hold field of an item: a name of the pool, or nothing. With a one-hold credential it must stay empty (a
+ * workflow saved with a pool, then switched): there is no hold to choose.
+ */
+export function pinnedHold(context: IExecuteFunctions, holds: Holds, itemIndex: number): string | undefined {
+	const value = context.getNodeParameter('hold', itemIndex, '');
+	const name = typeof value === 'string' ? value.trim() : String(value ?? '').trim();
+	if (name === '') return undefined;
+	if (!holds.pooled) {
+		throw new NodeOperationError(context.getNode(), 'The Hold field is set, but the node uses one hold', {
+			itemIndex,
+			description: 'Clear the Hold field, or choose "Hold Pool" under Holds and a LinkrAPI Hold Pool credential.',
+		});
+	}
+	const known = holds.names().find((hold) => hold?.toLowerCase() === name.toLowerCase());
+	if (known !== undefined) return known;
+	throw new NodeOperationError(context.getNode(), `The Hold ${forLog(name, 60)} is not a hold of the pool`, {
+		itemIndex,
+		description: `Use one of the names in the LinkrAPI Hold Pool credential: ${holds.names().join(', ')}.`,
+	});
+}
