@@ -24,8 +24,8 @@ import {
 	newApiKey,
 	nodeOutput,
 	packageTarball,
+	pollUntil,
 	REPO_ROOT,
-	sleep,
 	startN8n,
 	WEBHOOK_NODE_TYPE,
 	type WorkflowJson,
@@ -130,13 +130,15 @@ function batchWorkflow(title: string, indexes: number[], credential: CredentialR
 }
 
 async function executionEnd(n8n: N8nServer, workflowId: string, executionId: string): Promise<Execution> {
-	for (;;) {
-		const [latest] = await n8n.listExecutions(workflowId, 1);
-		if (latest?.id === executionId && !['new', 'running', 'waiting'].includes(latest.status)) {
-			return await n8n.getExecution(executionId);
-		}
-		await sleep(500);
-	}
+	return await pollUntil(
+		`execution ${executionId} to end`,
+		async () => {
+			const [latest] = await n8n.listExecutions(workflowId, 1);
+			const ended = latest?.id === executionId && !['new', 'running', 'waiting'].includes(latest.status);
+			return ended ? await n8n.getExecution(executionId) : undefined;
+		},
+		{ timeoutMs: Infinity, intervalMs: 500 },
+	);
 }
 
 /** Starts every workflow at once; the wall time from the first start to the last end. */

@@ -14,7 +14,7 @@ import {
 	type N8nClient,
 	newApiKey,
 	nodeOutput,
-	sleep,
+	pollUntil,
 } from '../real-n8n/harness';
 import { type Inspection, type Simulator, type SimulatorOptions, startSimulator } from '../simulator';
 import { executionSpan, runMetrics, type RunMetrics } from './metrics';
@@ -59,15 +59,20 @@ function workflowSettings(row: ScenarioRow, options: BenchOptions, size = row.si
 
 /** The webhook answers at once (`onReceived`); follow the execution over REST until it ends. */
 async function waitForEnd(n8n: N8nClient, workflowId: string, executionId: string): Promise<Execution> {
-	const deadline = Date.now() + EXECUTION_TIMEOUT_MS;
-	for (;;) {
-		const [latest] = await n8n.listExecutions(workflowId, 1);
-		if (latest && latest.id === executionId && !['new', 'running', 'waiting'].includes(latest.status)) {
-			return await n8n.getExecution(executionId);
-		}
-		if (Date.now() > deadline) throw new Error(`Execution ${executionId} was still ${latest?.status}.`);
-		await sleep(EXECUTION_CHECK_INTERVAL_MS);
-	}
+	let latest: { id: string; status: string } | undefined;
+	return await pollUntil(
+		`execution ${executionId} to end`,
+		async () => {
+			[latest] = await n8n.listExecutions(workflowId, 1);
+			const ended = latest?.id === executionId && !['new', 'running', 'waiting'].includes(latest.status);
+			return ended ? await n8n.getExecution(executionId) : undefined;
+		},
+		{
+			timeoutMs: EXECUTION_TIMEOUT_MS,
+			intervalMs: EXECUTION_CHECK_INTERVAL_MS,
+			onTimeout: () => `Execution ${executionId} was still ${latest?.status}.`,
+		},
+	);
 }
 
 async function runOnce(

@@ -9,5 +9,6 @@ export * from './execution';
 export * from './install';
 export * from './n8n';
 export * from './pack';
+export * from './poll-until';
 export * from './processes';
 export * from './workflow';

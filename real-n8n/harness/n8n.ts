@@ -6,13 +6,13 @@ import * as path from 'node:path';
 
 import { dataCaughtUp, type Execution } from './execution';
 import { ensureN8nInstalled, type N8nInstallation } from './install';
+import { pollUntil } from './poll-until';
 import {
 	getFreePort,
 	isPortFree,
 	killProcessGroup,
 	killProcessGroupNow,
 	runCommand,
-	sleep,
 	startProcessGroup,
 } from './processes';
 import {
@@ -235,23 +235,27 @@ export class N8nClient {
 		if (!workflow.webhookPath) throw new Error(`Workflow "${workflow.name}" has no Webhook node to run it by.`);
 		const before = await this.latestExecutionId(workflow.id);
 		const url = `${this.connection.webhookBaseUrl ?? this.baseUrl}/webhook/${workflow.webhookPath}`;
-		const registrationDeadline = Date.now() + WEBHOOK_REGISTRATION_TIMEOUT_MS;
-		let response: Response;
-		for (;;) {
-			response = await fetch(url, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify(options.body ?? {}),
-				signal: AbortSignal.timeout(options.timeoutMs ?? 280_000),
-			});
-			if (response.status !== 404 || Date.now() > registrationDeadline) break;
-			const text = await response.text();
-			if (!/not registered/i.test(text)) {
-				response = new Response(text, { status: 404 });
-				break;
-			}
-			await sleep(200);
-		}
+		const response = await pollUntil(
+			`n8n to register the webhook of workflow "${workflow.name}"`,
+			async () => {
+				const answer = await fetch(url, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify(options.body ?? {}),
+					signal: AbortSignal.timeout(options.timeoutMs ?? 280_000),
+				});
+				if (answer.status !== 404) return answer;
+				const text = await answer.text();
+				return /not registered/i.test(text) ? undefined : new Response(text, { status: 404 });
+			},
+			{
+				timeoutMs: WEBHOOK_REGISTRATION_TIMEOUT_MS,
+				intervalMs: 200,
+				onTimeout: () =>
+					`n8n still answers 404 "not registered" for ${url} ` +
+					`${WEBHOOK_REGISTRATION_TIMEOUT_MS / 1000} s after workflow ${workflow.id} was activated.`,
+			},
+		);
 		const text = await response.text();
 		let parsed: unknown = text;
 		try {
@@ -292,18 +296,22 @@ export class N8nClient {
 		settled: (status: string) => boolean = (status) => status !== 'new' && status !== 'running',
 		intervalMs = 500,
 	): Promise<Execution> {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			// A just-started manual execution may not be saved yet (404).
-			const execution = await this.getExecution(id).catch(async (error: unknown) =>
-				error instanceof N8nRequestError && error.status === 404 ? undefined : await Promise.reject(error),
-			);
-			if (execution && settled(execution.status) && dataCaughtUp(execution)) return execution;
-			if (Date.now() > deadline) {
-				throw new Error(`Execution ${id} is still "${execution?.status ?? 'not saved'}" after ${timeoutMs / 1000} s.`);
-			}
-			await sleep(intervalMs);
-		}
+		let execution: Execution | undefined;
+		return await pollUntil(
+			`execution ${id} to settle`,
+			async () => {
+				// A just-started manual execution may not be saved yet (404).
+				execution = await this.getExecution(id).catch(async (error: unknown) =>
+					error instanceof N8nRequestError && error.status === 404 ? undefined : await Promise.reject(error),
+				);
+				return execution && settled(execution.status) && dataCaughtUp(execution) ? execution : undefined;
+			},
+			{
+				timeoutMs,
+				intervalMs,
+				onTimeout: () => `Execution ${id} is still "${execution?.status ?? 'not saved'}" after ${timeoutMs / 1000} s.`,
+			},
+		);
 	}
 
 	/** Executions of a workflow, newest first, without their data. */
@@ -386,21 +394,23 @@ export class N8nClient {
 		settled: (status: string) => boolean = (status) => status !== 'new' && status !== 'running',
 		timeoutMs = EXECUTION_SAVE_TIMEOUT_MS,
 	): Promise<Execution> {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const [latest] = await this.listExecutions(workflowId, 1);
-			if (latest && Number(latest.id) > after && settled(latest.status)) {
+		let latest: { id: string; status: string } | undefined;
+		return await pollUntil(
+			`a settled execution of workflow ${workflowId}`,
+			async () => {
+				[latest] = await this.listExecutions(workflowId, 1);
+				if (!latest || Number(latest.id) <= after || !settled(latest.status)) return undefined;
 				const execution = await this.getExecution(latest.id);
-				if (dataCaughtUp(execution)) return execution;
-			}
-			if (Date.now() > deadline) {
-				throw new Error(
+				return dataCaughtUp(execution) ? execution : undefined;
+			},
+			{
+				timeoutMs,
+				intervalMs: 150,
+				onTimeout: () =>
 					`No settled execution of workflow ${workflowId} appeared within ${timeoutMs / 1000} s ` +
-						`(latest: ${latest ? `${latest.id} ${latest.status}` : 'none'}).`,
-				);
-			}
-			await sleep(150);
-		}
+					`(latest: ${latest ? `${latest.id} ${latest.status}` : 'none'}).`,
+			},
+		);
 	}
 }
 
@@ -631,7 +641,15 @@ async function launchN8n(
 	const server = new N8nServer(connection, child, launch);
 	let ready = false;
 	try {
-		await waitUntilReady(child, baseUrl, logFile, logOffset, startTimeoutMs);
+		await waitUntilN8nReady({
+			child,
+			name: 'n8n',
+			baseUrl,
+			readLog: () => fs.readFileSync(logFile).subarray(logOffset).toString('utf8'),
+			// /healthz answers several seconds before the REST API and webhooks work; this banner comes after both.
+			banner: 'Editor is now accessible via',
+			timeoutMs: startTimeoutMs,
+		});
 		connection.cookie =
 			account === 'set up the owner'
 				? await setUpOwner(baseUrl, browserId, owner)
@@ -650,32 +668,44 @@ async function launchN8n(
 	}
 }
 
-async function waitUntilReady(
-	child: ChildProcess,
-	baseUrl: string,
-	logFile: string,
-	logOffset: number,
-	timeoutMs: number,
-): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	const logSinceStart = () => fs.readFileSync(logFile).subarray(logOffset).toString('utf8');
-	const tail = () => logSinceStart().split('\n').slice(-40).join('\n');
-	// /healthz answers several seconds before the REST API and webhooks work; the editor banner comes after both.
-	for (;;) {
-		if (child.exitCode !== null || child.signalCode !== null) {
-			throw new Error(`n8n exited during start-up (${child.exitCode ?? child.signalCode}). Log tail:\n${tail()}`);
-		}
-		if (Date.now() > deadline) throw new Error(`n8n was not ready after ${timeoutMs / 1000} s. Log tail:\n${tail()}`);
-		if (logSinceStart().includes('Editor is now accessible via')) {
-			try {
-				const response = await fetch(`${baseUrl}/healthz/readiness`);
-				if (response.ok) return;
-			} catch {
-				// not listening yet
+export interface StartingN8n {
+	child: ChildProcess;
+	/** How errors name it: "n8n", "n8n worker-1". */
+	name: string;
+	baseUrl: string;
+	/** What the process logged since it started. */
+	readLog: () => string;
+	/** The line n8n logs once it serves what the caller needs. */
+	banner: string;
+	timeoutMs: number;
+}
+
+/**
+ * Waits until an n8n process logged `banner` and answers `/healthz/readiness` with 200; throws with the tail of its
+ * log if it exits first or is not ready within `timeoutMs`.
+ */
+export async function waitUntilN8nReady(n8n: StartingN8n): Promise<void> {
+	const { child, name, timeoutMs } = n8n;
+	const tail = () => n8n.readLog().split('\n').slice(-40).join('\n');
+	await pollUntil(
+		`${name} to be ready`,
+		async () => {
+			if (child.exitCode !== null || child.signalCode !== null) {
+				throw new Error(`${name} exited during start-up (${child.exitCode ?? child.signalCode}). Log tail:\n${tail()}`);
 			}
-		}
-		await sleep(250);
-	}
+			if (!n8n.readLog().includes(n8n.banner)) return undefined;
+			try {
+				return (await fetch(`${n8n.baseUrl}/healthz/readiness`)).ok || undefined;
+			} catch {
+				return undefined; // not listening yet
+			}
+		},
+		{
+			timeoutMs,
+			intervalMs: 250,
+			onTimeout: () => `${name} was not ready after ${timeoutMs / 1000} s. Log tail:\n${tail()}`,
+		},
+	);
 }
 
 async function setUpOwner(baseUrl: string, browserId: string, owner: OwnerAccount): Promise<string> {

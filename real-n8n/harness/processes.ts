@@ -3,6 +3,8 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions, type StdioOptions } from 'node:child_process';
 import * as net from 'node:net';
 
+import { pollUntil } from './poll-until';
+
 export interface CommandResult {
 	status: number | null;
 	stdout: string;
@@ -64,14 +66,21 @@ export async function isPortFree(port: number): Promise<boolean> {
 	});
 }
 
-export const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
-
 function isGroupAlive(pgid: number): boolean {
 	try {
 		process.kill(-pgid, 0);
 		return true;
 	} catch {
 		return false;
+	}
+}
+
+/** Sends `signal` to every process of the group `pgid`, if any is left. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+	try {
+		process.kill(-pgid, signal);
+	} catch {
+		// already gone
 	}
 }
 
@@ -82,27 +91,11 @@ function isGroupAlive(pgid: number): boolean {
 export async function killProcessGroup(child: ChildProcess, graceMs = 10_000): Promise<void> {
 	const pgid = child.pid;
 	if (pgid === undefined) return;
-	const exited =
-		child.exitCode !== null || child.signalCode !== null
-			? Promise.resolve()
-			: new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	try {
-		process.kill(-pgid, 'SIGTERM');
-	} catch {
-		// already gone
-	}
-	const deadline = Date.now() + graceMs;
-	let timer: NodeJS.Timeout | undefined;
-	await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-	clearTimeout(timer);
-	while (isGroupAlive(pgid) && Date.now() < deadline) await sleep(100);
-	if (isGroupAlive(pgid)) {
-		try {
-			process.kill(-pgid, 'SIGKILL');
-		} catch {
-			// already gone
-		}
-	}
+	signalGroup(pgid, 'SIGTERM');
+	// The check cannot throw: the one way this wait fails is the group outliving its grace.
+	await pollUntil(`process group ${pgid} to exit`, () => (isGroupAlive(pgid) ? undefined : true), {
+		timeoutMs: graceMs,
+	}).catch(() => signalGroup(pgid, 'SIGKILL'));
 }
 
 /**
@@ -112,17 +105,12 @@ export async function killProcessGroup(child: ChildProcess, graceMs = 10_000): P
 export async function killProcessGroupNow(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
 	const pgid = child.pid;
 	if (pgid === undefined) return;
-	try {
-		process.kill(-pgid, 'SIGKILL');
-	} catch {
-		// already gone
-	}
-	const deadline = Date.now() + timeoutMs;
-	while (isGroupAlive(pgid)) {
-		if (Date.now() > deadline)
-			throw new Error(`Process group ${pgid} was still alive ${timeoutMs / 1000} s after SIGKILL.`);
-		await sleep(50);
-	}
+	signalGroup(pgid, 'SIGKILL');
+	await pollUntil(`process group ${pgid} to exit`, () => (isGroupAlive(pgid) ? undefined : true), {
+		timeoutMs,
+		intervalMs: 50,
+		onTimeout: () => `Process group ${pgid} was still alive ${timeoutMs / 1000} s after SIGKILL.`,
+	});
 }
 
 /**

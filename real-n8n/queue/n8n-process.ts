@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -8,8 +7,8 @@ import {
 	killProcessGroupNow,
 	type N8nInstallation,
 	n8nEnvironment,
-	sleep,
 	startProcessGroup,
+	waitUntilN8nReady,
 } from '../harness';
 
 /** An `n8n webhook` or `n8n worker` process of the queue-mode cluster. */
@@ -104,43 +103,18 @@ export async function startN8nProcess(options: StartN8nProcessOptions): Promise<
 	};
 	let ready = false;
 	try {
-		const banner = role === 'worker' ? 'n8n worker is now ready' : 'Webhook listener waiting for requests';
-		const baseUrl = `http://127.0.0.1:${options.port}`;
-		await waitUntilReady(child, options.name, baseUrl, logFile, banner, options.startTimeoutMs ?? 120_000);
+		await waitUntilN8nReady({
+			child,
+			name: `n8n ${options.name}`,
+			baseUrl: `http://127.0.0.1:${options.port}`,
+			readLog: () => fs.readFileSync(logFile, 'utf8'),
+			banner: role === 'worker' ? 'n8n worker is now ready' : 'Webhook listener waiting for requests',
+			timeoutMs: options.startTimeoutMs ?? 120_000,
+		});
 		ready = true;
 		return handle;
 	} finally {
 		if (!ready) await handle.stop();
-	}
-}
-
-async function waitUntilReady(
-	child: ChildProcess,
-	name: string,
-	baseUrl: string,
-	logFile: string,
-	banner: string,
-	timeoutMs: number,
-): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	const tail = () => fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n');
-	for (;;) {
-		if (child.exitCode !== null || child.signalCode !== null) {
-			throw new Error(
-				`n8n ${name} exited during start-up (${child.exitCode ?? child.signalCode}). Log tail:\n${tail()}`,
-			);
-		}
-		if (Date.now() > deadline)
-			throw new Error(`n8n ${name} was not ready after ${timeoutMs / 1000} s. Log tail:\n${tail()}`);
-		if (fs.readFileSync(logFile, 'utf8').includes(banner)) {
-			try {
-				const response = await fetch(`${baseUrl}/healthz/readiness`);
-				if (response.ok) return;
-			} catch {
-				// not listening yet
-			}
-		}
-		await sleep(250);
 	}
 }
 

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { isPortFree, killProcessGroup, runCommand, sleep, startProcessGroup } from '../harness';
+import { isPortFree, killProcessGroup, pollUntil, runCommand, startProcessGroup } from '../harness';
 
 /**
  * Redis and PostgreSQL from Debian's packages, each on loopback, on its own port, with its data in a folder the
@@ -136,7 +136,7 @@ export async function startRedis(binaries: ServiceBinaries, dir: string, port: n
 	};
 	let ready = false;
 	try {
-		await waitFor(`Redis on port ${port}`, child, logFile, async () => {
+		await waitUntilReady(`Redis on port ${port}`, child, logFile, async () => {
 			const ping = runCommand(binaries.redisCli, ['-h', '127.0.0.1', '-p', String(port), 'ping']);
 			return ping.stdout.trim() === 'PONG';
 		});
@@ -147,25 +147,26 @@ export async function startRedis(binaries: ServiceBinaries, dir: string, port: n
 	}
 }
 
-async function waitFor(
+/** Waits until `ready()` says yes; throws with the tail of `logFile` if `child` exits first or after `timeoutMs`. */
+async function waitUntilReady(
 	what: string,
 	child: ChildProcess | undefined,
 	logFile: string,
 	ready: () => Promise<boolean>,
 	timeoutMs = 30_000,
 ): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		if (await ready()) return;
-		const tail = () =>
-			fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n') : '';
-		if (child && (child.exitCode !== null || child.signalCode !== null)) {
-			throw new Error(`${what} exited during start-up (${child.exitCode ?? child.signalCode}). Log tail:\n${tail()}`);
-		}
-		if (Date.now() > deadline)
-			throw new Error(`${what} was not ready after ${timeoutMs / 1000} s. Log tail:\n${tail()}`);
-		await sleep(100);
-	}
+	const tail = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n') : '');
+	await pollUntil(
+		what,
+		async () => {
+			if (await ready()) return true;
+			if (child && (child.exitCode !== null || child.signalCode !== null)) {
+				throw new Error(`${what} exited during start-up (${child.exitCode ?? child.signalCode}). Log tail:\n${tail()}`);
+			}
+			return undefined;
+		},
+		{ timeoutMs, onTimeout: () => `${what} was not ready after ${timeoutMs / 1000} s. Log tail:\n${tail()}` },
+	);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -247,7 +248,7 @@ export async function startPostgres(binaries: ServiceBinaries, dir: string, port
 			const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n') : '';
 			throw new Error(`pg_ctl start failed (exit ${start.status}): ${start.stderr || start.stdout}\n${tail}`);
 		}
-		await waitFor(`PostgreSQL on port ${port}`, undefined, logFile, async () => !(await isPortFree(port)));
+		await waitUntilReady(`PostgreSQL on port ${port}`, undefined, logFile, async () => !(await isPortFree(port)));
 		const password = 'n8n-queue-e2e';
 		// Two -c: CREATE DATABASE cannot run in the transaction a multi-statement -c runs in.
 		const psql = runPostgresTool(

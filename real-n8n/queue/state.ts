@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { REPO_ROOT, runCommand, sleep } from '../harness';
+import { pollUntil, REPO_ROOT, runCommand, signalGroup } from '../harness';
 
 /**
  * The record `up.ts` keeps of the cluster it runs, so a second `up` finds it (and does not start another) and a
@@ -73,32 +73,18 @@ export function isOwnerRunning(state: QueueClusterState): boolean {
  * recorded process groups that still belong to the cluster, then its PostgreSQL, then deletes its folder.
  */
 export async function cleanUpStaleCluster(state: QueueClusterState, log: (line: string) => void): Promise<void> {
-	for (const pgid of state.processGroups) {
-		if (isAlive(pgid) && processMentions(pgid, state.rootDir)) {
-			log(`stopping leftover process group ${pgid}`);
-			try {
-				process.kill(-pgid, 'SIGTERM');
-			} catch {
-				// gone
-			}
-		}
+	const leftovers = () => state.processGroups.filter((pgid) => isAlive(pgid) && processMentions(pgid, state.rootDir));
+	for (const pgid of leftovers()) {
+		log(`stopping leftover process group ${pgid}`);
+		signalGroup(pgid, 'SIGTERM');
 	}
-	const deadline = Date.now() + 10_000;
-	while (state.processGroups.some((pgid) => isAlive(pgid) && processMentions(pgid, state.rootDir))) {
-		if (Date.now() > deadline) {
-			for (const pgid of state.processGroups) {
-				if (isAlive(pgid) && processMentions(pgid, state.rootDir)) {
-					try {
-						process.kill(-pgid, 'SIGKILL');
-					} catch {
-						// gone
-					}
-				}
-			}
-			break;
-		}
-		await sleep(200);
-	}
+	// The check cannot throw: the one way this wait fails is a group outliving its 10 s.
+	await pollUntil('the leftover process groups to stop', () => (leftovers().length > 0 ? undefined : true), {
+		timeoutMs: 10_000,
+		intervalMs: 200,
+	}).catch(() => {
+		for (const pgid of leftovers()) signalGroup(pgid, 'SIGKILL');
+	});
 	if (fs.existsSync(path.join(state.postgres.dataDir, 'postmaster.pid'))) {
 		log(`stopping leftover PostgreSQL in ${state.postgres.dataDir}`);
 		const pgCtl = path.join(state.postgres.binDir, 'pg_ctl');

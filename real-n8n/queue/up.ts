@@ -22,8 +22,8 @@ import {
 	loadWorkflow,
 	newApiKey,
 	nodeOutput,
+	pollUntil,
 	REPO_ROOT,
-	sleep,
 } from '../harness';
 import { startSimulator, type Simulator } from '../../simulator';
 import { type QueueBinaryDataMode, type QueueCluster, startQueueCluster } from './cluster';
@@ -102,9 +102,11 @@ async function down(): Promise<void> {
 	if (isOwnerRunning(state)) {
 		log(`asking up.ts (pid ${state.ownerPid}) to stop its cluster`);
 		process.kill(state.ownerPid, 'SIGTERM');
-		const deadline = Date.now() + 90_000;
-		while (isAlive(state.ownerPid) && Date.now() < deadline) await sleep(250);
-		if (isAlive(state.ownerPid)) throw new Error(`up.ts (pid ${state.ownerPid}) did not stop within 90 s.`);
+		await pollUntil(`up.ts (pid ${state.ownerPid}) to stop`, () => (isAlive(state.ownerPid) ? undefined : true), {
+			timeoutMs: 90_000,
+			intervalMs: 250,
+			onTimeout: () => `up.ts (pid ${state.ownerPid}) did not stop within 90 s.`,
+		});
 		log('stopped');
 		return;
 	}

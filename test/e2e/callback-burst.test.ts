@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
-import { nodeOutput } from '../../real-n8n/harness';
+import { nodeOutput, pollUntil } from '../../real-n8n/harness';
 import {
 	countExecutionsAfter,
 	deployTrigger,
 	type HttpAnswer,
 	postJson,
 	retireTrigger,
-	waitFor,
 	waitForExecutions,
 } from './support/callbacks';
 import { E2E_TEST_TIMEOUT_MS, startTestbed, type Testbed } from './support/testbed';
@@ -65,7 +64,7 @@ describe('LinkrAPI Trigger: a burst of callbacks on one hold, in a real n8n', ()
 				return ((await response.json()) as { task_id: string }).task_id;
 			}),
 		);
-		await waitFor(`${count} tasks to end`, () =>
+		await pollUntil(`${count} tasks to end`, () =>
 			bed.sim.inspect().tasks.filter((task) => ids.includes(task.task_id) && task.endedAt !== undefined).length ===
 			count
 				? true
@@ -103,7 +102,7 @@ describe('LinkrAPI Trigger: a burst of callbacks on one hold, in a real n8n', ()
 
 			const executions = await waitForExecutions(bed.n8n, trigger.workflow.id, TASKS, undefined, 120_000);
 			// every verification has been asked (one per task: a duplicate asks nothing), so nothing more will start
-			await waitFor('every verification', () =>
+			await pollUntil('every verification', () =>
 				bed.sim.inspect().requests.filter((request) => request.route === 'GET /fetch').length - fetchesBefore >=
 				TASKS + FORGED
 					? true

@@ -17,8 +17,8 @@ import {
 	newApiKey,
 	nodeOutput,
 	packageTarball,
+	pollUntil,
 	REPO_ROOT,
-	sleep,
 	startN8n,
 	type WorkflowJson,
 } from '../../real-n8n/harness';
@@ -117,22 +117,25 @@ describe('The workflows in examples/, imported into a real n8n and run against t
 	/** n8n answers an activated trigger's URL with 404 until the webhook is registered; then a wrong token gets 401. */
 	async function waitUntilTriggerListens(triggerUrl: string): Promise<void> {
 		const probe = triggerUrl.replace(/token=[^&]*$/, 'token=not-the-token');
-		const deadline = Date.now() + TRIGGER_REGISTRATION_TIMEOUT_MS;
-		for (;;) {
-			const response = await fetch(probe, {
-				method: 'POST',
-				body: '{}',
-				headers: { 'content-type': 'application/json' },
-			});
-			if (response.status === 401) return;
-			if (Date.now() > deadline) {
-				throw new Error(
-					`The LinkrAPI Trigger's production URL ${probe} still answers ${response.status} ` +
-						`${(await response.text()).slice(0, 200)} ${TRIGGER_REGISTRATION_TIMEOUT_MS / 1000} s after activation.`,
-				);
-			}
-			await sleep(200);
-		}
+		let response: Response | undefined;
+		await pollUntil(
+			`the LinkrAPI Trigger's production URL ${probe}`,
+			async () => {
+				response = await fetch(probe, {
+					method: 'POST',
+					body: '{}',
+					headers: { 'content-type': 'application/json' },
+				});
+				return response.status === 401 || undefined;
+			},
+			{
+				timeoutMs: TRIGGER_REGISTRATION_TIMEOUT_MS,
+				intervalMs: 200,
+				onTimeout: async () =>
+					`The LinkrAPI Trigger's production URL ${probe} still answers ${response?.status} ` +
+					`${(await response?.text())?.slice(0, 200)} ${TRIGGER_REGISTRATION_TIMEOUT_MS / 1000} s after activation.`,
+			},
+		);
 	}
 
 	async function latestExecutionId(workflow: CreatedWorkflow): Promise<number> {
@@ -142,13 +145,20 @@ describe('The workflows in examples/, imported into a real n8n and run against t
 
 	/** The first execution of a workflow after `afterId` that started by itself (here: the trigger), once it ended. */
 	async function executionAfter(workflow: CreatedWorkflow, afterId: number): Promise<Execution> {
-		const deadline = Date.now() + RUN_TIMEOUT_MS;
-		for (;;) {
-			const [latest] = await n8n.listExecutions(workflow.id, 1);
-			if (latest && Number(latest.id) > afterId && finished(latest.status)) return await n8n.getExecution(latest.id);
-			if (Date.now() > deadline) throw new Error(`Workflow "${workflow.name}" did not run within a minute.`);
-			await sleep(250);
-		}
+		return await pollUntil(
+			`workflow "${workflow.name}" to run`,
+			async () => {
+				const [latest] = await n8n.listExecutions(workflow.id, 1);
+				return latest && Number(latest.id) > afterId && finished(latest.status)
+					? await n8n.getExecution(latest.id)
+					: undefined;
+			},
+			{
+				timeoutMs: RUN_TIMEOUT_MS,
+				intervalMs: 250,
+				onTimeout: () => `Workflow "${workflow.name}" did not run within a minute.`,
+			},
+		);
 	}
 
 	it('imagine-upscale-download.json: Execute workflow gives the grid, then Upscale Image 1 as a PNG file', async () => {

@@ -1,9 +1,8 @@
-import { assertExecutionStatus, nodeError, nodeOutput, withNodeParameters } from '../../real-n8n/harness';
+import { assertExecutionStatus, nodeError, nodeOutput, pollUntil, withNodeParameters } from '../../real-n8n/harness';
 import {
 	countExecutionsAfter,
 	deployTrigger,
 	retireTrigger,
-	waitFor,
 	waitForExecutions,
 	type DeployedTrigger,
 } from './support/callbacks';
@@ -78,7 +77,7 @@ describe('Hardening, in a real n8n', () => {
 		const taskId = json.task_id as string;
 
 		// The simulator retries a 5xx answer (after 200 ms and 1 s): every attempt must be handled, none "duplicate".
-		const deliveries = await waitFor('two answered callback attempts', () => {
+		const deliveries = await pollUntil('two answered callback attempts', () => {
 			const attempts = bed.sim
 				.inspect()
 				.webhookDeliveries.filter((delivery) => delivery.taskId === taskId && delivery.statusCode !== undefined);

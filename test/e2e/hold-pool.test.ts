@@ -8,10 +8,11 @@ import {
 	loadWorkflow,
 	newApiKey,
 	nodeOutput,
+	pollUntil,
 	type WorkflowJson,
 } from '../../real-n8n/harness';
 import { maskKey, type Simulator, startSimulator } from '../../simulator';
-import { deployTrigger, postJson, retireTrigger, waitFor, waitForExecutions } from './support/callbacks';
+import { deployTrigger, postJson, retireTrigger, waitForExecutions } from './support/callbacks';
 import { connectN8n } from './support/server-file';
 import { E2E_TEST_TIMEOUT_MS, type Testbed, WORKFLOWS_DIR } from './support/testbed';
 
@@ -169,7 +170,7 @@ describe('A hold pool in a real n8n: several LinkrAPI keys in one batch', () => 
 			};
 			const fromA = await submit(keys['hold-a']);
 			const fromB = await submit(keys['hold-b']);
-			await waitFor('both tasks to end', () =>
+			await pollUntil('both tasks to end', () =>
 				sim.inspect().tasks.every((task) => task.endedAt !== undefined) ? true : undefined,
 			);
 

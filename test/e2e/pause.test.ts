@@ -8,9 +8,10 @@ import {
 	LINKRAPI_CREDENTIAL_TYPE,
 	loadWorkflow,
 	nodeOutput,
+	pollUntil,
 } from '../../real-n8n/harness';
 import type { WebhookDelivery } from '../../simulator';
-import { msBetween, postJson, waitFor, waitForExecutionStatus } from './support/callbacks';
+import { msBetween, postJson, waitForExecutionStatus } from './support/callbacks';
 import { startHoldingProxy } from './support/holding-proxy';
 import { E2E_TEST_TIMEOUT_MS, useTestbed, WORKFLOWS_DIR } from './support/testbed';
 
@@ -59,7 +60,7 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 	 * simulator has recorded n8n's answer to the callback.
 	 */
 	const acceptedDeliveriesOf = async (taskId: string): Promise<WebhookDelivery[]> =>
-		await waitFor('an accepted callback', () => {
+		await pollUntil('an accepted callback', () => {
 			const deliveries = deliveriesOf(taskId);
 			return deliveries.some((delivery) => accepted(delivery.statusCode)) ? deliveries : undefined;
 		});
@@ -186,7 +187,7 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 			body: JSON.stringify({ prompt: 'a different picture' }),
 		});
 		const { task_id: otherId } = (await submitted.json()) as { task_id: string };
-		const other = await waitFor('the other task to end', async () => {
+		const other = await pollUntil('the other task to end', async () => {
 			const response = await fetch(`${bed.sim.url}/fetch/${otherId}`, {
 				headers: { authorization: `Bearer ${bed.apiKey}` },
 			});
@@ -203,7 +204,7 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 			// execution waits for, so a callback to the URL LinkrAPI was given that names another finished task of the
 			// same account, verified with LinkrAPI, resumes it with that task.
 			expect(otherTask.status).toBeLessThan(300);
-			const resumed = await waitFor('the execution to end after its last node', async () => {
+			const resumed = await pollUntil('the execution to end after its last node', async () => {
 				const execution = await bed.n8n.getExecution(waiting.id);
 				return finished(execution.status) && nodeOutput(execution, 'Done').length > 0 ? execution : undefined;
 			});
@@ -235,7 +236,7 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 
 		const [grid] = bed.sim.inspect().tasks;
 		const gridUrl = resumeUrl();
-		const inUpscale = await waitFor('the execution to wait in Upscale', async () => {
+		const inUpscale = await pollUntil('the execution to wait in Upscale', async () => {
 			const execution = await bed.n8n.getExecution(waiting.id);
 			return execution.status === 'waiting' && nodeOutput(execution, 'Upscale').length > 0 ? execution : undefined;
 		});
@@ -276,7 +277,7 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 		expect(nodeOutput(execution, 'Done')).toHaveLength(1);
 		// Both copies of each callback were answered; one job each was submitted, whatever came twice.
 		for (const task of [grid, upscale]) {
-			const deliveries = await waitFor(`both copies of ${task?.task_id}'s callback answered`, () => {
+			const deliveries = await pollUntil(`both copies of ${task?.task_id}'s callback answered`, () => {
 				const all = deliveriesOf(task?.task_id ?? '');
 				const copies = new Set(all.filter((delivery) => delivery.statusCode !== undefined).map((d) => d.copy));
 				return copies.size === 2 ? all : undefined;
@@ -352,7 +353,7 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 			expect(item.binary?.data).toMatchObject({ mimeType: 'image/png' });
 			// What happened: the node waited and a callback resumed it (the first one, or a retry after a 409 that came
 			// too early), or the node's one check before waiting already saw the task finished and output it directly.
-			const deliveries = await waitFor('the callback attempts to settle', () => {
+			const deliveries = await pollUntil('the callback attempts to settle', () => {
 				const all = deliveriesOf(task.task_id);
 				const last = all.at(-1);
 				return last && (accepted(last.statusCode) || last.attempt === 4) ? all : undefined;
@@ -411,7 +412,10 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 				const preWaitCheck = await proxy.nextHeld();
 				expect(preWaitCheck.body).toMatchObject({ status: expect.not.stringMatching(/^(completed|failed|timeout)$/) });
 				const [task] = bed.sim.inspect().tasks;
-				const early = await waitFor('the first callback attempt', () => deliveriesOf(task.task_id)[0], 10_000, 10);
+				const early = await pollUntil('the first callback attempt', () => deliveriesOf(task.task_id)[0], {
+					timeoutMs: 10_000,
+					intervalMs: 10,
+				});
 				preWaitCheck.release();
 				const run = await started;
 
@@ -419,7 +423,7 @@ describe('Pause Until Callback: the execution waits and LinkrAPI’s callback re
 				expect(early).toMatchObject({ attempt: 1, statusCode: 409 });
 				// The 409 is n8n's own: the execution was still "running" when the first callback came.
 				expect(bed.n8n.readLog()).toContain(`The execution "${run.execution.id}" is running already`);
-				const deliveries = await waitFor('the accepted callback', () => {
+				const deliveries = await pollUntil('the accepted callback', () => {
 					const all = deliveriesOf(task.task_id);
 					return accepted(all.at(-1)?.statusCode) ? all : undefined;
 				});

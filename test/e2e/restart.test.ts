@@ -14,12 +14,13 @@ import {
 	newApiKey,
 	nodeOutput,
 	packageTarball,
+	pollUntil,
 	restartN8n,
 	startN8n,
 	type WorkflowJson,
 } from '../../real-n8n/harness';
 import { type Simulator, startSimulator } from '../../simulator';
-import { waitFor, waitForExecutionStatus } from './support/callbacks';
+import { waitForExecutionStatus } from './support/callbacks';
 import { imagineSubmitsOf, submittedAndChecked } from './support/labelled-batch';
 import { leakedKeys } from './support/secrets';
 import { E2E_TMP_DIR } from './support/server-file';
@@ -130,13 +131,13 @@ describe('Batches of 6 prompts when n8n is killed (SIGKILL) during the wait and 
 		const submit = await startBatch(submitWorkflow, 'split');
 		const singleRun = await startBatch(singleWorkflow, 'single');
 		const plainRun = await startBatch(plainWorkflow, 'plain');
-		const taskIds = await waitFor(
+		const taskIds = await pollUntil(
 			'every prompt of the three batches submitted and a status check of each batch',
 			() => {
 				const batches = ['split', 'single', 'plain'].map((label) => submittedAndChecked(sim, label, PROMPTS));
 				return batches.every((ids) => ids !== undefined) ? (batches as string[][]) : undefined;
 			},
-			90_000,
+			{ timeoutMs: 90_000 },
 		);
 		const [waiting] = await n8n.listExecutions(waitWorkflow.id, 1);
 		split = { label: 'split', executionId: waiting.id, taskIds: taskIds[0], submitExecutionId: submit.id };
@@ -199,7 +200,7 @@ describe('Batches of 6 prompts when n8n is killed (SIGKILL) during the wait and 
 	});
 
 	it('n8n runs the error workflow for each crashed execution, naming it and its last node: a hook to automate the Retry', async () => {
-		const reports = await waitFor('the error workflow to report the three crashed executions', async () => {
+		const reports = await pollUntil('the error workflow to report the three crashed executions', async () => {
 			const runs = (await n8n.listExecutions(errorWorkflow!.id, 20)).filter((run) => ended(run.status));
 			if (runs.length < 3) return undefined;
 			const executions = await Promise.all(runs.map(async (run) => await n8n.getExecution(run.id)));

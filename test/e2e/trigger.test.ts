@@ -4,6 +4,7 @@ import {
 	executedNodes,
 	newApiKey,
 	nodeOutput,
+	pollUntil,
 } from '../../real-n8n/harness';
 import type { WebhookDelivery } from '../../simulator';
 import {
@@ -14,7 +15,6 @@ import {
 	msBetween,
 	postJson,
 	retireTrigger,
-	waitFor,
 	waitForExecutions,
 } from './support/callbacks';
 import { E2E_TEST_TIMEOUT_MS, startTestbed, type Testbed } from './support/testbed';
@@ -80,7 +80,7 @@ describe('LinkrAPI Trigger: started by LinkrAPI’s callback to its production U
 		taskId: string,
 		until: (delivery: WebhookDelivery) => boolean = (delivery) => delivery.statusCode !== undefined,
 	): Promise<WebhookDelivery[]> {
-		return await waitFor(`a callback for task ${taskId}`, () => {
+		return await pollUntil(`a callback for task ${taskId}`, () => {
 			const deliveries = bed.sim.inspect().webhookDeliveries.filter((delivery) => delivery.taskId === taskId);
 			return deliveries.some(until) ? deliveries : undefined;
 		});
@@ -88,7 +88,7 @@ describe('LinkrAPI Trigger: started by LinkrAPI’s callback to its production U
 
 	/** The task as GET /fetch shows it to `key` once it has ended: the body LinkrAPI's callback carries. */
 	async function finishedTask(taskId: string, key = bed.apiKey): Promise<Record<string, unknown>> {
-		await waitFor(`task ${taskId} to end`, () => {
+		await pollUntil(`task ${taskId} to end`, () => {
 			const task = bed.sim.inspect().tasks.find((candidate) => candidate.task_id === taskId);
 			return task?.endedAt === undefined ? undefined : task;
 		});

@@ -11,6 +11,7 @@ import {
 	loadWorkflow,
 	newApiKey,
 	nodeOutput,
+	pollUntil,
 	REPO_ROOT,
 	sleep,
 	withNodeParameters,
@@ -24,7 +25,7 @@ import {
 	startQueueCluster,
 } from '../../real-n8n/queue';
 import { type RecordedRequest, type Simulator, startSimulator } from '../../simulator';
-import { postJson, waitFor } from '../e2e/support/callbacks';
+import { postJson } from '../e2e/support/callbacks';
 
 /**
  * n8n 2.40.7 in queue mode on one machine: Redis + PostgreSQL, a main (`n8n start`), a webhook processor
@@ -146,12 +147,16 @@ describe('n8n queue mode: main + 2 webhook processes + 2 workers on Redis and Po
 	 */
 	async function servedTriggerUrl(webhookId: string, token: string, base = cluster.webhookUrl): Promise<string> {
 		const url = (value: string) => `${base}/webhook/${webhookId}/callback?token=${encodeURIComponent(value)}`;
-		const deadline = Date.now() + 20_000;
-		while ((await postJson(url('not-the-token'), { task_id: 'probe' })).status !== 401) {
-			if (Date.now() > deadline) throw new Error(`The trigger is not served at its documented URL ${url(':token')}.`);
-			await sleep(200);
-		}
-		return url(token);
+		return await pollUntil(
+			`the trigger at ${url(':token')}`,
+			async () =>
+				(await postJson(url('not-the-token'), { task_id: 'probe' })).status === 401 ? url(token) : undefined,
+			{
+				timeoutMs: 20_000,
+				intervalMs: 200,
+				onTimeout: () => `The trigger is not served at its documented URL ${url(':token')}.`,
+			},
+		);
 	}
 
 	/** How many jobs the webhook process queued for `executionId` (its log: "Enqueued execution <id> (job <n>)"). */
@@ -175,7 +180,7 @@ describe('n8n queue mode: main + 2 webhook processes + 2 workers on Redis and Po
 		return await Promise.all(
 			ids.map(
 				async (id) =>
-					await waitFor(`task ${id} to end`, async () => {
+					await pollUntil(`task ${id} to end`, async () => {
 						const task = (await (await fetch(`${sim.url}/fetch/${id}`, { headers })).json()) as Record<string, unknown>;
 						return task.status === 'completed' ? task : undefined;
 					}),
@@ -246,19 +251,19 @@ describe('n8n queue mode: main + 2 webhook processes + 2 workers on Redis and Po
 		// $execution.resumeUrl is built from WEBHOOK_URL: the webhook process, not the main.
 		expect(resumeUrl.startsWith(`${cluster.webhookUrl}/webhook-waiting/${executionId}`)).toBe(true);
 
-		const done = await waitFor(
+		const done = await pollUntil(
 			'the resumed execution to end',
 			async () => {
 				const execution = await cluster.main.getExecution(executionId);
 				return ['success', 'error', 'crashed'].includes(execution.status) ? execution : undefined;
 			},
-			60_000,
+			{ timeoutMs: 60_000 },
 		);
 
 		assertExecutionStatus(done, 'success');
 		const [task] = sim.inspect().tasks;
 		// The execution may be marked finished before the simulator has recorded n8n's answer to the callback.
-		const delivered = await waitFor('the accepted callback', () =>
+		const delivered = await pollUntil('the accepted callback', () =>
 			sim
 				.inspect()
 				.webhookDeliveries.find((delivery) => delivery.taskId === task.task_id && delivery.statusCode === 200),
@@ -272,13 +277,13 @@ describe('n8n queue mode: main + 2 webhook processes + 2 workers on Redis and Po
 		expect(stored.equals(await imageFromCdn(item.json.image_url as string))).toBe(true);
 		expect(nodeOutput(done, 'Done')).toHaveLength(1);
 		// Two jobs for one execution: the start and the resumption (possibly on different workers).
-		const ranOn = await waitFor(
+		const ranOn = await pollUntil(
 			'the resumption in a worker log',
 			() => {
 				const workers = workersThatStarted(executionId);
 				return workers.length >= 2 ? workers : undefined;
 			},
-			10_000,
+			{ timeoutMs: 10_000 },
 		);
 		expect(ranOn).toHaveLength(2);
 		// Both jobs were queued by the webhook process: the webhook call, then the callback to the resume URL.
@@ -308,7 +313,7 @@ describe('n8n queue mode: main + 2 webhook processes + 2 workers on Redis and Po
 
 		assertExecutionStatus(submitted.execution, 'success');
 		const taskId = nodeOutput(submitted.execution, 'Imagine')[0].json.task_id as string;
-		const execution = await waitFor(
+		const execution = await pollUntil(
 			'the trigger execution',
 			async () => {
 				const [latest] = await cluster.main.listExecutions(trigger.id, 5);
@@ -316,7 +321,7 @@ describe('n8n queue mode: main + 2 webhook processes + 2 workers on Redis and Po
 					? await cluster.main.getExecution(latest.id)
 					: undefined;
 			},
-			60_000,
+			{ timeoutMs: 60_000 },
 		);
 		assertExecutionStatus(execution, 'success');
 		const [item] = nodeOutput(execution, TRIGGER);
@@ -339,13 +344,13 @@ describe('n8n queue mode: main + 2 webhook processes + 2 workers on Redis and Po
 		else expect(viaRest).toBe('readable');
 		const deliveries = sim.inspect().webhookDeliveries.filter((delivery) => delivery.taskId === taskId);
 		expect(deliveries).toEqual([expect.objectContaining({ url: triggerUrl, status: 'completed', statusCode: 200 })]);
-		const ranOn = await waitFor(
+		const ranOn = await pollUntil(
 			'the trigger execution in a worker log',
 			() => {
 				const workers = workersThatStarted(execution.id);
 				return workers.length > 0 ? workers : undefined;
 			},
-			10_000,
+			{ timeoutMs: 10_000 },
 		);
 		expect(ranOn).toHaveLength(1);
 		expect(jobsEnqueuedByWebhookProcess(execution.id)).toBe(1);
@@ -403,7 +408,7 @@ describe('n8n queue mode: main + 2 webhook processes + 2 workers on Redis and Po
 		);
 		expect(answers.flat().every((status) => status === 200 || status === 202)).toBe(true);
 
-		await waitFor(
+		await pollUntil(
 			'an execution per task',
 			async () => {
 				const all = await cluster.main.listExecutions(trigger.id, 100);
@@ -411,7 +416,7 @@ describe('n8n queue mode: main + 2 webhook processes + 2 workers on Redis and Po
 					? true
 					: undefined;
 			},
-			60_000,
+			{ timeoutMs: 60_000 },
 		);
 		await sleep(2000);
 		const runsOf = new Map<string, number>();

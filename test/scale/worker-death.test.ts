@@ -11,12 +11,13 @@ import {
 	loadWorkflow,
 	newApiKey,
 	nodeOutput,
+	pollUntil,
 	REPO_ROOT,
 	type WorkflowJson,
 } from '../../real-n8n/harness';
 import { executionsStartedBy, type N8nProcess, type QueueCluster, startQueueCluster } from '../../real-n8n/queue';
 import { type Simulator, startSimulator } from '../../simulator';
-import { waitFor, waitForExecutionStatus } from '../e2e/support/callbacks';
+import { waitForExecutionStatus } from '../e2e/support/callbacks';
 import { imagineSubmitsOf, submittedAndChecked } from '../e2e/support/labelled-batch';
 
 /**
@@ -87,10 +88,10 @@ describe('n8n queue mode: the worker running a batch of 6 prompts dies (SIGKILL)
 
 	/** Waits until every prompt of the batch was submitted and one of its tasks checked; returns the task ids. */
 	async function submittedAndCheckedBatch(label: string): Promise<string[]> {
-		return await waitFor(
+		return await pollUntil(
 			`${PROMPTS} submits and a status check of the "${label}" batch`,
 			() => submittedAndChecked(sim, label, PROMPTS),
-			60_000,
+			{ timeoutMs: 60_000 },
 		);
 	}
 
@@ -99,7 +100,7 @@ describe('n8n queue mode: the worker running a batch of 6 prompts dies (SIGKILL)
 		executionId: string,
 		taskIds: string[],
 	): Promise<{ worker: N8nProcess; at: number }> {
-		const worker = await waitFor(`the worker running execution ${executionId}`, () =>
+		const worker = await pollUntil(`the worker running execution ${executionId}`, () =>
 			cluster.workers.find((candidate) => executionsStartedBy(candidate).includes(executionId)),
 		);
 		const at = Date.now();

@@ -1,5 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
 
+import type { PollOptions } from '../../real-n8n/harness';
 import { DEFAULT_KEY, startSimulator, type Simulator, type SimulatorOptions } from '../../simulator';
 
 /** A second valid key, built like DEFAULT_KEY (`lkr_` + 32 hex). */
@@ -73,20 +74,8 @@ export function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Polls `check` until it returns a value (not undefined) or the deadline passes. */
-export async function eventually<T>(
-	check: () => T | undefined | Promise<T | undefined>,
-	timeoutMs = 5000,
-	everyMs = 10,
-): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-		await sleep(everyMs);
-	}
-}
+/** pollUntil's options for the simulator, whose delays are tens of milliseconds: look often, give up after 5 s. */
+export const SIMULATOR_POLL: PollOptions = { timeoutMs: 5000, intervalMs: 10 };
 
 /** Width and height from a PNG's IHDR chunk, after checking the signature. */
 export function pngDimensions(png: Buffer): { width: number; height: number } {

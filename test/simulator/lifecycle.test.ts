@@ -1,5 +1,6 @@
+import { pollUntil } from '../../real-n8n/harness';
 import { Task } from '../../simulator/contract';
-import { apiClient, eventually, fetchTask, imagine, useSimulator } from './helpers';
+import { apiClient, fetchTask, imagine, useSimulator } from './helpers';
 import { startSimulator } from '../../simulator';
 
 describe('task lifecycle, new vocabulary (manual clock, 1000 ms tasks)', () => {
@@ -104,14 +105,14 @@ describe('task lifecycle in real time', () => {
 			const submittedAt = Date.now();
 			const id = await imagine(api, 'a lighthouse at dawn');
 			const statuses: string[] = [];
-			await eventually(
+			await pollUntil(
+				`task ${id} to complete`,
 				async () => {
 					const { status } = await fetchTask(api, id);
 					if (statuses[statuses.length - 1] !== status) statuses.push(status as string);
 					return status === 'completed' ? true : undefined;
 				},
-				3000,
-				5,
+				{ timeoutMs: 3000, intervalMs: 5 },
 			);
 			const noticedAt = Date.now();
 

@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { pollUntil } from '../../real-n8n/harness';
+import type { Simulator } from '../../simulator';
 import { Task } from '../../simulator/contract';
-import { action, eventually, fetchTask, imagine, sleep, useSimulator } from './helpers';
+import { action, fetchTask, imagine, SIMULATOR_POLL, sleep, useSimulator } from './helpers';
 
 interface Received {
 	body: Record<string, unknown>;
@@ -35,6 +37,23 @@ async function receiver(statuses: number[] = []) {
 	};
 }
 
+/** What the receiver got, once it got a callback. */
+async function callbacksTo(hook: { received: Received[] }): Promise<Received[]> {
+	return await pollUntil('a callback', () => (hook.received.length > 0 ? hook.received : undefined), SIMULATOR_POLL);
+}
+
+/** The simulator's record of its callback attempts, once there are three. */
+async function threeDeliveries(sim: Simulator) {
+	return await pollUntil(
+		'three callback attempts',
+		() => {
+			const found = sim.inspect().webhookDeliveries;
+			return found.length === 3 ? found : undefined;
+		},
+		SIMULATOR_POLL,
+	);
+}
+
 describe('webhook_url callbacks (real time, 200 ms tasks, retries after 50 and 100 ms)', () => {
 	const h = useSimulator({ taskDurationMs: 200, webhookRetryDelaysMs: [50, 100] }, false);
 
@@ -44,7 +63,7 @@ describe('webhook_url callbacks (real time, 200 ms tasks, retries after 50 and 1
 			const id = await imagine(h.api, 'a green parrot', {
 				webhook_url: hook.url,
 			});
-			await eventually(() => (hook.received.length > 0 ? true : undefined));
+			await callbacksTo(hook);
 			await sleep(100);
 
 			expect(hook.received).toHaveLength(1);
@@ -85,7 +104,7 @@ describe('webhook_url callbacks (real time, 200 ms tasks, retries after 50 and 1
 			await imagine(h.api, `a green parrot ${token}`, {
 				webhook_url: hook.url,
 			});
-			const [{ body }] = await eventually(() => (hook.received.length > 0 ? hook.received : undefined));
+			const [{ body }] = await callbacksTo(hook);
 			expect(body.status).toBe(status);
 		} finally {
 			await hook.close();
@@ -96,13 +115,17 @@ describe('webhook_url callbacks (real time, 200 ms tasks, retries after 50 and 1
 		const hook = await receiver();
 		try {
 			const id = await imagine(h.api, 'a green parrot');
-			await eventually(async () => ((await fetchTask(h.api, id)).status === 'completed' ? true : undefined));
+			await pollUntil(
+				`task ${id} to complete`,
+				async () => ((await fetchTask(h.api, id)).status === 'completed' ? true : undefined),
+				SIMULATOR_POLL,
+			);
 			const response = await h.api.post('/action', {
 				task_id: id,
 				action: 'upsample4',
 				webhook_url: hook.url,
 			});
-			const [{ body }] = await eventually(() => (hook.received.length > 0 ? hook.received : undefined));
+			const [{ body }] = await callbacksTo(hook);
 			expect(body).toMatchObject({
 				task_id: response.data.task_id,
 				action: 'upsample4',
@@ -118,10 +141,7 @@ describe('webhook_url callbacks (real time, 200 ms tasks, retries after 50 and 1
 		try {
 			await imagine(h.api, 'a green parrot', { webhook_url: hook.url });
 			// The simulator records an attempt once the receiver has answered, so wait on its record.
-			const deliveries = await eventually(() => {
-				const found = h.sim.inspect().webhookDeliveries;
-				return found.length === 3 ? found : undefined;
-			});
+			const deliveries = await threeDeliveries(h.sim);
 			expect(hook.received).toHaveLength(3);
 			expect(deliveries.map((d) => [d.attempt, d.statusCode])).toEqual([
 				[1, 500],
@@ -140,10 +160,7 @@ describe('webhook_url callbacks (real time, 200 ms tasks, retries after 50 and 1
 		const hook = await receiver([500]);
 		try {
 			const id = await imagine(h.api, 'a green parrot', { webhook_url: hook.url });
-			const deliveries = await eventually(() => {
-				const found = h.sim.inspect().webhookDeliveries;
-				return found.length === 3 ? found : undefined;
-			});
+			const deliveries = await threeDeliveries(h.sim);
 			await sleep(200);
 
 			expect(hook.received).toHaveLength(3);
@@ -167,10 +184,7 @@ describe('webhook_url callbacks (real time, 200 ms tasks, retries after 50 and 1
 		const hook = await receiver();
 		await hook.close(); // nothing listens there any more
 		await imagine(h.api, 'a green parrot', { webhook_url: hook.url });
-		const deliveries = await eventually(() => {
-			const found = h.sim.inspect().webhookDeliveries;
-			return found.length === 3 ? found : undefined;
-		});
+		const deliveries = await threeDeliveries(h.sim);
 		await sleep(200);
 		expect(h.sim.inspect().webhookDeliveries).toHaveLength(3);
 		expect(deliveries.map((d) => d.attempt)).toEqual([1, 2, 3]);
@@ -215,7 +229,7 @@ describe('webhooks with a manual clock', () => {
 			await sleep(100);
 			expect(hook.received).toEqual([]);
 			h.clock!.advance(1000);
-			const [{ body }] = await eventually(() => (hook.received.length > 0 ? hook.received : undefined));
+			const [{ body }] = await callbacksTo(hook);
 			expect(body).toMatchObject({ task_id: id, status: 'completed' });
 			expect(await action(h.api, id, 'reroll')).toHaveProperty('status', 200);
 		} finally {

@@ -4,6 +4,7 @@ import {
 	type CreatedWorkflow,
 	type Execution,
 	type N8nClient,
+	pollUntil,
 	sleep,
 	withNodeParameters,
 	type WorkflowJson,
@@ -33,22 +34,6 @@ export async function postJson(url: string, body: unknown): Promise<HttpAnswer> 
 		return { status: response.status, body: JSON.parse(text) as unknown };
 	} catch {
 		return { status: response.status, body: text };
-	}
-}
-
-/** Polls `check` until it returns something other than undefined, or throws `what` after `timeoutMs`. */
-export async function waitFor<T>(
-	what: string,
-	check: () => T | undefined | Promise<T | undefined>,
-	timeoutMs = 30_000,
-	intervalMs = 100,
-): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}.`);
-		await sleep(intervalMs);
 	}
 }
 
@@ -100,17 +85,19 @@ export async function deployTrigger(
 }
 
 async function waitUntilServed(n8n: N8nClient, trigger: DeployedTrigger): Promise<void> {
-	const deadline = Date.now() + REGISTRATION_TIMEOUT_MS;
 	const probe = trigger.urlWithToken('not-the-token');
-	for (;;) {
-		const answer = await postJson(probe, { task_id: 'probe' });
-		if (answer.status === 401) return;
-		if (!isNotRegistered(answer)) {
-			throw new Error(`The trigger answered a wrong token with ${answer.status}: ${JSON.stringify(answer.body)}`);
-		}
-		if (Date.now() > deadline) throw new Error(await whyNotServed(n8n, trigger));
-		await sleep(150);
-	}
+	await pollUntil(
+		`n8n to serve the trigger's URL ${probe}`,
+		async () => {
+			const answer = await postJson(probe, { task_id: 'probe' });
+			if (answer.status === 401) return true;
+			if (!isNotRegistered(answer)) {
+				throw new Error(`The trigger answered a wrong token with ${answer.status}: ${JSON.stringify(answer.body)}`);
+			}
+			return undefined;
+		},
+		{ timeoutMs: REGISTRATION_TIMEOUT_MS, intervalMs: 150, onTimeout: async () => await whyNotServed(n8n, trigger) },
+	);
 }
 
 /** Explains a trigger URL that stays "not registered": where n8n serves it instead, or why it refused to. */
@@ -156,15 +143,14 @@ export async function waitForExecutions(
 	settled: (status: string) => boolean = (status) => status === 'success' || status === 'error',
 	timeoutMs = 30_000,
 ): Promise<Execution[]> {
-	const summaries = await waitFor(
+	const summaries = await pollUntil(
 		`${count} settled execution(s) of workflow ${workflowId}`,
 		async () => {
 			const all = await executionsOf(n8n, workflowId);
 			const done = all.filter((execution) => settled(execution.status));
 			return done.length >= count ? done : undefined;
 		},
-		timeoutMs,
-		150,
+		{ timeoutMs, intervalMs: 150 },
 	);
 	const oldestFirst = [...summaries].sort((a, b) => Number(a.id) - Number(b.id));
 	return await Promise.all(oldestFirst.map(async (summary) => await n8n.getExecution(summary.id)));
