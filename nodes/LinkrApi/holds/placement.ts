@@ -1,4 +1,4 @@
-import type { JobKind } from '../waiting';
+import type { JobKind } from '../../shared/buttons/midjourney-buttons';
 
 /** A job this execution gave a hold that has not ended yet. */
 export interface JobOnHold {

@@ -6,7 +6,8 @@ import { ChangeSignal } from '../../shared/change-signal';
 import { cancelledError } from '../../shared/node-errors';
 import { forLog } from '../../shared/for-log';
 import { type Hold, holdBudgetKey } from '../../shared/transport';
-import { jobTimesFor, type HoldJobTimes, type JobKind } from '../waiting';
+import type { JobKind } from '../../shared/buttons/midjourney-buttons';
+import { jobTimesFor, type HoldJobTimes } from '../waiting';
 import { bestPlacement, type HoldLoad, type JobOnHold } from './placement';
 
 /** However far off a hold's next free slot is expected, the choice is looked at again this often. */

@@ -15,4 +15,4 @@ export {
 	type WaitOptions,
 	type WaitParameters,
 } from './wait-options';
-export { jobKindOf, type JobKind, type TaskToWaitFor, type WaitOutcome } from './watch';
+export type { TaskToWaitFor } from './watch';

@@ -1,4 +1,4 @@
-import type { JobKind } from './watch';
+import type { JobKind } from '../../shared/buttons/midjourney-buttons';
 
 /** How many recent observations of one hold and job kind shape the estimate: few, to follow Midjourney's load. */
 const WINDOW = 8;

@@ -6,8 +6,9 @@
  * adds a poll, or moves one earlier, to just after the job's predicted end. Only a task that surely waits in the
  * account's queue, behind jobs of this execution that have not ended, is polled less often.
  */
+import type { JobKind } from '../../shared/buttons/midjourney-buttons';
 import { fractionAt, fractionAtFullProgress, type HoldJobTimes, type ProgressLine } from './job-duration-estimate';
-import { surelyQueued, type JobKind, type Watch } from './watch';
+import { surelyQueued, type WatchFacts } from './watch';
 
 /** Jobs most Midjourney plans run at once; a task accepted behind this many jobs not ended may have queued. */
 export const ASSUMED_CONCURRENT_JOBS = 3;
@@ -26,12 +27,12 @@ export const MAX_QUEUED_RECHECK_MS = 5 * 60_000;
 /** Start bounds within this much of each other (or a quarter of the job time) teach the job time. */
 const LEARNING_START_SPREAD_MS = 1500;
 
-export function kindOf(watch: Watch): JobKind {
+export function kindOf(watch: Readonly<WatchFacts>): JobKind {
 	return watch.jobKind ?? 'grid';
 }
 
 /** The job's start is known closely enough for its polls to teach the job time. */
-export function startIsKnown(watch: Watch, times: HoldJobTimes): boolean {
+export function startIsKnown(watch: Readonly<WatchFacts>, times: HoldJobTimes): boolean {
 	if (watch.startedBy === undefined) return false;
 	const spread = Math.max(LEARNING_START_SPREAD_MS, times.likelyRunMs(kindOf(watch)) / 4);
 	return watch.startedBy - watch.startedAfter <= spread;
@@ -42,7 +43,7 @@ export function startIsKnown(watch: Watch, times: HoldJobTimes): boolean {
  * its last progress report and its likely start, else from the learned job time of its hold and kind; undefined
  * when none of these is known.
  */
-export function predictedEndAt(watch: Watch, times: HoldJobTimes): number | undefined {
+export function predictedEndAt(watch: Readonly<WatchFacts>, times: HoldJobTimes): number | undefined {
 	const { likelyStart, lastTask, lastPollAt } = watch;
 	if (likelyStart === undefined) return undefined;
 	const kind = kindOf(watch);
@@ -69,7 +70,7 @@ export function predictedEndAt(watch: Watch, times: HoldJobTimes): number | unde
 }
 
 /** Two progress reports of one job tell its pace, whenever it started. */
-function endFromProgressRate(watch: Watch, line: ProgressLine): number | undefined {
+function endFromProgressRate(watch: Readonly<WatchFacts>, line: ProgressLine): number | undefined {
 	if (watch.recentProgress.length < 2) return undefined;
 	const [earlier, later] = watch.recentProgress.slice(-2);
 	const from = fractionAt(line, earlier.progress) as number;
@@ -86,7 +87,7 @@ function endFromProgressRate(watch: Watch, line: ProgressLine): number | undefin
  * queue: when a job ahead of it ends (the watcher then sets when it may have started), at the latest after
  * QUEUED_RECHECK_MS. Never past Max Wait.
  */
-export function nextPollAt(watch: Watch, times: HoldJobTimes): number {
+export function nextPollAt(watch: Readonly<WatchFacts>, times: HoldJobTimes): number {
 	const { target, lastPollAt } = watch;
 	if (lastPollAt === undefined && (target.pollImmediately || watch.probe)) {
 		return Math.min(target.acceptedAt, watch.deadline);
@@ -108,7 +109,7 @@ export function nextPollAt(watch: Watch, times: HoldJobTimes): number {
  * When to poll a task that surely waits in the queue with `queuedAhead` surely queued tasks before it: when the
  * account, running ASSUMED_CONCURRENT_JOBS at once, should have started it, within the bounds above.
  */
-export function queuedRecheckAt(watch: Watch, times: HoldJobTimes, queuedAhead: number): number {
+export function queuedRecheckAt(watch: Readonly<WatchFacts>, times: HoldJobTimes, queuedAhead: number): number {
 	const waves = 1 + Math.floor(queuedAhead / ASSUMED_CONCURRENT_JOBS);
 	const wait = waves * times.likelyRunMs(kindOf(watch));
 	const polledOrAccepted = watch.lastPollAt ?? watch.target.acceptedAt;
@@ -119,7 +120,7 @@ export function queuedRecheckAt(watch: Watch, times: HoldJobTimes, queuedAhead: 
  * When a job whose start nobody saw began: from its progress and the likely job time if possible, else halfway
  * between the last poll that found it queued (or its acceptance) and now.
  */
-export function guessStart(watch: Watch, progress: number, times: HoldJobTimes, now: number): number {
+export function guessStart(watch: Readonly<WatchFacts>, progress: number, times: HoldJobTimes, now: number): number {
 	const kind = kindOf(watch);
 	const runMs = times.likelyRunMs(kind);
 	const after = Math.max(watch.startedAfter, watch.target.acceptedAt);
@@ -132,7 +133,12 @@ export function guessStart(watch: Watch, progress: number, times: HoldJobTimes, 
  * When a queued task started, given that the job ahead of it was just (`now`) found ended: when that job was
  * predicted to end, but not before the last poll that found it not ended, nor after now.
  */
-export function startBehind(ended: Watch, queued: Watch, endedPredictedAt: number | undefined, now: number): number {
+export function startBehind(
+	ended: Readonly<WatchFacts>,
+	queued: Readonly<WatchFacts>,
+	endedPredictedAt: number | undefined,
+	now: number,
+): number {
 	const after = Math.max(queued.startedAfter, ended.notEndedAt ?? -Infinity);
 	return Math.min(now, Math.max(after, endedPredictedAt ?? now));
 }

@@ -16,7 +16,8 @@ import {
 	startBehind,
 	startIsKnown,
 } from './poll-schedule';
-import { jobKindOf, surelyQueued, type TaskToWaitFor, type Watch, type WaitOutcome } from './watch';
+import { TaskWatch, type Accepted } from './task-watch';
+import { surelyQueued, type TaskToWaitFor, type WaitOutcome } from './watch';
 
 export function isFailedOutcome(outcome: WaitOutcome, onTimeout: WaitOptions['onTimeout']): boolean {
 	if (outcome.kind === 'error') return true;
@@ -28,13 +29,12 @@ export function isFailedOutcome(outcome: WaitOutcome, onTimeout: WaitOptions['on
 const PROGRESS_LEARNING_SPREAD = 0.15;
 
 /** The most useful poll first: the earliest due, and on a tie the task that has waited longest. */
-function mostUrgent(watches: Watch[]): Watch {
-	return watches.reduce((best, watch) =>
-		watch.nextPollAt < best.nextPollAt ||
-		(watch.nextPollAt === best.nextPollAt && watch.target.acceptedAt < best.target.acceptedAt)
-			? watch
-			: best,
-	);
+function mostUrgent(watches: TaskWatch[]): TaskWatch {
+	return watches.reduce((best, watch) => {
+		const { nextPollAt: due, target } = watch.facts;
+		const { nextPollAt: bestDue, target: bestTarget } = best.facts;
+		return due < bestDue || (due === bestDue && target.acceptedAt < bestTarget.acceptedAt) ? watch : best;
+	});
 }
 
 /**
@@ -45,7 +45,7 @@ function mostUrgent(watches: Watch[]): Watch {
  */
 export class TaskWatcher {
 	/** In the order LinkrAPI accepted them, which is the order a hold's queue starts them in */
-	private watches: Watch[] = [];
+	private watches: TaskWatch[] = [];
 
 	private readonly outcomes = new Map<TaskToWaitFor, WaitOutcome>();
 
@@ -69,32 +69,19 @@ export class TaskWatcher {
 	}
 
 	add(target: TaskToWaitFor): void {
-		const submitted = this.watches.filter((other) => !other.target.pollImmediately);
-		const watch: Watch = {
-			target,
-			jobKind: target.jobKind,
-			deadline: target.acceptedAt + target.wait.maxWaitMs,
-			nextPollAt: target.acceptedAt,
-			startedAfter: target.pollImmediately ? -Infinity : target.acceptedAt,
-			recentProgress: [],
-			progressSeen: [],
-		};
-		if (target.pollImmediately) {
-			watch.mayRunSince = target.acceptedAt;
-		} else if (!submitted.some(surelyQueued)) {
-			// Behind a task that surely waits, it waits too (a hold starts its queue in order): leave it unset.
-			watch.mayRunSince = target.acceptedAt;
-			if (submitted.length < ASSUMED_CONCURRENT_JOBS) {
-				watch.startedBy = target.acceptedAt;
-				watch.likelyStart = target.acceptedAt;
-			} else {
-				watch.probe = true;
-			}
-		}
+		const watch = new TaskWatch(target, this.acceptedAs(target));
 		this.watches.push(watch);
-		if (surelyQueued(watch)) this.planRecheck(watch);
-		watch.nextPollAt = nextPollAt(watch, this.times);
+		if (surelyQueued(watch.facts)) this.planRecheck(watch);
+		watch.schedule(nextPollAt(watch.facts, this.times));
 		this.changes.notify();
+	}
+
+	/** How a task just accepted stands, from the jobs of this watcher ahead of it. */
+	private acceptedAs(target: TaskToWaitFor): Accepted {
+		if (target.pollImmediately) return 'fetched';
+		const submitted = this.watches.filter((other) => !other.facts.target.pollImmediately);
+		if (submitted.some((other) => surelyQueued(other.facts))) return 'queued';
+		return submitted.length < ASSUMED_CONCURRENT_JOBS ? 'started' : 'mayHaveQueued';
 	}
 
 	/** No more tasks will be added: run() returns once the added ones are settled. */
@@ -117,7 +104,7 @@ export class TaskWatcher {
 				continue;
 			}
 			const watch = mostUrgent(this.watches);
-			const delay = watch.nextPollAt - Date.now();
+			const delay = watch.facts.nextPollAt - Date.now();
 			if (delay > 0) {
 				await this.sleepUnlessChanged(delay, signal);
 				continue;
@@ -125,7 +112,7 @@ export class TaskWatcher {
 			await this.poll(watch, signal);
 			// What the poll taught moves the other polls too.
 			this.releaseQueuedWithNothingAhead();
-			for (const other of this.watches) other.nextPollAt = nextPollAt(other, this.times);
+			for (const other of this.watches) other.schedule(nextPollAt(other.facts, this.times));
 		}
 		return this.outcomes;
 	}
@@ -137,21 +124,23 @@ export class TaskWatcher {
 		await Promise.race([sleeping, this.changes.next]);
 	}
 
-	private settle(watch: Watch, outcome: WaitOutcome): void {
-		this.outcomes.set(watch.target, outcome);
+	private settle(watch: TaskWatch, outcome: WaitOutcome): void {
+		const { target } = watch.facts;
+		this.outcomes.set(target, outcome);
 		this.watches = this.watches.filter((other) => other !== watch);
-		this.onSettled(watch.target, outcome);
-		if (this.stopWhen(outcome, watch.target)) this.stopped = true;
+		this.onSettled(target, outcome);
+		if (this.stopWhen(outcome, target)) this.stopped = true;
 	}
 
-	private async poll(watch: Watch, signal: AbortSignal | undefined): Promise<void> {
+	private async poll(watch: TaskWatch, signal: AbortSignal | undefined): Promise<void> {
+		const { target, deadline } = watch.facts;
 		let task: Task;
 		try {
-			task = await fetchTask(this.context, watch.target.taskId, {
-				itemIndex: watch.target.itemIndex,
-				requestsPerSecond: watch.target.requestsPerSecond,
-				deadline: watch.deadline,
-				hold: watch.target.hold,
+			task = await fetchTask(this.context, target.taskId, {
+				itemIndex: target.itemIndex,
+				requestsPerSecond: target.requestsPerSecond,
+				deadline,
+				hold: target.hold,
 			});
 		} catch (error) {
 			if (signal?.aborted) throw cancelledError(this.context.getNode());
@@ -159,10 +148,8 @@ export class TaskWatcher {
 			return;
 		}
 		const now = Date.now();
-		const predictedEnd = predictedEndAt(watch, this.times);
-		watch.lastPollAt = now;
-		watch.lastTask = task;
-		watch.jobKind ??= jobKindOf(task.action);
+		const predictedEnd = predictedEndAt(watch.facts, this.times);
+		watch.polled(task, now);
 
 		if (isEnded(task.state)) {
 			this.learnFromEnd(watch, task, now);
@@ -170,59 +157,41 @@ export class TaskWatcher {
 			this.handOverSlot(watch, predictedEnd, now);
 			return;
 		}
-		watch.notEndedAt = now;
-		if (task.state === 'queued') this.seenQueued(watch, now);
-		else this.seenRunning(watch, task, now);
-		if (now >= watch.deadline) this.settle(watch, { kind: 'maxWaitReached', task });
+		if (task.state === 'queued') {
+			watch.seenQueued(now, this.notEndedAhead(watch));
+			if (surelyQueued(watch.facts)) this.planRecheck(watch);
+		} else {
+			this.seenRunning(watch, task, now);
+		}
+		if (now >= deadline) this.settle(watch, { kind: 'maxWaitReached', task });
 	}
 
-	private seenQueued(watch: Watch, now: number): void {
-		watch.startedAfter = now;
-		watch.startedBy = undefined;
-		watch.likelyStart = undefined;
-		watch.ranAtLeastMs = undefined;
-		watch.fullProgressAt = undefined;
-		watch.recentProgress = [];
-		watch.progressSeen = [];
-		watch.mayRunSince = this.notEndedAhead(watch) ? undefined : now;
-		if (surelyQueued(watch)) this.planRecheck(watch);
+	private planRecheck(watch: TaskWatch): void {
+		const ahead = this.watches.slice(0, this.watches.indexOf(watch));
+		const queuedAhead = ahead.filter((other) => surelyQueued(other.facts)).length;
+		watch.planRecheck(queuedRecheckAt(watch.facts, this.times, queuedAhead));
 	}
 
-	private planRecheck(watch: Watch): void {
-		const queuedAhead = this.watches.slice(0, this.watches.indexOf(watch)).filter(surelyQueued).length;
-		watch.queuedRecheckAt = queuedRecheckAt(watch, this.times, queuedAhead);
-	}
-
-	private seenRunning(watch: Watch, task: Task, now: number): void {
+	/** A job whose start is known closely teaches, while it runs, that its kind runs at least this long. */
+	private seenRunning(watch: TaskWatch, task: Task, now: number): void {
 		const progress = task.progress ?? 0;
-		if (watch.startedBy === undefined) {
-			watch.startedBy = now;
-			watch.likelyStart = guessStart(watch, progress, this.times, now);
-		}
-		watch.mayRunSince ??= now;
-		if (progress >= 100) watch.fullProgressAt ??= now;
-		if (progress > 0 && progress < 100)
-			watch.recentProgress = [...watch.recentProgress, { at: now, progress }].slice(-2);
-		if (!startIsKnown(watch, this.times)) return;
-		watch.ranAtLeastMs = now - watch.startedBy;
-		this.times.learning(kindOf(watch)).stillRunningAfter(watch.ranAtLeastMs);
-		if (progress > 0 && progress < 100) {
-			watch.progressSeen.push({ progress, elapsedMs: now - (watch.likelyStart as number) });
-		}
+		watch.seenRunning(progress, now, () => guessStart(watch.facts, progress, this.times, now));
+		if (!startIsKnown(watch.facts, this.times)) return;
+		this.times.learning(kindOf(watch.facts)).stillRunningAfter(watch.ranFromKnownStart(progress, now));
 	}
 
 	/** Submitted before this one and not known to have ended: a job this one queues behind. */
-	private notEndedAhead(watch: Watch): boolean {
-		if (watch.target.pollImmediately) return false;
+	private notEndedAhead(watch: TaskWatch): boolean {
+		if (watch.facts.target.pollImmediately) return false;
 		const index = this.watches.indexOf(watch);
-		return this.watches.slice(0, index).some((other) => !other.target.pollImmediately);
+		return this.watches.slice(0, index).some((other) => !other.facts.target.pollImmediately);
 	}
 
 	/** A task that waited behind jobs that are no longer watched (they failed or reached Max Wait) may now run. */
 	private releaseQueuedWithNothingAhead(): void {
 		for (const watch of this.watches) {
-			if (surelyQueued(watch) && !this.notEndedAhead(watch)) {
-				watch.mayRunSince = watch.lastPollAt ?? watch.target.acceptedAt;
+			if (surelyQueued(watch.facts) && !this.notEndedAhead(watch)) {
+				watch.mayRunFrom(watch.facts.lastPollAt ?? watch.facts.target.acceptedAt);
 			}
 		}
 	}
@@ -231,32 +200,33 @@ export class TaskWatcher {
 	 * A job was found ended. If its start is known, it ran at most until now, which teaches the job time, and its
 	 * progress reports teach what progress says about the time left.
 	 */
-	private learnFromEnd(watch: Watch, task: Task, now: number): void {
-		if (task.state !== 'completed' || !startIsKnown(watch, this.times)) return;
-		const estimate = this.times.learning(kindOf(watch));
-		const upper = now - watch.startedAfter;
+	private learnFromEnd(watch: TaskWatch, task: Task, now: number): void {
+		const { facts } = watch;
+		if (task.state !== 'completed' || !startIsKnown(facts, this.times)) return;
+		const estimate = this.times.learning(kindOf(facts));
+		const upper = now - facts.startedAfter;
 		estimate.endedWithin(upper);
-		const lower = Math.max(watch.ranAtLeastMs ?? 0, 0);
+		const lower = Math.max(facts.ranAtLeastMs ?? 0, 0);
 		// Only a run time known closely says where in the run each progress report came.
 		if (upper - lower > PROGRESS_LEARNING_SPREAD * upper) return;
 		const runMs = (lower + upper) / 2;
-		for (const seen of watch.progressSeen) estimate.progressAt(seen.progress, Math.min(1, seen.elapsedMs / runMs));
+		for (const seen of facts.progressSeen) estimate.progressAt(seen.progress, Math.min(1, seen.elapsedMs / runMs));
 	}
 
 	/**
 	 * The account has had a free slot since the job ended, so the oldest task that surely waited in the queue started
 	 * then: it may be running since the last poll that found the ended job not ended.
 	 */
-	private handOverSlot(ended: Watch, endedPredictedAt: number | undefined, now: number): void {
-		const next = this.watches.find((other) => surelyQueued(other) && !other.target.pollImmediately);
+	private handOverSlot(ended: TaskWatch, endedPredictedAt: number | undefined, now: number): void {
+		const next = this.watches.find(({ facts }) => surelyQueued(facts) && !facts.target.pollImmediately);
 		if (!next) return;
-		const endedAfter = ended.notEndedAt ?? ended.target.acceptedAt;
+		const endedAfter = ended.facts.notEndedAt ?? ended.facts.target.acceptedAt;
 		// Another job ahead may have ended unseen since its last poll and started it even sooner.
-		const ahead = this.watches.slice(0, this.watches.indexOf(next)).filter((other) => !surelyQueued(other));
-		const earliestEnd = Math.min(endedAfter, ...ahead.map((other) => other.notEndedAt ?? other.target.acceptedAt));
-		next.mayRunSince = Math.max(next.lastPollAt ?? next.target.acceptedAt, earliestEnd);
-		next.startedAfter = Math.max(next.startedAfter, endedAfter);
-		next.startedBy = now;
-		next.likelyStart = startBehind(ended, next, endedPredictedAt, now);
+		const ahead = this.watches.slice(0, this.watches.indexOf(next)).filter(({ facts }) => !surelyQueued(facts));
+		const earliestEnd = Math.min(endedAfter, ...ahead.map(({ facts }) => facts.notEndedAt ?? facts.target.acceptedAt));
+		const mayRunSince = Math.max(next.facts.lastPollAt ?? next.facts.target.acceptedAt, earliestEnd);
+		next.startedBehindEndedJob(endedAfter, mayRunSince, now, (started) =>
+			startBehind(ended.facts, started, endedPredictedAt, now),
+		);
 	}
 }

@@ -1,24 +1,10 @@
 /** What the watcher, its poll schedule and the job-time learning share: the tasks and what is known of each. */
 import type { IDataObject } from 'n8n-workflow';
 
+import type { JobKind } from '../../shared/buttons/midjourney-buttons';
 import type { DownloadOptions } from '../../shared/task-item';
 import type { Task } from '../../shared/transport';
 import type { WaitOptions } from './wait-options';
-
-/**
- * Midjourney's jobs run at very different speeds: a grid (imagine, variation, reroll, zoom, pan) takes tens of
- * seconds; picking one image of a grid (U1–U4) a few; an upscale that redraws the image larger (Subtle, Creative,
- * 2x, 4x) as long as a grid or longer. Each kind's run time is learned apart.
- */
-export type JobKind = 'grid' | 'single' | 'upscale';
-
-/** The kind of job an action (`imagine`, `upsample2`, `variation1`, or a raw custom_id) starts. */
-export function jobKindOf(action: string | undefined | null): JobKind {
-	const text = action ?? '';
-	// upsample_v7_2x_subtle, upsample_v5_4x…: Midjourney names its redrawing upscales with a suffix.
-	if (/upsample_|upscale_/i.test(text)) return 'upscale';
-	return /upsample|upscale/i.test(text) ? 'single' : 'grid';
-}
 
 /**
  * A task an item waits for (Poll Until Finished, Pause Until Callback) and all its item is built from once the
@@ -55,8 +41,8 @@ export interface ProgressSeen {
 	elapsedMs: number;
 }
 
-/** What the watcher knows of one task. */
-export interface Watch {
+/** What the watcher knows of one task: what the poll schedule reads, and only TaskWatch writes. */
+export interface WatchFacts {
 	target: TaskToWaitFor;
 	jobKind?: JobKind;
 	deadline: number;
@@ -85,12 +71,12 @@ export interface Watch {
 	/** The first poll that found the job running at 100 % progress (drawn, maybe uploading) */
 	fullProgressAt?: number;
 	/** The last two progress reports between 0 and 100 %, and when they came: how fast this job progresses */
-	recentProgress: Array<{ at: number; progress: number }>;
+	recentProgress: ReadonlyArray<{ at: number; progress: number }>;
 	/** Progress reports of this job, to calibrate what progress says about the end */
-	progressSeen: ProgressSeen[];
+	progressSeen: readonly ProgressSeen[];
 }
 
 /** Surely waiting in the account's queue, so it need not be polled every Poll Interval. */
-export function surelyQueued(watch: Watch): boolean {
+export function surelyQueued(watch: Readonly<WatchFacts>): boolean {
 	return watch.mayRunSince === undefined;
 }

@@ -4,11 +4,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { readTaskOptions, readWaitMode } from '../read-options';
 import { submittedToJson } from '../../../shared/task-item';
 import { requireText } from '../validate-input';
-import { MIDJOURNEY_BUTTONS, type ButtonHome } from '../../../shared/buttons/midjourney-buttons';
+import { jobKindOf, MIDJOURNEY_BUTTONS, type ButtonHome } from '../../../shared/buttons/midjourney-buttons';
 import type { ExecuteOrWebhookContext } from '../../../shared/node-context';
 import { type ActionBody, fetchTask, submitAction, type Task } from '../../../shared/transport';
 import { type Holds, namedHold } from '../../holds';
-import { jobKindOf } from '../../waiting';
 import {
 	callbackUrlProperty,
 	holdProperty,

@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { SubmitResponse } from '../../../shared/transport';
 import type { TaskOptions } from '../read-options';
-import { type JobKind, jobKindOf, type TaskToWaitFor, type WaitMode } from '../../waiting';
+import { jobKindOf, type JobKind } from '../../../shared/buttons/midjourney-buttons';
+import type { TaskToWaitFor, WaitMode } from '../../waiting';
 import { withHoldHint } from '../../../shared/callback';
 import { callbackResumeUrl } from '../../pause';
 import { optionalHttpUrl } from '../validate-input';

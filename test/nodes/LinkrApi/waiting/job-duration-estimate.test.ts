@@ -6,7 +6,7 @@ import {
 	jobTimesFor,
 	TYPICAL_RUN_MS,
 } from '../../../../nodes/LinkrApi/waiting/job-duration-estimate';
-import type { JobKind } from '../../../../nodes/LinkrApi/waiting/watch';
+import type { JobKind } from '../../../../nodes/shared/buttons/midjourney-buttons';
 
 const API = 'https://linkrapi.test/api/v1';
 

@@ -16,13 +16,13 @@ import {
 	startIsKnown,
 } from '../../../../nodes/LinkrApi/waiting/poll-schedule';
 import type { Task } from '../../../../nodes/shared/transport';
-import { jobKindOf, type Watch } from '../../../../nodes/LinkrApi/waiting/watch';
+import type { WatchFacts } from '../../../../nodes/LinkrApi/waiting/watch';
 
 const ACCEPTED = 1_000_000;
 const INTERVAL = 5000;
 const API = 'https://linkrapi.test/api/v1';
 
-function watch(overrides: Partial<Watch> = {}): Watch {
+function watch(overrides: Partial<WatchFacts> = {}): WatchFacts {
 	return {
 		target: {
 			taskId: 'task',
@@ -160,7 +160,7 @@ describe('when the watcher polls a task that may be running', () => {
 });
 
 describe('when the watcher polls a task that surely waits in the queue', () => {
-	const queued = (overrides: Partial<Watch> = {}) =>
+	const queued = (overrides: Partial<WatchFacts> = {}) =>
 		watch({ mayRunSince: undefined, startedBy: undefined, likelyStart: undefined, ...overrides });
 
 	it('polls it when the jobs ahead should have run: at least 30 s, at most 5 minutes after it was seen queued', () => {
@@ -199,19 +199,5 @@ describe('what a poll tells about a job', () => {
 		expect(startIsKnown(watch(), times)).toBe(true);
 		expect(startIsKnown(watch({ startedBy: undefined }), times)).toBe(false);
 		expect(startIsKnown(watch({ startedBy: ACCEPTED + 5000 }), times)).toBe(false);
-	});
-
-	it('tells grids, single-image picks and redrawing upscales apart by the action', () => {
-		expect(jobKindOf('imagine')).toBe('grid');
-		expect(jobKindOf('variation2')).toBe('grid');
-		expect(jobKindOf('MJ::JOB::reroll::0::abc::SOLO')).toBe('grid');
-		expect(jobKindOf('upsample3')).toBe('single');
-		expect(jobKindOf('MJ::JOB::upsample::2::abc')).toBe('single');
-		expect(jobKindOf('MJ::JOB::upsample_v7_2x_subtle::1::abc::SOLO')).toBe('upscale');
-		expect(jobKindOf('MJ::JOB::upsample_v5_4x::1::abc::SOLO')).toBe('upscale');
-		expect(jobKindOf('upsample_v6_2x_creative')).toBe('upscale');
-		expect(jobKindOf('MJ::Outpaint::50::1::abc::SOLO')).toBe('grid');
-		expect(jobKindOf('MJ::JOB::pan_left::1::abc::SOLO')).toBe('grid');
-		expect(jobKindOf(undefined)).toBe('grid');
 	});
 });
