@@ -16,7 +16,6 @@ import {
 	type CredentialRef,
 	discardPackedTarball,
 	ensureN8nInstalled,
-	type Execution,
 	LINKRAPI_CREDENTIAL_TYPE,
 	LINKRAPI_HOLD_POOL_CREDENTIAL_TYPE,
 	LINKRAPI_NODE_TYPE,
@@ -24,7 +23,7 @@ import {
 	newApiKey,
 	nodeOutput,
 	packageTarball,
-	pollUntil,
+	hasEnded,
 	REPO_ROOT,
 	startN8n,
 	WEBHOOK_NODE_TYPE,
@@ -129,18 +128,6 @@ function batchWorkflow(title: string, indexes: number[], credential: CredentialR
 	};
 }
 
-async function executionEnd(n8n: N8nServer, workflowId: string, executionId: string): Promise<Execution> {
-	return await pollUntil(
-		`execution ${executionId} to end`,
-		async () => {
-			const [latest] = await n8n.listExecutions(workflowId, 1);
-			const ended = latest?.id === executionId && !['new', 'running', 'waiting'].includes(latest.status);
-			return ended ? await n8n.getExecution(executionId) : undefined;
-		},
-		{ timeoutMs: Infinity, intervalMs: 500 },
-	);
-}
-
 /** Starts every workflow at once; the wall time from the first start to the last end. */
 async function runTogether(n8n: N8nServer, workflows: WorkflowJson[]): Promise<number> {
 	const deployed = await Promise.all(workflows.map(async (workflow) => await n8n.deployWorkflow(workflow)));
@@ -148,7 +135,7 @@ async function runTogether(n8n: N8nServer, workflows: WorkflowJson[]): Promise<n
 		deployed.map(async (workflow) => await n8n.runWorkflow(workflow, { settled: () => true })),
 	);
 	const executions = await Promise.all(
-		started.map(async (run, index) => await executionEnd(n8n, deployed[index].id, run.execution.id)),
+		started.map(async (run) => await n8n.waitForExecution(run.execution.id, Infinity, hasEnded)),
 	);
 	for (const workflow of deployed)
 		await n8n.rest('POST', `/workflows/${workflow.id}/deactivate`, {}).catch(() => undefined);

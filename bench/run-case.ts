@@ -14,7 +14,7 @@ import {
 	type N8nClient,
 	newApiKey,
 	nodeOutput,
-	pollUntil,
+	hasEnded,
 } from '../real-n8n/harness';
 import { type Inspection, type Simulator, type SimulatorOptions, startSimulator } from '../simulator';
 import { executionSpan, runMetrics, type RunMetrics } from './metrics';
@@ -57,24 +57,6 @@ function workflowSettings(row: ScenarioRow, options: BenchOptions, size = row.si
 	};
 }
 
-/** The webhook answers at once (`onReceived`); follow the execution over REST until it ends. */
-async function waitForEnd(n8n: N8nClient, workflowId: string, executionId: string): Promise<Execution> {
-	let latest: { id: string; status: string } | undefined;
-	return await pollUntil(
-		`execution ${executionId} to end`,
-		async () => {
-			[latest] = await n8n.listExecutions(workflowId, 1);
-			const ended = latest?.id === executionId && !['new', 'running', 'waiting'].includes(latest.status);
-			return ended ? await n8n.getExecution(executionId) : undefined;
-		},
-		{
-			timeoutMs: EXECUTION_TIMEOUT_MS,
-			intervalMs: EXECUTION_CHECK_INTERVAL_MS,
-			onTimeout: () => `Execution ${executionId} was still ${latest?.status}.`,
-		},
-	);
-}
-
 async function runOnce(
 	n8n: N8nClient,
 	title: string,
@@ -84,7 +66,12 @@ async function runOnce(
 ): Promise<Execution> {
 	const workflow = await n8n.deployWorkflow(scenarioWorkflow(title, row.stages, settings, credentials));
 	const started = await n8n.runWorkflow(workflow, { settled: () => true });
-	const execution = await waitForEnd(n8n, workflow.id, started.execution.id);
+	const execution = await n8n.waitForExecution(
+		started.execution.id,
+		EXECUTION_TIMEOUT_MS,
+		hasEnded,
+		EXECUTION_CHECK_INTERVAL_MS,
+	);
 	await n8n.rest('POST', `/workflows/${workflow.id}/deactivate`, {}).catch(() => undefined);
 	return execution;
 }
@@ -142,7 +129,12 @@ async function runEarlierBatch(
 function writeTimeline(dir: string, name: string, seen: Inspection): void {
 	fs.mkdirSync(dir, { recursive: true });
 	const timeline = {
-		requests: seen.requests.map(({ at, method, path: requestPath, status }) => ({ at, method, path: requestPath, status })),
+		requests: seen.requests.map(({ at, method, path: requestPath, status }) => ({
+			at,
+			method,
+			path: requestPath,
+			status,
+		})),
 		tasks: seen.tasks,
 	};
 	fs.writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(timeline, null, '\t')}\n`);
@@ -163,7 +155,12 @@ async function runAnchor(row: ScenarioRow, options: BenchOptions): Promise<{ wal
 	}
 }
 
-export async function runRow(n8n: N8nClient, row: ScenarioRow, options: BenchOptions, index: number): Promise<RowResult> {
+export async function runRow(
+	n8n: N8nClient,
+	row: ScenarioRow,
+	options: BenchOptions,
+	index: number,
+): Promise<RowResult> {
 	const keys = row.holdSpeeds.map(() => newApiKey());
 	const sim = await startSimulator(simulatorOptions(row, options, keys));
 	try {

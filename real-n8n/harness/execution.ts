@@ -66,6 +66,11 @@ export interface Execution {
  * a read in between sees the final status with the data of an earlier save (a resumed node's run missing, or the
  * pause still set). True once an ended execution's data is its final data; any other state is taken as read.
  */
+/** An execution that will not change any more: not new, running, or waiting for a resume. */
+export function hasEnded(status: string): boolean {
+	return !['new', 'running', 'waiting'].includes(status);
+}
+
 export function dataCaughtUp(execution: Execution): boolean {
 	if (execution.status !== 'success' && execution.status !== 'error') return true;
 	const { resultData, waitTill } = execution.data;

@@ -21,6 +21,7 @@ import {
 	REPO_ROOT,
 	startN8n,
 	type WorkflowJson,
+	hasEnded,
 } from '../../real-n8n/harness';
 import { type Simulator, startSimulator } from '../../simulator';
 import { E2E_TEST_TIMEOUT_MS, FAST_TASKS } from './support/testbed';
@@ -38,8 +39,6 @@ const SCHEDULE_TRIGGER = 'Every day at 6:00';
 const RUN_TIMEOUT_MS = 60_000;
 const TRIGGER_REGISTRATION_TIMEOUT_MS = 15_000;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-const finished = (status: string) => status !== 'new' && status !== 'running' && status !== 'waiting';
 
 /**
  * The examples write files with n8n's Read/Write Files from Disk node, which n8n 2.x confines to
@@ -149,7 +148,7 @@ describe('The workflows in examples/, imported into a real n8n and run against t
 			`workflow "${workflow.name}" to run`,
 			async () => {
 				const [latest] = await n8n.listExecutions(workflow.id, 1);
-				return latest && Number(latest.id) > afterId && finished(latest.status)
+				return latest && Number(latest.id) > afterId && hasEnded(latest.status)
 					? await n8n.getExecution(latest.id)
 					: undefined;
 			},

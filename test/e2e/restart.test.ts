@@ -18,6 +18,7 @@ import {
 	restartN8n,
 	startN8n,
 	type WorkflowJson,
+	hasEnded,
 } from '../../real-n8n/harness';
 import { type Simulator, startSimulator } from '../../simulator';
 import { waitForExecutionStatus } from './support/callbacks';
@@ -35,7 +36,6 @@ const PROMPTS = 6;
  */
 const TASK_MS = 45_000;
 const FETCH_NODE = 'Wait for the images';
-const ended = (status: string) => !['new', 'running', 'waiting'].includes(status);
 
 interface Batch {
 	label: string;
@@ -201,7 +201,7 @@ describe('Batches of 6 prompts when n8n is killed (SIGKILL) during the wait and 
 
 	it('n8n runs the error workflow for each crashed execution, naming it and its last node: a hook to automate the Retry', async () => {
 		const reports = await pollUntil('the error workflow to report the three crashed executions', async () => {
-			const runs = (await n8n.listExecutions(errorWorkflow!.id, 20)).filter((run) => ended(run.status));
+			const runs = (await n8n.listExecutions(errorWorkflow!.id, 20)).filter((run) => hasEnded(run.status));
 			if (runs.length < 3) return undefined;
 			const executions = await Promise.all(runs.map(async (run) => await n8n.getExecution(run.id)));
 			return executions.map((execution) => nodeOutput(execution, 'Error Trigger')[0]?.json.execution);

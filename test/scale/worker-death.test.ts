@@ -14,6 +14,7 @@ import {
 	pollUntil,
 	REPO_ROOT,
 	type WorkflowJson,
+	hasEnded,
 } from '../../real-n8n/harness';
 import { executionsStartedBy, type N8nProcess, type QueueCluster, startQueueCluster } from '../../real-n8n/queue';
 import { type Simulator, startSimulator } from '../../simulator';
@@ -39,7 +40,6 @@ const FETCH_NODE = 'Wait for the images';
  * sees it: n8n 2.x then fails it, 1.x runs it again.
  */
 const STALLED_JOB_HANDLED_WITHIN_MS = 240_000;
-const ended = (status: string) => !['new', 'running', 'waiting'].includes(status);
 
 jest.setTimeout(420_000);
 
@@ -128,7 +128,7 @@ describe('n8n queue mode: the worker running a batch of 6 prompts dies (SIGKILL)
 		});
 		const submit = await cluster.main.runWorkflow(submitWorkflow, {
 			body: { count: PROMPTS, label: 'split' },
-			settled: ended,
+			settled: hasEnded,
 		});
 		assertExecutionStatus(submit.execution, 'success');
 		const taskIds = await submittedAndCheckedBatch('split');
@@ -177,7 +177,7 @@ describe('n8n queue mode: the worker running a batch of 6 prompts dies (SIGKILL)
 		const after = await waitForExecutionStatus(
 			cluster.main,
 			run.execution.id,
-			ended,
+			hasEnded,
 			STALLED_JOB_HANDLED_WITHIN_MS,
 			1000,
 		);

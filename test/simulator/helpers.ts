@@ -70,10 +70,6 @@ export async function action(api: AxiosInstance, taskId: string, name: string) {
 	return api.post('/action', { task_id: taskId, action: name });
 }
 
-export function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** pollUntil's options for the simulator, whose delays are tens of milliseconds: look often, give up after 5 s. */
 export const SIMULATOR_POLL: PollOptions = { timeoutMs: 5000, intervalMs: 10 };
 

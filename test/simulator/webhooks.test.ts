@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { pollUntil } from '../../real-n8n/harness';
+import { pollUntil, sleep } from '../../real-n8n/harness';
 import type { Simulator } from '../../simulator';
 import { Task } from '../../simulator/contract';
-import { action, fetchTask, imagine, SIMULATOR_POLL, sleep, useSimulator } from './helpers';
+import { action, fetchTask, imagine, SIMULATOR_POLL, useSimulator } from './helpers';
 
 interface Received {
 	body: Record<string, unknown>;
