@@ -19,10 +19,8 @@ const MAX_IN_PROGRESS = 1000;
 /** One delivery of a task at a time per trigger. */
 const deliveriesInProgress = new HandlingsInProgress(MAX_IN_PROGRESS);
 
-export type OnDownloadFailure = 'answerError' | 'runWithoutImage';
-
 interface TriggerOptions extends DownloadParameters {
-	onDownloadFailure?: OnDownloadFailure;
+	onDownloadFailure?: 'answerError' | 'runWithoutImage';
 }
 
 /** The Secret Token the callback URL must carry as ?token=. */

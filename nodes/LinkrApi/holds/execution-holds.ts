@@ -25,6 +25,8 @@ export interface Holds {
 	readonly pooled: boolean;
 	/** Every hold to ask (Get Info): the pool's names, or the one-hold credential (undefined) */
 	names(): Array<string | undefined>;
+	/** The pool's hold of that name (any case), or an error naming the Hold field */
+	holdNamed(name: string, itemIndex: number): string;
 	/** Submits a new job on the hold that should run it, moving on to the next hold when one is unusable */
 	submitNewJob(job: NewJob): Promise<{ submitted: SubmitResponse; hold?: string }>;
 	/** The hold that owns a task, for a follow-up; a search may hand back the task it found */
@@ -44,18 +46,28 @@ function unusableHold(error: unknown): string | undefined {
 	return error instanceof NodeApiError && error.httpCode ? UNUSABLE[error.httpCode] : undefined;
 }
 
-const oneHold: Holds = {
-	pooled: false,
-	names: () => [undefined],
-	submitNewJob: async (job) => ({ submitted: await job.submit(undefined) }),
-	ownerOf: async () => ({}),
-	settled: () => undefined,
-};
+function oneHoldOf(context: IExecuteFunctions): Holds {
+	return {
+		pooled: false,
+		names: () => [undefined],
+		// A workflow saved with a pool, then switched: there is no hold to choose.
+		holdNamed: (_name, itemIndex) => {
+			throw new NodeOperationError(context.getNode(), 'The Hold field is set, but the node uses one hold', {
+				itemIndex,
+				description: 'Clear the Hold field, or choose "Hold Pool" under Holds and a LinkrAPI Hold Pool credential.',
+			});
+		},
+		submitNewJob: async (job) => ({ submitted: await job.submit(undefined) }),
+		ownerOf: async () => ({}),
+		settled: () => undefined,
+	};
+}
 
 function poolOf(context: IExecuteFunctions, run: PoolRun): Holds {
 	return {
 		pooled: true,
 		names: () => run.holds.map((hold) => hold.name),
+		holdNamed: (name, itemIndex) => run.holdNamed(name, itemIndex).name,
 		async submitNewJob(job) {
 			for (;;) {
 				const place = await run.reserve(job.kind, job.itemIndex, job.waitedFor, job.pinned);
@@ -90,7 +102,7 @@ function poolOf(context: IExecuteFunctions, run: PoolRun): Holds {
 /** The holds of this execution, read and checked once before any request. */
 export async function holdsForExecution(context: IExecuteFunctions): Promise<Holds> {
 	const source = context.getNodeParameter(HOLD_SOURCE.name, 0, HOLD_SOURCE.oneHold);
-	if (source !== HOLD_SOURCE.holdPool) return oneHold;
+	if (source !== HOLD_SOURCE.holdPool) return oneHoldOf(context);
 	return poolOf(context, await PoolRun.start(context, await poolHolds(context)));
 }
 
@@ -102,24 +114,9 @@ export function namedHold(context: IExecuteFunctions, holds: Holds, itemIndex: n
 	return typeof fromInput === 'string' && fromInput.trim() !== '' ? fromInput.trim() : undefined;
 }
 
-/**
- * The Hold field of an item: a name of the pool, or nothing. With a one-hold credential it must stay empty (a
- * workflow saved with a pool, then switched): there is no hold to choose.
- */
+/** The Hold field of an item: a name of the pool, or nothing. */
 export function pinnedHold(context: IExecuteFunctions, holds: Holds, itemIndex: number): string | undefined {
 	const value = context.getNodeParameter('hold', itemIndex, '');
 	const name = typeof value === 'string' ? value.trim() : String(value ?? '').trim();
-	if (name === '') return undefined;
-	if (!holds.pooled) {
-		throw new NodeOperationError(context.getNode(), 'The Hold field is set, but the node uses one hold', {
-			itemIndex,
-			description: 'Clear the Hold field, or choose "Hold Pool" under Holds and a LinkrAPI Hold Pool credential.',
-		});
-	}
-	const known = holds.names().find((hold) => hold?.toLowerCase() === name.toLowerCase());
-	if (known !== undefined) return known;
-	throw new NodeOperationError(context.getNode(), `The Hold ${forLog(name, 60)} is not a hold of the pool`, {
-		itemIndex,
-		description: `Use one of the names in the LinkrAPI Hold Pool credential: ${holds.names().join(', ')}.`,
-	});
+	return name === '' ? undefined : holds.holdNamed(name, itemIndex);
 }

@@ -5,7 +5,7 @@ import { cancellableSleep } from '../../shared/cancellable-sleep';
 import { ChangeSignal } from '../../shared/change-signal';
 import { cancelledError } from '../../shared/node-errors';
 import { forLog } from '../../shared/for-log';
-import { type Hold, holdBudgetKey } from '../../shared/transport';
+import { type Hold, holdBudgetKey, holdNamed } from '../../shared/transport';
 import type { JobKind } from '../../shared/buttons/midjourney-buttons';
 import { jobTimesFor, type HoldJobTimes } from '../waiting';
 import { bestPlacement, type HoldLoad, type JobOnHold } from './placement';
@@ -57,10 +57,9 @@ export class PoolRun {
 		return new PoolRun(context, holds, times, poolKey);
 	}
 
-	/** The hold of that name, or an error naming the Hold field. */
+	/** The hold of that name (any case), or an error naming the Hold field. */
 	holdNamed(name: string, itemIndex: number): Hold {
-		const wanted = name.trim().toLowerCase();
-		const hold = this.holds.find((candidate) => candidate.name.toLowerCase() === wanted);
+		const hold = holdNamed(this.holds, name);
 		if (hold) return hold;
 		throw new NodeOperationError(this.context.getNode(), `The Hold ${forLog(name, 60)} is not a hold of the pool`, {
 			itemIndex,

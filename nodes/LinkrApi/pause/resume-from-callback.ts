@@ -89,7 +89,6 @@ function accept(
 		duplicateNote: 'duplicate delivery: another callback of this pause is being handled',
 		handledAlready: () => (resumedInProcess.has(resumeKey) ? 'this pause was resumed already' : undefined),
 		verifyWith: [hold],
-		ignored: () => undefined,
 		itemFor: async (task) => {
 			if (isFailure(task.state)) return await failureItem(task, describeFailure(task));
 			const download = toDownloadOptions(context.getNodeParameter('options', {}) as DownloadParameters);

@@ -39,7 +39,7 @@ export interface CallbackHandling {
 	/** The holds whose keys verify the task (`undefined`: the one-hold credential); `'body'`: the body is the task */
 	verifyWith: Array<string | undefined> | 'body';
 	/** Why an ended task starts nothing (a status not among the Trigger's Events), or undefined */
-	ignored(task: Task): string | undefined;
+	ignored?(task: Task): string | undefined;
 	/** The item the task becomes; throws when its image cannot be downloaded */
 	itemFor(task: Task, hold: string | undefined): Promise<INodeExecutionData>;
 	/**
@@ -78,7 +78,7 @@ async function handle(
 	const ended = await endedTaskFromCallback(context, reply, taskId, handling.verifyWith);
 	if ('answered' in ended) return ended.answered;
 	const { task, hold } = ended;
-	const ignored = handling.ignored(task);
+	const ignored = handling.ignored?.(task);
 	if (ignored) return reply.refuse(200, { ignored, task_id: task.task_id });
 	const built = await retriedAfterAccepting(reply, async () => await handling.itemFor(task, hold));
 	let item: INodeExecutionData;
