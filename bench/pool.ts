@@ -23,7 +23,6 @@ import {
 	newApiKey,
 	nodeOutput,
 	packageTarball,
-	hasEnded,
 	REPO_ROOT,
 	startN8n,
 	WEBHOOK_NODE_TYPE,
@@ -135,7 +134,9 @@ async function runTogether(n8n: N8nServer, workflows: WorkflowJson[]): Promise<n
 		deployed.map(async (workflow) => await n8n.runWorkflow(workflow, { settled: () => true })),
 	);
 	const executions = await Promise.all(
-		started.map(async (run) => await n8n.waitForExecution(run.execution.id, Infinity, hasEnded)),
+		started.map(
+			async (run, index) => await n8n.waitForExecutionEnd(deployed[index].id, run.execution.id, Infinity, 500),
+		),
 	);
 	for (const workflow of deployed)
 		await n8n.rest('POST', `/workflows/${workflow.id}/deactivate`, {}).catch(() => undefined);

@@ -14,7 +14,6 @@ import {
 	type N8nClient,
 	newApiKey,
 	nodeOutput,
-	hasEnded,
 } from '../real-n8n/harness';
 import { type Inspection, type Simulator, type SimulatorOptions, startSimulator } from '../simulator';
 import { executionSpan, runMetrics, type RunMetrics } from './metrics';
@@ -66,10 +65,10 @@ async function runOnce(
 ): Promise<Execution> {
 	const workflow = await n8n.deployWorkflow(scenarioWorkflow(title, row.stages, settings, credentials));
 	const started = await n8n.runWorkflow(workflow, { settled: () => true });
-	const execution = await n8n.waitForExecution(
+	const execution = await n8n.waitForExecutionEnd(
+		workflow.id,
 		started.execution.id,
 		EXECUTION_TIMEOUT_MS,
-		hasEnded,
 		EXECUTION_CHECK_INTERVAL_MS,
 	);
 	await n8n.rest('POST', `/workflows/${workflow.id}/deactivate`, {}).catch(() => undefined);

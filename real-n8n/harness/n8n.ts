@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { dataCaughtUp, type Execution } from './execution';
+import { dataCaughtUp, type Execution, hasEnded } from './execution';
 import { ensureN8nInstalled, type N8nInstallation } from './install';
 import { pollUntil } from './poll-until';
 import {
@@ -311,6 +311,29 @@ export class N8nClient {
 				intervalMs,
 				onTimeout: () => `Execution ${id} is still "${execution?.status ?? 'not saved'}" after ${timeoutMs / 1000} s.`,
 			},
+		);
+	}
+
+	/**
+	 * Waits for the workflow's newest execution to be `executionId` and to have ended, then returns it with full data.
+	 * Polls the light execution list, not the execution's data: a benchmark's own checks must not load n8n while it
+	 * measures.
+	 */
+	async waitForExecutionEnd(
+		workflowId: string,
+		executionId: string,
+		timeoutMs: number,
+		intervalMs: number,
+	): Promise<Execution> {
+		let latest: { id: string; status: string } | undefined;
+		return await pollUntil(
+			`execution ${executionId} to end`,
+			async () => {
+				[latest] = await this.listExecutions(workflowId, 1);
+				const ended = latest?.id === executionId && hasEnded(latest.status);
+				return ended ? await this.getExecution(executionId) : undefined;
+			},
+			{ timeoutMs, intervalMs, onTimeout: () => `Execution ${executionId} was still ${latest?.status}.` },
 		);
 	}
 
