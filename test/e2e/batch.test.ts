@@ -1,5 +1,5 @@
 import { assertExecutionStatus, nodeOutput } from '../../real-n8n/harness';
-import { E2E_TEST_TIMEOUT_MS, useTestbed } from './support/testbed';
+import { E2E_TEST_TIMEOUT_MS, useTestbed } from '../helpers/e2e/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 

@@ -8,8 +8,8 @@ import {
 	postJson,
 	retireTrigger,
 	waitForExecutions,
-} from './support/callbacks';
-import { E2E_TEST_TIMEOUT_MS, startTestbed, type Testbed } from './support/testbed';
+} from '../helpers/e2e/callbacks';
+import { E2E_TEST_TIMEOUT_MS, startTestbed, type Testbed } from '../helpers/e2e/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 
 import { capabilitiesOf, LINKRAPI_CREDENTIAL_TYPE, newApiKey } from '../../real-n8n/harness';
 import { maskKey } from '../../simulator';
-import { E2E_TEST_TIMEOUT_MS, useTestbed } from './support/testbed';
+import { E2E_TEST_TIMEOUT_MS, useTestbed } from '../helpers/e2e/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 

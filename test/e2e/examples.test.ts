@@ -24,7 +24,7 @@ import {
 	hasEnded,
 } from '../../real-n8n/harness';
 import { type Simulator, startSimulator } from '../../simulator';
-import { E2E_TEST_TIMEOUT_MS, FAST_TASKS } from './support/testbed';
+import { E2E_TEST_TIMEOUT_MS, FAST_TASKS } from '../helpers/e2e/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 

@@ -5,7 +5,7 @@ import {
 	packageTarball,
 	startN8n,
 } from '../../real-n8n/harness';
-import { writeServerFile } from './support/server-file';
+import { writeServerFile } from '../helpers/e2e/server-file';
 
 declare global {
 	var linkrApiE2eServer: N8nServer | undefined;

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { leakedKeys } from './support/secrets';
-import { E2E_TMP_DIR, readServerFile, removeServerFile } from './support/server-file';
+import { leakedKeys } from '../helpers/e2e/secrets';
+import { E2E_TMP_DIR, readServerFile, removeServerFile } from '../helpers/e2e/server-file';
 
 /**
  * Stops the n8n of the global setup, keeps its log in .e2e-tmp/n8n.log for debugging, and fails the run if the log

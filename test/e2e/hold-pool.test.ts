@@ -12,9 +12,9 @@ import {
 	type WorkflowJson,
 } from '../../real-n8n/harness';
 import { maskKey, type Simulator, startSimulator } from '../../simulator';
-import { deployTrigger, postJson, retireTrigger, waitForExecutions } from './support/callbacks';
-import { connectN8n } from './support/server-file';
-import { E2E_TEST_TIMEOUT_MS, type Testbed, WORKFLOWS_DIR } from './support/testbed';
+import { deployTrigger, postJson, retireTrigger, waitForExecutions } from '../helpers/e2e/callbacks';
+import { connectN8n } from '../helpers/e2e/server-file';
+import { E2E_TEST_TIMEOUT_MS, type Testbed, WORKFLOWS_DIR } from '../helpers/e2e/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 

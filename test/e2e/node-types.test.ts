@@ -1,7 +1,7 @@
 import { LINKRAPI_NODE_TYPE, type N8nClient } from '../../real-n8n/harness';
-import { TRIGGER_NODE_TYPE } from './support/callbacks';
-import { connectN8n } from './support/server-file';
-import { E2E_TEST_TIMEOUT_MS } from './support/testbed';
+import { TRIGGER_NODE_TYPE } from '../helpers/e2e/callbacks';
+import { connectN8n } from '../helpers/e2e/server-file';
+import { E2E_TEST_TIMEOUT_MS } from '../helpers/e2e/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 

@@ -11,9 +11,9 @@ import {
 	pollUntil,
 } from '../../real-n8n/harness';
 import type { WebhookDelivery } from '../../simulator';
-import { msBetween, postJson, waitForExecutionStatus } from './support/callbacks';
-import { startHoldingProxy } from './support/holding-proxy';
-import { E2E_TEST_TIMEOUT_MS, useTestbed, WORKFLOWS_DIR } from './support/testbed';
+import { msBetween, postJson, waitForExecutionStatus } from '../helpers/e2e/callbacks';
+import { startHoldingProxy } from '../helpers/e2e/holding-proxy';
+import { E2E_TEST_TIMEOUT_MS, useTestbed, WORKFLOWS_DIR } from '../helpers/e2e/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 

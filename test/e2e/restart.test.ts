@@ -21,11 +21,11 @@ import {
 	hasEnded,
 } from '../../real-n8n/harness';
 import { type Simulator, startSimulator } from '../../simulator';
-import { waitForExecutionStatus } from './support/callbacks';
-import { imagineSubmitsOf, submittedAndChecked } from './support/labelled-batch';
-import { leakedKeys } from './support/secrets';
-import { E2E_TMP_DIR } from './support/server-file';
-import { E2E_TEST_TIMEOUT_MS, WORKFLOWS_DIR } from './support/testbed';
+import { waitForExecutionStatus } from '../helpers/e2e/callbacks';
+import { imagineSubmitsOf, submittedAndChecked } from '../helpers/e2e/labelled-batch';
+import { leakedKeys } from '../helpers/e2e/secrets';
+import { E2E_TMP_DIR } from '../helpers/e2e/server-file';
+import { E2E_TEST_TIMEOUT_MS, WORKFLOWS_DIR } from '../helpers/e2e/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 

@@ -8,8 +8,8 @@ import {
 	nodeOutput,
 	withNodeSettings,
 } from '../../real-n8n/harness';
-import { leakedKeys } from './support/secrets';
-import { E2E_TEST_TIMEOUT_MS, useTestbed, WORKFLOWS_DIR } from './support/testbed';
+import { leakedKeys } from '../helpers/e2e/secrets';
+import { E2E_TEST_TIMEOUT_MS, useTestbed, WORKFLOWS_DIR } from '../helpers/e2e/testbed';
 
 jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 

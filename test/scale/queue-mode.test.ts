@@ -25,7 +25,7 @@ import {
 	startQueueCluster,
 } from '../../real-n8n/queue';
 import { type RecordedRequest, type Simulator, startSimulator } from '../../simulator';
-import { postJson } from '../e2e/support/callbacks';
+import { postJson } from '../helpers/e2e/callbacks';
 
 /**
  * n8n 2.40.7 in queue mode on one machine: Redis + PostgreSQL, a main (`n8n start`), a webhook processor

@@ -18,8 +18,8 @@ import {
 } from '../../real-n8n/harness';
 import { executionsStartedBy, type N8nProcess, type QueueCluster, startQueueCluster } from '../../real-n8n/queue';
 import { type Simulator, startSimulator } from '../../simulator';
-import { waitForExecutionStatus } from '../e2e/support/callbacks';
-import { imagineSubmitsOf, submittedAndChecked } from '../e2e/support/labelled-batch';
+import { waitForExecutionStatus } from '../helpers/e2e/callbacks';
+import { imagineSubmitsOf, submittedAndChecked } from '../helpers/e2e/labelled-batch';
 
 /**
  * README "If n8n restarts during a batch", queue mode: the worker running a batch's wait is killed with SIGKILL (a

@@ -1,5 +1,5 @@
 import { ACTION_NOT_FOUND_DETAIL, SubmitResponse, type TaskComponent } from '../../simulator/contract';
-import { action, download, fetchTask, imagine, pngDimensions, useSimulator } from './helpers';
+import { action, download, fetchTask, imagine, pngDimensions, useSimulator } from '../helpers/simulator';
 
 describe('POST /v1/action (manual clock, 1000 ms tasks)', () => {
 	const h = useSimulator();

@@ -1,4 +1,4 @@
-import { apiClient, fetchTask, imagine, OTHER_KEY, useSimulator } from './helpers';
+import { apiClient, fetchTask, imagine, OTHER_KEY, useSimulator } from '../helpers/simulator';
 
 describe('per-key concurrency (manual clock, 1000 ms tasks, 3 running per key)', () => {
 	const h = useSimulator({ concurrency: 3 });

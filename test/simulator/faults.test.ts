@@ -1,7 +1,7 @@
 import type { AxiosInstance } from 'axios';
 
 import { HUGE_IMAGE_BYTES, parsePromptFaults, redirectLocation } from '../../simulator/faults';
-import { fetchTask, imagine, useSimulator } from './helpers';
+import { fetchTask, imagine, useSimulator } from '../helpers/simulator';
 
 describe('task outcome tokens in the prompt (manual clock, 1000 ms tasks)', () => {
 	const h = useSimulator();

@@ -9,7 +9,7 @@ import {
 	startSimulator,
 	type Simulator,
 } from '../../simulator';
-import { action, apiClient, fetchTask, imagine, ManualClock, OTHER_KEY, useSimulator } from './helpers';
+import { action, apiClient, fetchTask, imagine, ManualClock, OTHER_KEY, useSimulator } from '../helpers/simulator';
 
 /** A third key, its last four characters unlike the others' so the masked forms differ. */
 const THIRD_KEY = `lkr_${'2'.repeat(28)}cafe`;

@@ -2,7 +2,7 @@ import { inflateSync } from 'node:zlib';
 
 import { crc32, encodePng } from '../../simulator/png';
 import { DEFAULT_KEY } from '../../simulator';
-import { download, fetchTask, imagine, pngDimensions, useSimulator } from './helpers';
+import { download, fetchTask, imagine, pngDimensions, useSimulator } from '../helpers/simulator';
 
 interface Chunk {
 	type: string;

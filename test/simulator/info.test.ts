@@ -1,5 +1,5 @@
 import { INFO_FIELDS, InfoResponse } from '../../simulator/contract';
-import { imagine, useSimulator } from './helpers';
+import { imagine, useSimulator } from '../helpers/simulator';
 
 describe('GET /v1/info (manual clock)', () => {
 	const h = useSimulator();

@@ -1,7 +1,7 @@
 import axios from 'axios';
 
 import { DEFAULT_KEY, maskKey, startSimulator } from '../../simulator';
-import { apiClient, fetchTask, imagine, OTHER_KEY, useSimulator } from './helpers';
+import { apiClient, fetchTask, imagine, OTHER_KEY, useSimulator } from '../helpers/simulator';
 
 describe('inspection (manual clock)', () => {
 	const h = useSimulator();

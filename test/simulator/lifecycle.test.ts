@@ -1,6 +1,6 @@
 import { pollUntil } from '../../real-n8n/harness';
 import { Task } from '../../simulator/contract';
-import { apiClient, fetchTask, imagine, useSimulator } from './helpers';
+import { apiClient, fetchTask, imagine, useSimulator } from '../helpers/simulator';
 import { startSimulator } from '../../simulator';
 
 describe('task lifecycle, new vocabulary (manual clock, 1000 ms tasks)', () => {

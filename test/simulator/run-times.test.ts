@@ -1,6 +1,6 @@
 import { parseCli } from '../../simulator/cli';
 import { jobKindOfAction, RunTimes, type RunTimeConfig } from '../../simulator/run-times';
-import { action, apiClient, fetchTask, imagine, OTHER_KEY, useSimulator } from './helpers';
+import { action, apiClient, fetchTask, imagine, OTHER_KEY, useSimulator } from '../helpers/simulator';
 
 const BASE: RunTimeConfig = {
 	taskDurationMs: 10000,

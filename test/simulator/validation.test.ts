@@ -1,7 +1,7 @@
 import { CONTENT_POLICY_DETAIL } from '../../simulator/contract';
 import { BLOCKED_TERMS, violatesContentPolicy } from '../../simulator/content-policy';
 import { DEFAULT_KEY } from '../../simulator';
-import { action, apiClient, imagine, OTHER_KEY, useSimulator } from './helpers';
+import { action, apiClient, imagine, OTHER_KEY, useSimulator } from '../helpers/simulator';
 
 describe('request validation', () => {
 	const h = useSimulator();

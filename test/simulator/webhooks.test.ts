@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { pollUntil, sleep } from '../../real-n8n/harness';
 import type { Simulator } from '../../simulator';
 import { Task } from '../../simulator/contract';
-import { action, fetchTask, imagine, SIMULATOR_POLL, useSimulator } from './helpers';
+import { action, fetchTask, imagine, SIMULATOR_POLL, useSimulator } from '../helpers/simulator';
 
 interface Received {
 	body: Record<string, unknown>;

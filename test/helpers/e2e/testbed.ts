@@ -20,7 +20,7 @@ import { connectN8n } from './server-file';
  */
 export const E2E_TEST_TIMEOUT_MS = 300_000;
 
-export const WORKFLOWS_DIR = path.join(__dirname, '..', 'workflows');
+export const WORKFLOWS_DIR = path.join(__dirname, '..', '..', 'e2e', 'workflows');
 
 /** Short tasks so a poll-mode run finishes in one or two 2-second poll intervals. */
 export const FAST_TASKS: SimulatorOptions = {
