@@ -16,6 +16,7 @@ import {
 	type CredentialRef,
 	discardPackedTarball,
 	ensureN8nInstalled,
+	hasEnded,
 	LINKRAPI_CREDENTIAL_TYPE,
 	LINKRAPI_HOLD_POOL_CREDENTIAL_TYPE,
 	LINKRAPI_NODE_TYPE,
@@ -135,7 +136,8 @@ async function runTogether(n8n: N8nServer, workflows: WorkflowJson[]): Promise<n
 	);
 	const executions = await Promise.all(
 		started.map(
-			async (run, index) => await n8n.waitForExecutionEnd(deployed[index].id, run.execution.id, Infinity, 500),
+			async (run, index) =>
+				await n8n.waitForNewExecution(deployed[index].id, Number(run.execution.id) - 1, hasEnded, Infinity, 500),
 		),
 	);
 	for (const workflow of deployed)

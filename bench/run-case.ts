@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import {
 	type CredentialRef,
 	describeExecution,
+	hasEnded,
 	type Execution,
 	executionError,
 	LINKRAPI_CREDENTIAL_TYPE,
@@ -65,9 +66,10 @@ async function runOnce(
 ): Promise<Execution> {
 	const workflow = await n8n.deployWorkflow(scenarioWorkflow(title, row.stages, settings, credentials));
 	const started = await n8n.runWorkflow(workflow, { settled: () => true });
-	const execution = await n8n.waitForExecutionEnd(
+	const execution = await n8n.waitForNewExecution(
 		workflow.id,
-		started.execution.id,
+		Number(started.execution.id) - 1,
+		hasEnded,
 		EXECUTION_TIMEOUT_MS,
 		EXECUTION_CHECK_INTERVAL_MS,
 	);

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { dataCaughtUp, type Execution, hasEnded } from './execution';
+import { dataCaughtUp, type Execution } from './execution';
 import { ensureN8nInstalled, type N8nInstallation } from './install';
 import { pollUntil } from './poll-until';
 import {
@@ -314,29 +314,6 @@ export class N8nClient {
 		);
 	}
 
-	/**
-	 * Waits for the workflow's newest execution to be `executionId` and to have ended, then returns it with full data.
-	 * Polls the light execution list, not the execution's data: a benchmark's own checks must not load n8n while it
-	 * measures.
-	 */
-	async waitForExecutionEnd(
-		workflowId: string,
-		executionId: string,
-		timeoutMs: number,
-		intervalMs: number,
-	): Promise<Execution> {
-		let latest: { id: string; status: string } | undefined;
-		return await pollUntil(
-			`execution ${executionId} to end`,
-			async () => {
-				[latest] = await this.listExecutions(workflowId, 1);
-				const ended = latest?.id === executionId && hasEnded(latest.status);
-				return ended ? await this.getExecution(executionId) : undefined;
-			},
-			{ timeoutMs, intervalMs, onTimeout: () => `Execution ${executionId} was still ${latest?.status}.` },
-		);
-	}
-
 	/** Executions of a workflow, newest first, without their data. */
 	async listExecutions(
 		workflowId?: string,
@@ -411,11 +388,17 @@ export class N8nClient {
 		return executions.length > 0 ? Number(executions[0].id) : 0;
 	}
 
-	private async waitForNewExecution(
+	/**
+	 * The workflow's first execution after execution `after` (ids are sequential) once `settled` accepts its status,
+	 * with full data. Polls the light execution list, not the execution's data: a benchmark's own checks must not
+	 * load n8n while it measures.
+	 */
+	async waitForNewExecution(
 		workflowId: string,
 		after: number,
 		settled: (status: string) => boolean = (status) => status !== 'new' && status !== 'running',
 		timeoutMs = EXECUTION_SAVE_TIMEOUT_MS,
+		intervalMs = 150,
 	): Promise<Execution> {
 		let latest: { id: string; status: string } | undefined;
 		return await pollUntil(
@@ -428,7 +411,7 @@ export class N8nClient {
 			},
 			{
 				timeoutMs,
-				intervalMs: 150,
+				intervalMs,
 				onTimeout: () =>
 					`No settled execution of workflow ${workflowId} appeared within ${timeoutMs / 1000} s ` +
 					`(latest: ${latest ? `${latest.id} ${latest.status}` : 'none'}).`,
