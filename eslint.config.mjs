@@ -17,6 +17,10 @@ const LAYERS = [
 	{ target: './nodes', from: './credentials' },
 	{ target: './nodes/shared', from: ['./nodes/LinkrApi', './nodes/LinkrApiTrigger'] },
 	{ target: './nodes/shared/transport', from: ['./nodes/shared/callback', './nodes/shared/task-item'] },
+	{
+		target: './nodes/shared/hold-ledger',
+		from: ['./nodes/shared/transport', './nodes/shared/callback', './nodes/shared/task-item'],
+	},
 	{ target: './nodes/LinkrApiTrigger', from: './nodes/LinkrApi' },
 	{ target: './nodes/LinkrApi', from: './nodes/LinkrApiTrigger' },
 	{
@@ -35,6 +39,7 @@ const ROOMS_WITH_A_DOOR = [
 	'nodes/shared/transport',
 	'nodes/shared/callback',
 	'nodes/shared/task-item',
+	'nodes/shared/hold-ledger',
 	'nodes/LinkrApi/waiting',
 	'nodes/LinkrApi/holds',
 	'nodes/LinkrApi/pause',

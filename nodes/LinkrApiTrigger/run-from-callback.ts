@@ -9,7 +9,8 @@ import {
 } from '../shared/callback';
 import { HOLD_SOURCE } from '../shared/hold-source';
 import { endedTaskItem, taskToJson, toDownloadOptions, type DownloadParameters } from '../shared/task-item';
-import { poolHolds, type Task } from '../shared/transport';
+import { ownerFirst } from '../shared/hold-ledger';
+import { holdNamed, poolHolds, type Task } from '../shared/transport';
 import { isSecretLongEnough, MIN_SECRET_LENGTH, tokenMatches } from './callback-token';
 import { DeliveryMemory } from './delivery-memory';
 
@@ -40,18 +41,18 @@ function refuseCaller(context: IWebhookFunctions): Refusal | undefined {
 }
 
 /**
- * The keys that verify a task: the one-hold credential, or with a hold pool every hold, the one the callback URL
- * names first (a hint); `'body'` with Verify With API off.
+ * The keys that verify a task: the one-hold credential, or with a hold pool every hold, each once: the one the
+ * callback URL names (a hint), then the one this process remembers making the task, then the others;
+ * `'body'` with Verify With API off.
  */
-async function verifyWith(context: IWebhookFunctions): Promise<Array<string | undefined> | 'body'> {
+async function verifyWith(context: IWebhookFunctions, taskId: string): Promise<Array<string | undefined> | 'body'> {
 	if (!(context.getNodeParameter('verifyWithApi', true) as boolean)) return 'body';
 	if (context.getNodeParameter(HOLD_SOURCE.name, HOLD_SOURCE.oneHold) !== HOLD_SOURCE.holdPool) return [undefined];
-	const names = (await poolHolds(context)).map((hold) => hold.name);
-	const hinted = holdHintOf(context)?.toLowerCase();
-	return [
-		...names.filter((name) => name.toLowerCase() === hinted),
-		...names.filter((name) => name.toLowerCase() !== hinted),
-	];
+	const holds = await poolHolds(context);
+	const hinted = holdHintOf(context);
+	return ownerFirst(taskId, holds, hinted === undefined ? undefined : holdNamed(holds, hinted)).map(
+		(hold) => hold.name,
+	);
 }
 
 const withHold = (item: INodeExecutionData, hold: string | undefined): INodeExecutionData =>
@@ -73,7 +74,7 @@ async function accept(context: IWebhookFunctions, taskId: string): Promise<Callb
 		key: memory.keyOf(taskId),
 		duplicateNote: 'duplicate delivery: another delivery of this task is being handled',
 		handledAlready: () => (memory.hasStarted(taskId) ? 'duplicate delivery' : undefined),
-		verifyWith: await verifyWith(context),
+		verifyWith: await verifyWith(context, taskId),
 		ignored: (task: Task) =>
 			events.includes(task.state) ? undefined : `status "${task.status}" is not selected in Events`,
 		itemFor: async (task, hold) => {

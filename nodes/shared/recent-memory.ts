@@ -20,6 +20,10 @@ export class RecentMemory<V> {
 		return this.entries.get(key);
 	}
 
+	forget(): void {
+		this.entries.clear();
+	}
+
 	has(key: string): boolean {
 		return this.entries.has(key);
 	}

@@ -135,6 +135,8 @@ export interface FakeContext {
 	plainOptions: IHttpRequestOptions[];
 	waitTill?: Date;
 	customData: Record<string, string>;
+	/** What the node logged as warnings */
+	warnings: string[];
 }
 
 export function createExecuteContext(options: ContextOptions): FakeContext {
@@ -155,6 +157,7 @@ export function createExecuteContext(options: ContextOptions): FakeContext {
 		authenticatedOptions: [],
 		plainOptions: [],
 		customData: {},
+		warnings: [],
 	};
 
 	const customData = {
@@ -164,7 +167,12 @@ export function createExecuteContext(options: ContextOptions): FakeContext {
 		get: (key: string) => fake.customData[key],
 	};
 	fake.context = {
-		logger: { warn: () => undefined, debug: () => undefined, info: () => undefined, error: () => undefined },
+		logger: {
+			warn: (message: string) => fake.warnings.push(message),
+			debug: () => undefined,
+			info: () => undefined,
+			error: () => undefined,
+		},
 		getInputData: () => items,
 		getNode: () => options.node ?? node,
 		continueOnFail: () => options.continueOnFail ?? false,

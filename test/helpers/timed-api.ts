@@ -98,6 +98,10 @@ export function serveTimedJobs(
 		});
 	return {
 		tasks,
+		/** Jobs someone else (another n8n, another tool) gives this key's hold now: they take its slots first */
+		othersSubmit: (key: string, count: number) => {
+			for (let job = 0; job < count; job++) create('imagine', key);
+		},
 		detectionDelays: (of: TimedTask[] = tasks) => of.map((task) => (task.noticedAt ?? Infinity) - task.endsAt),
 		requestsPerTask: (of: TimedTask[] = tasks) =>
 			of.reduce((sum, task) => sum + 1 + task.polls.length, 0) / Math.max(of.length, 1),

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { checkPauseIsPossible, pauseForCallback } from '../pause';
 import { outcomeItem, Polling, type TaskToWaitFor } from '../waiting';
-import { holdsForExecution } from '../holds';
+import { holdsForExecution, type Holds } from '../holds';
 import * as account from './account';
 import { nodeEndingError, submittedTaskOf, withItemErrors, type SubmittedTask } from './item-errors';
 import type { LinkrOperation, LinkrResource } from './node.type';
@@ -37,7 +37,19 @@ export async function router(context: IExecuteFunctions): Promise<INodeExecution
 	const operation = operationOf(context);
 	checkPauseIsPossible(context, items.length);
 	const holds = await holdsForExecution(context);
+	try {
+		return await runItems(context, operation, holds);
+	} finally {
+		holds.close();
+	}
+}
 
+async function runItems(
+	context: IExecuteFunctions,
+	operation: LinkrOperation,
+	holds: Holds,
+): Promise<INodeExecutionData[][]> {
+	const items = context.getInputData();
 	const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
 	// Every task this execution submitted, in any wait mode: each error that ends the node lists them.
 	const submitted: SubmittedTask[] = [];

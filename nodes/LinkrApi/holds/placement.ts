@@ -1,6 +1,6 @@
 import type { JobKind } from '../../shared/buttons/midjourney-buttons';
 
-/** A job this execution gave a hold that has not ended yet. */
+/** A job of this process on a hold that has not ended yet. */
 export interface JobOnHold {
 	kind: JobKind;
 	/** When LinkrAPI accepted it */
@@ -9,11 +9,13 @@ export interface JobOnHold {
 
 /** What the choice of a hold for the next job knows of one hold. */
 export interface HoldLoad {
-	name: string;
+	id: string;
 	jobsAtOnce: number;
 	jobsWaiting: number;
 	/** Oldest first: a hold starts its queue in order */
 	jobs: JobOnHold[];
+	/** Since when a job of ours waits in the hold's queue while ours leave a slot free: someone else fills them */
+	othersBusySince?: number;
 	/** How long a job of this kind runs on this hold (learned, else typical) */
 	runMs(kind: JobKind): number;
 }
@@ -38,7 +40,8 @@ function runMsOn(hold: HoldLoad, kind: JobKind, now: number): number {
 
 /**
  * When a new job would start and end on the hold: its jobs run first come, first served on `jobsAtOnce` slots, each
- * for its expected run time (a job past it is taken to end now).
+ * for its expected run time (a job past it is taken to end now). While someone else fills the hold, the slots ours
+ * leave free count as busy for one grid's run time from when that was seen.
  */
 export function placementOn(hold: HoldLoad, kind: JobKind, now: number): Placement {
 	const slots: number[] = [];
@@ -47,12 +50,18 @@ export function placementOn(hold: HoldLoad, kind: JobKind, now: number): Placeme
 		slots.push(Math.max(now, start + runMsOn(hold, job.kind, now)));
 		slots.sort((a, b) => a - b);
 	}
+	let taken = hold.jobs.length;
+	if (hold.othersBusySince !== undefined) {
+		const othersEnd = Math.max(now, hold.othersBusySince + hold.runMs('grid'));
+		for (; slots.length < hold.jobsAtOnce; taken++) slots.push(othersEnd);
+		slots.sort((a, b) => a - b);
+	}
 	const startsAt = slots.length < hold.jobsAtOnce ? now : Math.max(now, slots[0]);
 	return {
 		hold,
 		startsAt,
 		endsAt: startsAt + runMsOn(hold, kind, now),
-		canTakeNow: hold.jobs.length < hold.jobsAtOnce + hold.jobsWaiting,
+		canTakeNow: taken < hold.jobsAtOnce + hold.jobsWaiting,
 	};
 }
 

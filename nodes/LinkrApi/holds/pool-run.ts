@@ -2,59 +2,53 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { cancellableSleep } from '../../shared/cancellable-sleep';
-import { ChangeSignal } from '../../shared/change-signal';
 import { cancelledError } from '../../shared/node-errors';
 import { forLog } from '../../shared/for-log';
-import { type Hold, holdBudgetKey, holdNamed } from '../../shared/transport';
+import { holdLedger, type Rest } from '../../shared/hold-ledger';
+import { type Hold, holdNamed } from '../../shared/transport';
 import type { JobKind } from '../../shared/buttons/midjourney-buttons';
 import { jobTimesFor, type HoldJobTimes } from '../waiting';
-import { bestPlacement, type HoldLoad, type JobOnHold } from './placement';
+import { ExecutionJobs } from './execution-jobs';
+import { bestPlacement, type HoldLoad, type Placement } from './placement';
 
 /** However far off a hold's next free slot is expected, the choice is looked at again this often. */
 const LONGEST_WAIT_MS = 5000;
 /** A slot expected to free now is looked for again this soon (the job's end is found by a poll). */
 const SHORTEST_WAIT_MS = 250;
+/** A job nobody here waits for counts on its hold until its expected end plus this share of its run time. */
+const NOT_WAITED_MARGIN = 0.5;
 
 /** A place on a hold kept for a job while it is submitted. */
 export interface Reservation {
 	hold: Hold;
-	/** LinkrAPI accepted the job: from now on it holds its slot until its waiting ends */
+	/** LinkrAPI accepted the job: it counts on its hold (waited for: until its waiting ends) */
 	accepted(taskId: string): void;
 	/** The submit failed: the place is given back */
 	cancel(): void;
 }
 
+const clock = (time: number) => new Date(time).toISOString().slice(11, 19);
+
 /**
- * One execution's use of a hold pool: which holds are in its rotation, the jobs it gave each hold that it waits
- * for, and handing out each new job when a hold can start it. Jobs that nobody waits for here (Don't Wait, Pause
- * Until Callback) go to the best hold at once, as their end is never seen.
+ * One execution's use of a hold pool, placing each new job from the process's hold ledger (every execution's jobs,
+ * rests, other users' load): a job waited for here goes out once the hold where it would end soonest can start it;
+ * a job nobody waits for here (Don't Wait, Pause Until Callback) goes at once to the hold where it would end soonest.
  */
 export class PoolRun {
-	private readonly outOfRotation = new Map<string, string>();
-
-	private readonly jobs = new Map<string, Map<string, JobOnHold>>();
-
-	private submitting = 0;
-
-	private readonly changes = new ChangeSignal();
-
 	private constructor(
 		private readonly context: IExecuteFunctions,
 		readonly holds: Hold[],
 		private readonly times: Map<string, HoldJobTimes>,
-		/** Tells pools apart in what the process remembers of them (their LinkrAPI) */
-		readonly poolKey: string,
+		readonly jobs: ExecutionJobs,
 	) {}
 
-	static async start(context: IExecuteFunctions, holds: Hold[]): Promise<PoolRun> {
+	static start(context: IExecuteFunctions, holds: Hold[]): PoolRun {
 		const times = new Map<string, HoldJobTimes>();
-		let poolKey = '';
 		for (const hold of holds) {
-			const { baseUrl, budgetKey } = await holdBudgetKey(context, hold.name);
-			times.set(hold.name, jobTimesFor(baseUrl, budgetKey));
-			poolKey = baseUrl;
+			holdLedger.knowSlots(hold.id, hold.jobsAtOnce);
+			times.set(hold.id, jobTimesFor(hold.baseUrl, hold.id));
 		}
-		return new PoolRun(context, holds, times, poolKey);
+		return new PoolRun(context, holds, times, new ExecutionJobs());
 	}
 
 	/** The hold of that name (any case), or an error naming the Hold field. */
@@ -67,93 +61,85 @@ export class PoolRun {
 		});
 	}
 
-	/** A hold that failed (suspended, disconnected, its account refused) gets no more jobs in this execution. */
-	takeOutOfRotation(hold: string, why: string): void {
-		if (!this.outOfRotation.has(hold)) this.outOfRotation.set(hold, why);
-		this.changes.notify();
-	}
-
-	isInRotation(hold: string): boolean {
-		return !this.outOfRotation.has(hold);
-	}
-
-	/** Every hold out of rotation and why, for the error that says none is left. */
-	whyOutOfRotation(): string {
-		return this.holds.map((hold) => `${hold.name}: ${this.outOfRotation.get(hold.name) ?? 'in rotation'}`).join('; ');
+	/** A hold that refused (suspended, disconnected, its account refused) rests for every execution of the process. */
+	refused(hold: Hold, why: string): void {
+		const rest = holdLedger.refused(hold.id, why, Date.now());
+		this.context.logger.warn(
+			`Hold ${forLog(hold.name, 60)} rests until ${clock(rest.until)} UTC for every execution: ${rest.why}`,
+		);
 	}
 
 	/**
-	 * The hold for a new job, once one can take it: for a job waited for here, the hold where it would end soonest,
-	 * waiting while that hold has no room (another hold with room but slower would end it later); otherwise the best
-	 * hold at once. `pinned` allows one hold only. Throws when no hold is left in rotation.
+	 * The hold for a new job, once one can take it. `pinned` allows that hold only. Throws when every allowed hold
+	 * rests after a refusal.
 	 */
-	async reserve(kind: JobKind, itemIndex: number, waitedFor: boolean, pinned?: string): Promise<Reservation> {
+	async reserve(kind: JobKind, itemIndex: number, waitedFor: boolean, pinned?: Hold): Promise<Reservation> {
 		const signal = this.context.getExecutionCancelSignal();
 		for (;;) {
-			const candidates = this.holds.filter(
-				(hold) => this.isInRotation(hold.name) && (pinned === undefined || hold.name === pinned),
-			);
-			if (candidates.length === 0) throw this.noHoldLeft(itemIndex, pinned);
 			const now = Date.now();
+			const allowed = pinned ? [pinned] : this.holds;
+			const candidates = allowed.filter((hold) => !holdLedger.restOf(hold.id, now));
+			if (candidates.length === 0) throw this.noHoldLeft(itemIndex, allowed, pinned);
 			const best = bestPlacement(
-				candidates.map((hold) => this.loadOf(hold)),
+				candidates.map((hold) => this.loadOf(hold, now)),
 				kind,
 				now,
-			);
-			const chosen = candidates.find((hold) => hold.name === best?.hold.name) as Hold;
-			if (!waitedFor) return this.placeOn(chosen, kind, false);
-			if (best?.canTakeNow) return this.placeOn(chosen, kind, true);
-			const waitMs = Math.min(LONGEST_WAIT_MS, Math.max(SHORTEST_WAIT_MS, (best?.startsAt ?? now) - now));
+			) as Placement;
+			const chosen = candidates.find((hold) => hold.id === best.hold.id) as Hold;
+			if (!waitedFor || best.canTakeNow) return this.placeOn(chosen, kind, waitedFor, best);
+			const waitMs = Math.min(LONGEST_WAIT_MS, Math.max(SHORTEST_WAIT_MS, best.startsAt - now));
 			const sleeping = cancellableSleep(waitMs, signal);
 			sleeping.catch(() => undefined);
-			await Promise.race([sleeping, this.changes.next]);
+			await Promise.race([sleeping, holdLedger.changes.next]);
 			if (signal?.aborted) throw cancelledError(this.context.getNode());
 		}
 	}
 
-	/** The waiting for a task ended: its hold has the slot back. */
-	jobEnded(hold: string | undefined, taskId: string): void {
-		if (hold !== undefined && this.jobs.get(hold)?.delete(taskId)) this.changes.notify();
+	timesOf(hold: Hold): HoldJobTimes {
+		return this.times.get(hold.id) as HoldJobTimes;
 	}
 
-	private loadOf(hold: Hold): HoldLoad {
-		const times = this.times.get(hold.name);
+	private loadOf(hold: Hold, now: number): HoldLoad {
+		const times = this.timesOf(hold);
 		return {
-			name: hold.name,
+			id: hold.id,
 			jobsAtOnce: hold.jobsAtOnce,
 			jobsWaiting: hold.jobsWaiting,
-			jobs: [...(this.jobs.get(hold.name)?.values() ?? [])].sort((a, b) => a.acceptedAt - b.acceptedAt),
-			runMs: (kind) => times?.likelyRunMs(kind) ?? 0,
+			jobs: holdLedger.jobsOn(hold.id, now),
+			othersBusySince: holdLedger.othersBusyOn(hold.id)?.since,
+			runMs: (kind) => times.likelyRunMs(kind),
 		};
 	}
 
-	private placeOn(hold: Hold, kind: JobKind, keepsSlot: boolean): Reservation {
-		const jobs = this.jobs.get(hold.name) ?? new Map<string, JobOnHold>();
-		this.jobs.set(hold.name, jobs);
-		// Kept under a key of its own while submitting, so the next item's choice counts it too.
-		const placeholder = `submitting #${++this.submitting}`;
-		if (keepsSlot) jobs.set(placeholder, { kind, acceptedAt: Date.now() });
+	private placeOn(hold: Hold, kind: JobKind, waitedFor: boolean, placement: Placement): Reservation {
+		const now = Date.now();
+		const runMs = this.timesOf(hold).likelyRunMs(kind);
+		// Nobody here will see its end: it counts until it should have ended, with a margin.
+		const countedUntil = waitedFor ? ExecutionJobs.waitedForUntil(now) : placement.endsAt + NOT_WAITED_MARGIN * runMs;
+		const placed = holdLedger.place(hold.id, kind, now, countedUntil);
 		return {
 			hold,
 			accepted: (taskId) => {
-				if (!keepsSlot) return;
-				jobs.delete(placeholder);
-				jobs.set(taskId, { kind, acceptedAt: Date.now() });
+				placed.accepted(taskId, Date.now(), countedUntil);
+				if (waitedFor) this.jobs.waitedFor(taskId, () => this.timesOf(hold).likelyRunMs(kind));
 			},
-			cancel: () => {
-				if (jobs.delete(placeholder)) this.changes.notify();
-			},
+			cancel: () => placed.cancel(),
 		};
 	}
 
-	private noHoldLeft(itemIndex: number, pinned: string | undefined): NodeOperationError {
+	private noHoldLeft(itemIndex: number, allowed: Hold[], pinned: Hold | undefined): NodeOperationError {
 		const message =
 			pinned === undefined
 				? 'No hold of the hold pool is left to take the job'
-				: `The hold "${pinned}" that the Hold field names is out of rotation`;
+				: `The hold "${pinned.name}" that the Hold field names rests after a refusal`;
+		const rests = allowed.map((hold) => `${hold.name}: ${describeRest(holdLedger.restOf(hold.id, Date.now()))}`);
 		return new NodeOperationError(this.context.getNode(), message, {
 			itemIndex,
-			description: `${this.whyOutOfRotation()}. Check those holds in the LinkrAPI dashboard, then run again; tasks already submitted are named below and keep running.`,
+			description: `${rests.join('; ')}. Check those holds in the LinkrAPI dashboard; each is tried again when its rest ends. Tasks already submitted are named below and keep running.`,
 		});
 	}
+}
+
+function describeRest(rest: Rest | undefined): string {
+	return rest ? `${rest.why}, rests until ${clock(rest.until)} UTC` : 'in rotation';
 }

@@ -34,7 +34,12 @@ async function verifyCallbackTask(
 				deadline: Date.now() + VERIFY_ROUND_MS,
 			});
 			if (found) return found;
-			return { answered: reply.refuse(404, { error: 'This task is unknown to the API key in use' }) };
+			const asked = holds.filter((hold) => hold !== undefined);
+			const error =
+				asked.length === 0
+					? 'This task is unknown to the API key in use'
+					: `This task is unknown to every hold asked: ${asked.join(', ')}`;
+			return { answered: reply.refuse(404, { error }) };
 		} catch (error) {
 			const why = forLog((error as Error).message, 400);
 			if (!reply.acceptedEarly) {

@@ -1,11 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { holdLedger } from '../hold-ledger';
 import { asNodeError } from '../node-errors';
 import type { ExecuteOrWebhookContext } from '../node-context';
 import {
 	type AccountInfo,
 	checkTaskId,
+	isEnded,
 	parseAccountInfo,
 	parseSubmitResponse,
 	parseTask,
@@ -68,13 +70,16 @@ export async function submitAction(
 	);
 }
 
+/** A task as its hold's key sees it; the hold ledger learns what was seen (an end frees the job's slot). */
 export async function fetchTask(context: ExecuteOrWebhookContext, taskId: string, options: CallOptions): Promise<Task> {
 	checkTaskId(context.getNode(), options.itemIndex, taskId);
-	return await requestAndParse(
+	const task = await requestAndParse(
 		context,
 		{ method: 'GET', path: `/fetch/${encodeURIComponent(taskId)}`, taskId, ...options },
 		parseTask,
 	);
+	holdLedger.seen(taskId, isEnded(task.state) ? 'ended' : task.state === 'queued' ? 'queued' : 'running', Date.now());
+	return task;
 }
 
 export async function getAccountInfo(context: ExecuteOrWebhookContext, options: CallOptions): Promise<AccountInfo> {

@@ -11,6 +11,10 @@ import { budgetKey } from './request-budget';
 export interface Hold {
 	name: string;
 	apiKey: string;
+	/** Its LinkrAPI, normalised */
+	baseUrl: string;
+	/** Who it is, whatever a pool calls it: a hash of its Base URL and key (what the process remembers it by) */
+	id: string;
 	/** Jobs Midjourney runs at once on this account: 3 on Basic and Standard fast, 12 on Pro and Mega */
 	jobsAtOnce: number;
 	/** Jobs allowed to wait in this account's own queue beyond those running */
@@ -33,7 +37,7 @@ function wholeNumber(value: unknown, fallback: number): number {
 	return Number.isInteger(number) ? number : NaN;
 }
 
-function checkedHold(entry: Record<string, unknown>, position: number, seen: Set<string>): Hold {
+function checkedHold(entry: Record<string, unknown>, position: number, seen: Set<string>, baseUrl: string): Hold {
 	const name = typeof entry.name === 'string' ? entry.name.trim() : '';
 	const label = name ? `Hold "${forLog(name, 60).slice(1, -1)}"` : `Hold ${position}`;
 	if (!name) {
@@ -76,7 +80,7 @@ function checkedHold(entry: Record<string, unknown>, position: number, seen: Set
 			"Jobs beyond Jobs at Once wait in the Midjourney account's own queue; 0 keeps them in n8n until a hold has a free slot.",
 		);
 	}
-	return { name, apiKey, jobsAtOnce, jobsWaiting };
+	return { name, apiKey, baseUrl, id: budgetKey(baseUrl, apiKey), jobsAtOnce, jobsWaiting };
 }
 
 /** The holds of a pool credential, each checked before any request: names given and unique, keys lkr_…, numbers in range. */
@@ -90,7 +94,8 @@ export function holdsOfPool(credentials: ICredentialDataDecryptedObject): Hold[]
 		);
 	}
 	const seen = new Set<string>();
-	return entries.map((entry, index) => checkedHold(entry, index + 1, seen));
+	const baseUrl = normaliseBaseUrl(credentials.baseUrl as string | undefined);
+	return entries.map((entry, index) => checkedHold(entry, index + 1, seen, baseUrl));
 }
 
 /** The hold of that name (compared without case), if the pool has it. */

@@ -5,6 +5,8 @@ import { imagineParameters } from '../../../helpers/fixtures';
 import { runNode, runNodeError } from '../../../helpers/run-node';
 import { serveTimedJobs, type TimedHolds, type TimedTask } from '../../../helpers/timed-api';
 import { useVirtualClock } from '../../../helpers/use-virtual-clock';
+import { sleep } from 'n8n-workflow';
+import { FIRST_REST_MS } from '../../../../nodes/shared/hold-ledger';
 
 jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep: jest.fn() }));
 
@@ -13,6 +15,7 @@ const KEYS = {
 	fast1: 'lkr_11111111111111111111111111111111',
 	fast2: 'lkr_22222222222222222222222222222222',
 	relax: 'lkr_33333333333333333333333333333333',
+	fast3: 'lkr_44444444444444444444444444444444',
 };
 const holdOfKey = (bearer: string) => (Object.entries(KEYS).find(([, key]) => bearer === `Bearer ${key}`) ?? ['?'])[0];
 
@@ -31,6 +34,13 @@ function serve(holds: TimedHolds = {}) {
 }
 
 const jobsOf = (tasks: TimedTask[], hold: string) => tasks.filter((task) => holdOfKey(task.key) === hold);
+const jobsPerHold = (tasks: TimedTask[], ...holds: string[]) => holds.map((hold) => jobsOf(tasks, hold).length);
+const threeFast = () => pool('fast1', 'fast2', 'fast3');
+/** Single-item executions started at once, each its own context, as n8n runs concurrent webhook calls. */
+const concurrentRuns = async (count: number, options: Parameters<typeof runNode>[0]) =>
+	await Promise.all(
+		Array.from({ length: count }, async (_, index) => await runNode({ ...options, executionId: `e${index}` })),
+	);
 
 describe('Hold pool: a batch shared out among holds', () => {
 	it('gives 6 prompts to 2 holds of 3 slots at once, each item naming its hold, each hold polled with its own key', async () => {
@@ -259,3 +269,183 @@ describe('Hold pool: Get Info', () => {
 		expect(output[1].json).toMatchObject({ error: 'The LinkrAPI hold (Discord account) is suspended' });
 	});
 });
+
+describe('Hold pool: one hold ledger for every execution of the process', () => {
+	it('spreads 9 concurrent single-item executions over 3 holds: 3 each, none waits in an account’s queue', async () => {
+		const jobs = serve();
+		const started = clock.now();
+
+		const runs = await concurrentRuns(9, { params: onPool(), items: 1, pool: threeFast() });
+
+		expect(runs.map((run) => run.output[0].json.status)).toEqual(Array(9).fill('completed'));
+		expect(jobsPerHold(jobs.tasks, 'fast1', 'fast2', 'fast3')).toEqual([3, 3, 3]);
+		expect(jobs.tasks.every((task) => task.startsAt === task.submittedAt)).toBe(true);
+		// one job time (6 s) and its detection (the Poll Interval, 5 s)
+		expect(clock.now() - started).toBeLessThanOrEqual(11_000);
+	});
+
+	it('keeps the 10th to 12th concurrent executions in n8n until a slot frees anywhere (Jobs Allowed to Wait 0)', async () => {
+		const jobs = serve();
+
+		await concurrentRuns(12, { params: onPool(), items: 1, pool: threeFast() });
+
+		expect(jobs.tasks).toHaveLength(12);
+		expect(jobs.tasks.every((task) => task.startsAt === task.submittedAt)).toBe(true);
+		const firstEnd = Math.min(...jobs.tasks.slice(0, 9).map((task) => task.endsAt));
+		expect(Math.min(...jobs.tasks.slice(9).map((task) => task.submittedAt))).toBeGreaterThanOrEqual(firstEnd);
+	});
+
+	it('spreads a Don’t Wait batch by expected end: jobs nobody waits for still count on their hold', async () => {
+		const jobs = serve();
+
+		const { output } = await runNode({ params: onPool({ waitMode: 'none' }), items: 18, pool: threeFast() });
+
+		expect(jobsPerHold(jobs.tasks, 'fast1', 'fast2', 'fast3')).toEqual([6, 6, 6]);
+		for (const item of output) {
+			const task = jobs.tasks.find((candidate) => candidate.id === item.json.task_id) as TimedTask;
+			expect(item.json.hold).toBe(holdOfKey(task.key));
+		}
+	});
+
+	it('counts a Don’t Wait batch of an earlier execution when the next one places its jobs', async () => {
+		const jobs = serve();
+		await runNode({ params: onPool({ waitMode: 'none', hold: 'fast1' }), items: 3, pool: pool('fast1', 'fast2') });
+		expect(jobsPerHold(jobs.tasks, 'fast1', 'fast2')).toEqual([3, 0]);
+
+		await runNode({ params: onPool(), items: 3, pool: pool('fast1', 'fast2') });
+
+		expect(jobsPerHold(jobs.tasks, 'fast1', 'fast2')).toEqual([3, 3]);
+	});
+
+	it('counts the jobs of a one-hold credential for a pool that has the same key', async () => {
+		const jobs = serve();
+		await runNode({
+			params: imagineParameters({ waitMode: 'none' }),
+			items: 3,
+			credentials: { apiKey: KEYS.fast1, baseUrl: BASE_URL },
+		});
+
+		await runNode({ params: onPool(), items: 3, pool: pool('fast1', 'fast2') });
+
+		expect(jobsPerHold(jobs.tasks, 'fast1', 'fast2')).toEqual([3, 3]);
+		expect(jobs.tasks.every((task) => task.startsAt === task.submittedAt)).toBe(true);
+	});
+
+	it('rests a refused hold for every execution, then tries it again once its rest is over', async () => {
+		let refusing = true;
+		const submitsTo = { fast1: 0 };
+		const jobs = serve({
+			refuseSubmit: (key) => {
+				if (key !== `Bearer ${KEYS.fast1}`) return undefined;
+				submitsTo.fast1++;
+				return refusing ? [403, { detail: 'Hold account is suspended' }] : undefined;
+			},
+		});
+		const first = await runNode({ params: onPool(), items: 1, pool: pool('fast1', 'fast2') });
+		expect(first.output[0].json.hold).toBe('fast2');
+		expect(submitsTo.fast1).toBe(1);
+		expect(first.fake.warnings.join('\n')).toMatch(
+			/Hold "fast1" rests until \d\d:\d\d:\d\d UTC for every execution: its hold is suspended \(HTTP 403\)/,
+		);
+		refusing = false;
+
+		await runNode({ params: onPool(), items: 1, pool: pool('fast1', 'fast2'), executionId: 'another' });
+		expect(submitsTo.fast1).toBe(1);
+
+		clock.advance(FIRST_REST_MS);
+		const third = await runNode({ params: onPool(), items: 1, pool: pool('fast1', 'fast2'), executionId: 'later' });
+		expect(third.output[0].json.hold).toBe('fast1');
+		expect(submitsTo.fast1).toBe(2);
+		expect(jobs.tasks.map((task) => holdOfKey(task.key))).toEqual(['fast2', 'fast2', 'fast1']);
+	});
+
+	it('names each hold and the time its rest ends when every hold rests', async () => {
+		serve({ refuseSubmit: () => [502, { detail: 'Failed to connect to Discord' }] });
+		await runNodeError({ params: onPool(), items: 1, pool: pool('fast1', 'fast2') });
+
+		const error = await runNodeError({ params: onPool(), items: 1, pool: pool('fast1', 'fast2'), executionId: 'b' });
+
+		expect(error.message).toBe('No hold of the hold pool is left to take the job');
+		expect(error.description).toMatch(
+			/^fast1: LinkrAPI could not reach its Discord account \(HTTP 502\), rests until \d\d:\d\d:\d\d UTC; fast2: /,
+		);
+	});
+
+	it('counts a hold busy while a job of ours waits in its queue although ours leave slots free: someone else uses it', async () => {
+		const jobs = serve();
+		jobs.othersSubmit(`Bearer ${KEYS.fast1}`, 3);
+		const ours = runNode({ params: onPool(), items: 1, pool: pool('fast1', 'fast2'), executionId: 'first' });
+		// The first job went to fast1 (empty as far as this process knows) and waits behind the other user's jobs.
+		await sleepUntil(() => jobs.tasks[3]?.polls.some((at) => at < jobs.tasks[3].startsAt) ?? false);
+
+		await runNode({ params: onPool(), items: 2, pool: pool('fast1', 'fast2'), executionId: 'second' });
+		await ours;
+
+		expect(holdOfKey(jobs.tasks[3].key)).toBe('fast1');
+		expect(jobs.tasks.slice(4).map((task) => holdOfKey(task.key))).toEqual(['fast2', 'fast2']);
+	});
+});
+
+describe('Hold pool: the owner of a task is the key that made it', () => {
+	const twoPools = {
+		teamA: {
+			baseUrl: BASE_URL,
+			holds: {
+				hold: [
+					{ name: 'main', apiKey: KEYS.fast1 },
+					{ name: 'extra', apiKey: KEYS.fast2 },
+				],
+			},
+		},
+		teamB: {
+			baseUrl: BASE_URL,
+			holds: {
+				hold: [
+					{ name: 'main', apiKey: KEYS.fast3 },
+					{ name: 'other', apiKey: KEYS.fast1 },
+				],
+			},
+		},
+	};
+	const fetchOnPool = (taskId: string) => ({
+		resource: 'task',
+		operation: 'fetch',
+		authentication: 'holdPool',
+		hold: '',
+		taskId,
+		waitMode: 'none',
+		options: {},
+	});
+
+	it('finds a task made through another pool whose hold of the same name is another account', async () => {
+		serve();
+		const grid = await runNode({ params: onPool({ hold: 'main' }), pool: twoPools.teamA });
+		const taskId = grid.output[0].json.task_id as string;
+		const { output, fake } = await runNode({
+			params: fetchOnPool(taskId),
+			pool: twoPools.teamB,
+			inputJson: [{ hold: 'main' }],
+		});
+
+		expect(output[0].json).toMatchObject({ task_id: taskId, hold: 'other', status: 'completed' });
+		// the named "main" of this pool (another key) answered 404, then the remembered maker
+		expect(fake.authenticatedOptions.map((options) => options.headers?.['x-linkrapi-hold'])).toEqual(['main', 'other']);
+	});
+
+	it('asks every hold once and names them all when none has the task', async () => {
+		serve();
+
+		const error = await runNodeError({
+			params: fetchOnPool('job-404'),
+			pool: twoPools.teamB,
+			inputJson: [{ hold: 'other' }],
+		});
+
+		expect(error.message).toBe('Task "job-404" was not found on any hold of the pool');
+		expect(error.description).toMatch(/^Asked other, main: each answered 404/);
+	});
+});
+
+async function sleepUntil(condition: () => boolean): Promise<void> {
+	while (!condition()) await sleep(250);
+}

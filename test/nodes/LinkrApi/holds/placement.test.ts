@@ -1,7 +1,7 @@
 import { bestPlacement, type HoldLoad, placementOn } from '../../../../nodes/LinkrApi/holds/placement';
 
-const hold = (name: string, runMs: number, jobs: number[] = [], jobsAtOnce = 3, jobsWaiting = 0): HoldLoad => ({
-	name,
+const hold = (id: string, runMs: number, jobs: number[] = [], jobsAtOnce = 3, jobsWaiting = 0): HoldLoad => ({
+	id,
 	jobsAtOnce,
 	jobsWaiting,
 	jobs: jobs.map((acceptedAt) => ({ kind: 'grid', acceptedAt })),
@@ -27,18 +27,18 @@ describe('where the next job goes', () => {
 	});
 
 	it('prefers the hold that ends the job soonest: a fast one with a free slot over a slow one', () => {
-		expect(bestPlacement([hold('relax', 18000), hold('fast', 6000)], 'grid', 0)?.hold.name).toBe('fast');
+		expect(bestPlacement([hold('relax', 18000), hold('fast', 6000)], 'grid', 0)?.hold.id).toBe('fast');
 	});
 
 	it('waits for a fast hold that frees up soon rather than give the job to an idle slow one', () => {
 		const best = bestPlacement([hold('fast', 6000, [0, 0, 0]), hold('relax', 18000)], 'grid', 4000);
 		expect(best).toMatchObject({ startsAt: 6000, canTakeNow: false });
-		expect(best?.hold.name).toBe('fast');
+		expect(best?.hold.id).toBe('fast');
 	});
 
 	it('gives the job to the slow hold when it would still end it sooner', () => {
 		const best = bestPlacement([hold('fast', 6000, [0, 0, 0, 0, 0, 0], 3, 3), hold('relax', 9000)], 'grid', 1000);
-		expect(best?.hold.name).toBe('relax');
+		expect(best?.hold.id).toBe('relax');
 	});
 
 	it('takes a hold whose job runs longer than it learned as that much slower', () => {
@@ -47,7 +47,7 @@ describe('where the next job goes', () => {
 	});
 
 	it('on a tie, takes the hold that can take the job now, then the one with fewer jobs, then the first', () => {
-		expect(bestPlacement([hold('a', 6000, [0]), hold('b', 6000)], 'grid', 0)?.hold.name).toBe('b');
-		expect(bestPlacement([hold('a', 6000), hold('b', 6000)], 'grid', 0)?.hold.name).toBe('a');
+		expect(bestPlacement([hold('a', 6000, [0]), hold('b', 6000)], 'grid', 0)?.hold.id).toBe('b');
+		expect(bestPlacement([hold('a', 6000), hold('b', 6000)], 'grid', 0)?.hold.id).toBe('a');
 	});
 });

@@ -1,6 +1,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { InvalidFieldError } from '../../../../nodes/shared/node-errors';
 import { holdNamed, holdsOfPool } from '../../../../nodes/shared/transport/hold-keys';
+import { DEFAULT_BASE_URL } from '../../../../nodes/shared/transport/key-destination';
 
 const key = (n: number) => `lkr_${String(n).repeat(32).slice(0, 32)}`;
 const pool = (...hold: Array<Record<string, unknown>>) => ({ holds: { hold }, baseUrl: '' });
@@ -20,9 +21,33 @@ describe('holdsOfPool', () => {
 			pool({ name: ' fast-1 ', apiKey: key(1), jobsAtOnce: 12, jobsWaiting: 2 }, { name: 'relax', apiKey: key(2) }),
 		);
 		expect(holds).toEqual([
-			{ name: 'fast-1', apiKey: key(1), jobsAtOnce: 12, jobsWaiting: 2 },
-			{ name: 'relax', apiKey: key(2), jobsAtOnce: 3, jobsWaiting: 0 },
+			{
+				name: 'fast-1',
+				apiKey: key(1),
+				baseUrl: DEFAULT_BASE_URL,
+				id: expect.any(String),
+				jobsAtOnce: 12,
+				jobsWaiting: 2,
+			},
+			{
+				name: 'relax',
+				apiKey: key(2),
+				baseUrl: DEFAULT_BASE_URL,
+				id: expect.any(String),
+				jobsAtOnce: 3,
+				jobsWaiting: 0,
+			},
 		]);
+	});
+
+	it('knows a hold by a hash of its Base URL and key, the same in any pool, never holding the key in it', () => {
+		const [inOnePool] = holdsOfPool(pool({ name: 'main', apiKey: key(1) }));
+		const [inAnother] = holdsOfPool({ ...pool({ name: 'other', apiKey: key(1) }), baseUrl: `${DEFAULT_BASE_URL}/` });
+		const [elsewhere] = holdsOfPool({ ...pool({ name: 'main', apiKey: key(1) }), baseUrl: 'http://127.0.0.1:4010' });
+		const [otherKey] = holdsOfPool(pool({ name: 'main', apiKey: key(2) }));
+		expect(inAnother.id).toBe(inOnePool.id);
+		expect(new Set([inOnePool.id, elsewhere.id, otherKey.id]).size).toBe(3);
+		expect(inOnePool.id).not.toContain(key(1).slice(4));
 	});
 
 	it.each([
