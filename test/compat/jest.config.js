@@ -19,6 +19,7 @@ module.exports = {
 		'<rootDir>/test/e2e/pause.test.ts',
 		'<rootDir>/test/e2e/node-types.test.ts',
 		'<rootDir>/test/e2e/hold-pool.test.ts',
+		'<rootDir>/test/e2e/hold-ledger.test.ts',
 		'<rootDir>/test/e2e/restart.test.ts',
 	],
 	// dist/ holds a copy of package.json; keep jest's module map to the sources
