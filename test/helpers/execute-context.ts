@@ -137,6 +137,8 @@ export interface FakeContext {
 	customData: Record<string, string>;
 	/** What the node logged as warnings */
 	warnings: string[];
+	/** Every credential the node read, by type, in order */
+	credentialReads: string[];
 }
 
 export function createExecuteContext(options: ContextOptions): FakeContext {
@@ -158,6 +160,7 @@ export function createExecuteContext(options: ContextOptions): FakeContext {
 		plainOptions: [],
 		customData: {},
 		warnings: [],
+		credentialReads: [],
 	};
 
 	const customData = {
@@ -196,6 +199,7 @@ export function createExecuteContext(options: ContextOptions): FakeContext {
 			throw new Error(`Could not get parameter "${name}"`);
 		},
 		getCredentials: async (type: string) => {
+			fake.credentialReads.push(type);
 			if (type === 'linkrApiHoldPoolApi' && options.pool) return options.pool;
 			if (type !== 'linkrApi') throw new Error(`Unknown credential ${type}`);
 			return credentials;

@@ -5,7 +5,7 @@ import { cancellableSleep } from '../../shared/cancellable-sleep';
 import { cancelledError } from '../../shared/node-errors';
 import { forLog } from '../../shared/for-log';
 import { holdLedger, type Rest } from '../../shared/hold-ledger';
-import { type Hold, holdNamed } from '../../shared/transport';
+import { type Hold, holdNamed, unknownHoldError } from '../../shared/transport';
 import type { JobKind } from '../../shared/buttons/midjourney-buttons';
 import { jobTimesFor, type HoldJobTimes } from '../waiting';
 import { ExecutionJobs } from './execution-jobs';
@@ -55,10 +55,7 @@ export class PoolRun {
 	holdNamed(name: string, itemIndex: number): Hold {
 		const hold = holdNamed(this.holds, name);
 		if (hold) return hold;
-		throw new NodeOperationError(this.context.getNode(), `The Hold ${forLog(name, 60)} is not a hold of the pool`, {
-			itemIndex,
-			description: `The Hold field, or the hold field of the input item, must name a hold of the LinkrAPI Hold Pool credential: ${this.holds.map((candidate) => candidate.name).join(', ')}.`,
-		});
+		throw unknownHoldError(this.context.getNode(), name, this.holds, itemIndex);
 	}
 
 	/** A hold that refused (suspended, disconnected, its account refused) rests for every execution of the process. */

@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { forLog } from '../for-log';
@@ -122,21 +122,40 @@ export interface Sender {
 	hold?: string;
 }
 
-function holdsOfThePool(
-	context: ExecuteOrWebhookContext,
-	pool: ICredentialDataDecryptedObject,
-	itemIndex: number,
-): Hold[] {
-	try {
-		return holdsOfPool(pool);
-	} catch (error) {
-		throw asNodeError(context.getNode(), error, itemIndex);
-	}
+/**
+ * What a node's credential says, read and checked once per n8n context (one node run, one webhook call): every
+ * request and every choice of a hold in it reuses the same holds.
+ */
+const readOnce = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+async function once<T>(context: ExecuteOrWebhookContext, what: string, read: () => Promise<T>): Promise<T> {
+	const reads = readOnce.get(context) ?? new Map<string, Promise<unknown>>();
+	readOnce.set(context, reads);
+	const earlier = reads.get(what) as Promise<T> | undefined;
+	if (earlier) return await earlier;
+	const reading = read();
+	reads.set(what, reading);
+	return await reading;
 }
 
 /** The holds of the node's hold pool, each checked (names, keys, numbers) before any request. */
 export async function poolHolds(context: ExecuteOrWebhookContext, itemIndex = 0): Promise<Hold[]> {
-	return holdsOfThePool(context, await context.getCredentials(POOL_CREDENTIAL_NAME), itemIndex);
+	return await once(context, POOL_CREDENTIAL_NAME, async () => {
+		const pool = await context.getCredentials(POOL_CREDENTIAL_NAME);
+		try {
+			return holdsOfPool(pool);
+		} catch (error) {
+			throw asNodeError(context.getNode(), error, itemIndex);
+		}
+	});
+}
+
+/** The one wording for a hold name the pool does not have (the Hold field, an input item's `hold`). */
+export function unknownHoldError(node: INode, name: string, holds: Hold[], itemIndex: number): NodeOperationError {
+	return new NodeOperationError(node, `The Hold ${forLog(name, 60)} is not a hold of the pool`, {
+		itemIndex,
+		description: `The Hold field, or the hold field of the input item, must name a hold of the LinkrAPI Hold Pool credential: ${holds.map((hold) => hold.name).join(', ')}.`,
+	});
 }
 
 /** The node's one-hold credential, or the named hold of its hold pool, checked before anything is sent. */
@@ -146,24 +165,15 @@ export async function senderFor(
 	itemIndex: number,
 ): Promise<Sender> {
 	if (hold === undefined) {
-		const credentials = await context.getCredentials<{ apiKey: string; baseUrl?: string }>(CREDENTIAL_NAME);
-		return { credentialType: CREDENTIAL_NAME, baseUrl: credentials.baseUrl, apiKey: credentials.apiKey };
+		return await once(context, CREDENTIAL_NAME, async () => {
+			const credentials = await context.getCredentials<{ apiKey: string; baseUrl?: string }>(CREDENTIAL_NAME);
+			return { credentialType: CREDENTIAL_NAME, baseUrl: credentials.baseUrl, apiKey: credentials.apiKey };
+		});
 	}
-	const pool = await context.getCredentials(POOL_CREDENTIAL_NAME);
-	const found = holdNamed(holdsOfThePool(context, pool, itemIndex), hold);
-	if (found) {
-		return {
-			credentialType: POOL_CREDENTIAL_NAME,
-			baseUrl: pool.baseUrl as string,
-			apiKey: found.apiKey,
-			hold: found.name,
-		};
-	}
-	throw new NodeOperationError(context.getNode(), `The hold pool has no hold named ${forLog(hold, 60)}`, {
-		itemIndex,
-		description:
-			'Check the Hold field, or the hold field of the input item, against the names in the LinkrAPI Hold Pool credential.',
-	});
+	const holds = await poolHolds(context, itemIndex);
+	const found = holdNamed(holds, hold);
+	if (!found) throw unknownHoldError(context.getNode(), hold, holds, itemIndex);
+	return { credentialType: POOL_CREDENTIAL_NAME, baseUrl: found.baseUrl, apiKey: found.apiKey, hold: found.name };
 }
 
 /** The key and Base URL a call for this hold (or the one-hold credential) goes out with: for a keyed hash only. */

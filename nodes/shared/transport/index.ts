@@ -34,6 +34,7 @@ export {
 	JOBS_AT_ONCE,
 	JOBS_WAITING,
 	poolHolds,
+	unknownHoldError,
 	type Hold,
 } from './hold-keys';
 export { DEFAULT_BASE_URL, isLoopbackBaseUrl, keyDestinationRefusal, redactSecrets } from './key-destination';

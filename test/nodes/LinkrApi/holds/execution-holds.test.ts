@@ -60,6 +60,15 @@ describe('Hold pool: a batch shared out among holds', () => {
 		}
 	});
 
+	it('reads and checks the pool once for the whole execution, however many requests it sends', async () => {
+		serve();
+
+		const { fake } = await runNode({ params: onPool(), items: 6, pool: pool('fast1', 'fast2') });
+
+		expect(fake.authenticatedCalls).toBeGreaterThan(12);
+		expect(fake.credentialReads).toEqual(['linkrApiHoldPoolApi']);
+	});
+
 	it('hands jobs out late: the 7th and 8th prompts go out only when a slot frees, nothing waits in a hold’s own queue', async () => {
 		const jobs = serve();
 
