@@ -35,6 +35,15 @@ function serve(holds: TimedHolds = {}) {
 
 const jobsOf = (tasks: TimedTask[], hold: string) => tasks.filter((task) => holdOfKey(task.key) === hold);
 const jobsPerHold = (tasks: TimedTask[], ...holds: string[]) => holds.map((hold) => jobsOf(tasks, hold).length);
+const fetchOnPool = (taskId: string) => ({
+	resource: 'task',
+	operation: 'fetch',
+	authentication: 'holdPool',
+	hold: '',
+	taskId,
+	waitMode: 'none',
+	options: {},
+});
 const threeFast = () => pool('fast1', 'fast2', 'fast3');
 /** Single-item executions started at once, each its own context, as n8n runs concurrent webhook calls. */
 const concurrentRuns = async (count: number, options: Parameters<typeof runNode>[0]) =>
@@ -195,18 +204,7 @@ describe('Hold pool: follow-ups go to the hold that owns the task', () => {
 		const taskId = grid.output[0].json.task_id as string;
 		expect(grid.output[0].json.hold).toBe('fast2');
 
-		const { output } = await runNode({
-			params: {
-				resource: 'task',
-				operation: 'fetch',
-				authentication: 'holdPool',
-				hold: '',
-				taskId,
-				waitMode: 'none',
-				options: {},
-			},
-			pool: pool('fast1', 'fast2'),
-		});
+		const { output } = await runNode({ params: fetchOnPool(taskId), pool: pool('fast1', 'fast2') });
 
 		expect(output[0].json).toMatchObject({ task_id: taskId, hold: 'fast2', status: 'completed' });
 		expect(jobs.tasks).toHaveLength(1);
@@ -416,16 +414,6 @@ describe('Hold pool: the owner of a task is the key that made it', () => {
 			},
 		},
 	};
-	const fetchOnPool = (taskId: string) => ({
-		resource: 'task',
-		operation: 'fetch',
-		authentication: 'holdPool',
-		hold: '',
-		taskId,
-		waitMode: 'none',
-		options: {},
-	});
-
 	it('finds a task made through another pool whose hold of the same name is another account', async () => {
 		serve();
 		const grid = await runNode({ params: onPool({ hold: 'main' }), pool: twoPools.teamA });
