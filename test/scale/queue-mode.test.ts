@@ -8,6 +8,7 @@ import {
 	type CredentialRef,
 	type Execution,
 	LINKRAPI_CREDENTIAL_TYPE,
+	LINKRAPI_HOLD_POOL_CREDENTIAL_TYPE,
 	loadWorkflow,
 	newApiKey,
 	nodeOutput,
@@ -24,7 +25,7 @@ import {
 	type QueueCluster,
 	startQueueCluster,
 } from '../../real-n8n/queue';
-import { type RecordedRequest, type Simulator, startSimulator } from '../../simulator';
+import { maskKey, type RecordedRequest, type Simulator, startSimulator, type TaskRecord } from '../../simulator';
 import { postJson } from '../helpers/e2e/callbacks';
 
 /**
@@ -550,6 +551,241 @@ describe('n8n queue mode: main + 2 webhook processes + 2 workers on Redis and Po
 		expectAllCompleted(result.runs, 2);
 		expect(result.rate.peak1s).toBeLessThanOrEqual(DEFAULT_MAX_REQUESTS_PER_SECOND);
 		expect(result.rate.average).toBeLessThanOrEqual(WORKERS * 1 * 1.02);
+	});
+
+	/**
+	 * Issue 26 across processes. Each worker places its pool jobs from its own hold ledger: a waited-for job goes out
+	 * only when that worker's ledger counts fewer than Jobs at Once of its own jobs on the hold, and counts until one of
+	 * its polls sees the job end. The ledgers are not shared: the only cross-process signal is a job of ours seen
+	 * still queued on a hold, more than 2 s after it was accepted, behind fewer of our jobs than the hold's slots; that
+	 * marks the hold busy with someone else's jobs in that worker, and its later placements prefer other holds.
+	 *
+	 * What this guarantees with 2 workers on holds of 3 slots, Jobs at Once 3 and Jobs Allowed to Wait 0:
+	 * - per worker and hold, at most 3 of its jobs are on the hold at any moment (a job is released only after a poll
+	 *   saw it end, so a later submit comes after the simulator's end of the earlier job);
+	 * - so at most 2 × 3 = 6 jobs are on a 3-slot hold at once: at most 3 wait in its own Midjourney queue;
+	 * - a job submitted to a hold finds at most 5 others there: at most 3 running, each ending within one job time,
+	 *   and at most 2 queued ahead of it, which take the first two slots that free (FIFO). The third slot to free is
+	 *   its own: no job waits in a hold's queue longer than one job time (exact in the simulator: fixed run times).
+	 * Nothing guarantees an even spread, no overlap, or a wall time: two workers that place at the same moment make
+	 * the same choices (empty holds tie, the first in the list wins), and each finds out only by a later poll.
+	 */
+	it('hold pool over 2 workers: 12 executions at once on 3 holds × 3 slots; each worker keeps Jobs at Once, the holds queue the overlap', async () => {
+		const taskMs = 4000;
+		const slots = 3;
+		const executions = 12;
+		const holdNames = ['hold-1', 'hold-2', 'hold-3'];
+		/** A job of ours seen queued longer than this after it was accepted may mark its hold busy with others. */
+		const queuedGraceMs = 2000;
+		const keys: Record<string, string> = {};
+		const masks = new Set<string>();
+		for (const name of holdNames) {
+			let key = newApiKey();
+			while (masks.has(maskKey(key))) key = newApiKey();
+			masks.add(maskKey(key));
+			keys[name] = key;
+		}
+		const holdOfKey = (masked: string) => holdNames.find((name) => maskKey(keys[name]) === masked);
+		sim.configure({
+			taskDurationMs: taskMs,
+			holds: Object.fromEntries(Object.values(keys).map((key) => [key, { concurrency: slots }])),
+		});
+		try {
+			const pool = await cluster.main.createCredential(
+				'LinkrAPI hold pool, 3 holds shared by 2 workers',
+				LINKRAPI_HOLD_POOL_CREDENTIAL_TYPE,
+				{
+					holds: {
+						hold: holdNames.map((name) => ({ name, apiKey: keys[name], jobsAtOnce: slots, jobsWaiting: 0 })),
+					},
+					baseUrl: sim.url,
+				},
+			);
+			const workflow = await cluster.main.deployWorkflow(
+				loadWorkflow(path.join(WORKFLOWS_DIR, 'queue-pool-imagine.json')),
+				{ credential: pool },
+			);
+			const url = `${cluster.webhookUrl}/webhook/${workflow.webhookPath}`;
+			sim.reset();
+
+			// All at once through the webhook process, each again while it answers 404 "not registered" (just after
+			// activation): a refused call started nothing, so each prompt starts exactly one execution.
+			const postedAt = Date.now();
+			const answers = await Promise.all(
+				Array.from(
+					{ length: executions },
+					async (_, index) =>
+						await pollUntil(
+							`the webhook process to register ${url}`,
+							async () => {
+								const answer = await postJson(url, { prompt: `pool prompt ${index + 1}` });
+								const notRegistered = answer.status === 404 && /not registered/i.test(JSON.stringify(answer.body));
+								return notRegistered ? undefined : answer;
+							},
+							{ timeoutMs: 30_000, intervalMs: 100 },
+						),
+				),
+			);
+			expect(answers.map((answer) => answer.status)).toEqual(Array(executions).fill(200));
+
+			const summaries = await pollUntil(
+				`${executions} settled executions of workflow ${workflow.id}`,
+				async () => {
+					const all = await cluster.main.listExecutions(workflow.id, 100);
+					const settled = all.filter((execution) => !['new', 'running', 'waiting'].includes(execution.status));
+					return settled.length >= executions ? all : undefined;
+				},
+				{ timeoutMs: 180_000, intervalMs: 250 },
+			);
+			expect(summaries).toHaveLength(executions);
+			const runs = await Promise.all(
+				summaries.map(async (summary) => await cluster.main.waitForExecution(summary.id, 30_000)),
+			);
+			const inspection = sim.inspect();
+
+			// Every execution succeeded with one completed task, named by the hold whose key made it.
+			const workerOfTask = new Map<string, string>();
+			for (const execution of runs) {
+				assertExecutionStatus(execution, 'success');
+				const items = nodeOutput(execution, 'Imagine');
+				expect(items).toHaveLength(1);
+				const task = inspection.tasks.find((candidate) => candidate.task_id === items[0].json.task_id);
+				expect(items[0].json.status).toBe('completed');
+				expect(items[0].json.hold).toBe(task && holdOfKey(task.key));
+				const ranOn = await pollUntil(
+					`execution ${execution.id} in a worker log`,
+					() => {
+						const workers = workersThatStarted(execution.id);
+						return workers.length > 0 ? workers : undefined;
+					},
+					{ timeoutMs: 10_000 },
+				);
+				expect(ranOn).toHaveLength(1);
+				workerOfTask.set(String(items[0].json.task_id), ranOn[0]);
+			}
+			// No task lost or doubled: 12 submits accepted, 12 tasks, each completed and in exactly one execution.
+			const submits = inspection.requests.filter((request) => request.route === 'POST /imagine');
+			expect(submits.map((request) => request.status)).toEqual(Array(executions).fill(200));
+			expect(inspection.tasks).toHaveLength(executions);
+			expect(inspection.tasks.every((task) => task.status === 'completed')).toBe(true);
+			expect(new Set(workerOfTask.keys())).toEqual(new Set(inspection.tasks.map((task) => task.task_id)));
+			// Both workers ran some: all 12 were queued at once, and a worker takes at most 5 at a time.
+			const perWorker = cluster.workers.map(
+				(worker) => [...workerOfTask.values()].filter((name) => name === worker.name).length,
+			);
+			for (const count of perWorker) expect(count).toBeGreaterThan(0);
+
+			const tasksOn = (hold: string) =>
+				inspection.tasks.filter((task) => task.key === maskKey(keys[hold])).sort((a, b) => a.createdAt - b.createdAt);
+			const queuedMs = (task: TaskRecord) => (task.startedAt as number) - task.createdAt;
+			/** Most tasks of one worker on the hold at any moment, from the simulator's times (submit to end). */
+			const mostAtOnce = (tasks: TaskRecord[]) =>
+				Math.max(
+					0,
+					...tasks.map(
+						(task) =>
+							tasks.filter((other) => other.createdAt <= task.createdAt && task.createdAt < (other.endedAt as number))
+								.length,
+					),
+				);
+			/** A poll of ours found the task still queued after the grace: the signal that may mark its hold busy. */
+			const seenQueuedLate = (task: TaskRecord) =>
+				inspection.requests.some(
+					(request) =>
+						request.route === 'GET /fetch' &&
+						request.path.endsWith(`/${task.task_id}`) &&
+						request.at >= task.createdAt + queuedGraceMs &&
+						request.at < (task.startedAt as number),
+				);
+			const firstSubmit = Math.min(...inspection.tasks.map((task) => task.createdAt));
+			const lastEnd = Math.max(...inspection.tasks.map((task) => task.endedAt as number));
+			const lastStop = Math.max(...runs.map((execution) => Date.parse(execution.stoppedAt ?? '')));
+			const seconds = (ms: number) => (ms / 1000).toFixed(1);
+			const perHold = holdNames.map((hold) => {
+				const tasks = tasksOn(hold);
+				const byWorker = cluster.workers.map((worker) =>
+					tasks.filter((task) => workerOfTask.get(task.task_id) === worker.name),
+				);
+				const queued = tasks.filter((task) => queuedMs(task) > 0);
+				return {
+					hold,
+					tasks,
+					byWorker,
+					peakQueued: inspection.holds[maskKey(keys[hold])].peakQueued,
+					queuedMs: tasks.reduce((sum, task) => sum + queuedMs(task), 0),
+					longestQueuedMs: Math.max(0, ...tasks.map(queuedMs)),
+					queued: queued.length,
+					seenQueuedLate: tasks.filter(seenQueuedLate).length,
+				};
+			});
+			/** `<submitted, s after the first>(+<s queued>)/w<worker number>` */
+			const describeSubmit = (task: TaskRecord) => {
+				const worker = cluster.workers.findIndex((candidate) => candidate.name === workerOfTask.get(task.task_id));
+				const queued = queuedMs(task) > 0 ? `(+${seconds(queuedMs(task))} queued)` : '';
+				return `${seconds(task.createdAt - firstSubmit)}${queued}/w${worker + 1}`;
+			};
+			const limitMs = Math.ceil(executions / (holdNames.length * slots)) * taskMs;
+			// The cost of placing blind to the other worker: time during which a job waited in one hold's queue while
+			// another hold had a free slot (one process alone never queues a job on a hold with Jobs Allowed to Wait 0).
+			const moments = [...new Set(inspection.tasks.flatMap((task) => [task.createdAt, task.startedAt, task.endedAt]))]
+				.map(Number)
+				.sort((a, b) => a - b);
+			let misplacedMs = 0;
+			for (let index = 0; index + 1 < moments.length; index++) {
+				const at = moments[index];
+				const load = perHold.map(({ tasks }) => ({
+					queued: tasks.filter((task) => task.createdAt <= at && at < (task.startedAt as number)).length,
+					running: tasks.filter((task) => (task.startedAt as number) <= at && at < (task.endedAt as number)).length,
+				}));
+				if (load.some((hold) => hold.queued > 0) && load.some((hold) => hold.running < slots)) {
+					misplacedMs += moments[index + 1] - at;
+				}
+			}
+			console.log(
+				`[measure] hold pool, ${executions} executions over ${holdNames.length} holds × ${slots} slots, ` +
+					`tasks of ${seconds(taskMs)} s; executions per worker: ${cluster.workers
+						.map((worker, index) => `${worker.name} ${perWorker[index]}`)
+						.join(', ')}\n` +
+					perHold
+						.map(
+							(hold) =>
+								`[measure]   ${hold.hold}: ${hold.tasks.length} tasks (${hold.byWorker
+									.map((tasks, index) => `${cluster.workers[index].name} ${tasks.length}`)
+									.join(', ')}), peak queued ${hold.peakQueued}, ${hold.queued} queued for ` +
+								`${seconds(hold.queuedMs)} s in all (longest ${seconds(hold.longestQueuedMs)} s), ` +
+								`${hold.seenQueuedLate} seen queued > ${seconds(queuedGraceMs)} s by a poll; submits at ` +
+								hold.tasks.map(describeSubmit).join(' '),
+						)
+						.join('\n') +
+					`\n[measure]   first submit → last task end ${seconds(lastEnd - firstSubmit)} s; ` +
+					`limit ${seconds(limitMs)} s (${executions} jobs over ${holdNames.length * slots} slots of ` +
+					`${seconds(taskMs)} s); one process: the same ${seconds(limitMs)} s plus the poll that sees a slot ` +
+					`free, 0 s queued in any hold; a job queued while another hold had a free slot for ` +
+					`${seconds(misplacedMs)} s; webhook POSTs → last execution stopped ${seconds(lastStop - postedAt)} s`,
+			);
+
+			// Each worker's ledger alone spreads its own concurrent executions: every hold got jobs.
+			for (const hold of perHold) expect(hold.tasks.length).toBeGreaterThan(0);
+			// Within a process: never more than Jobs at Once of one worker's jobs on a hold.
+			for (const hold of perHold) {
+				for (const tasks of hold.byWorker) expect(mostAtOnce(tasks)).toBeLessThanOrEqual(slots);
+			}
+			// Across processes, only the bounds above: at most 2 × 3 − 3 waiting in a hold's queue, none longer than one
+			// job time, so a hold's total queued time is at most one job time per job that queued there.
+			for (const hold of perHold) {
+				expect(hold.peakQueued).toBeLessThanOrEqual((WORKERS - 1) * slots);
+				expect(hold.longestQueuedMs).toBeLessThanOrEqual(taskMs);
+				expect(hold.queuedMs).toBeLessThanOrEqual(hold.queued * taskMs);
+			}
+
+			for (const [name, file] of Object.entries(cluster.logFiles())) {
+				const log = fs.readFileSync(file, 'utf8');
+				const leaked = Object.values(keys).some((key) => log.includes(key));
+				expect({ name, leaked }).toEqual({ name, leaked: false });
+			}
+		} finally {
+			sim.configure({ holds: Object.fromEntries(Object.values(keys).map((key) => [key, null])) });
+		}
 	});
 
 	it('no n8n process logged the API key', () => {
