@@ -1,21 +1,29 @@
 /**
- * Hold pool benchmark (issue #21), beside the scenario table of bench/run.ts: N grids over 1, 2 and 3 fast holds and
- * over a mixed pool (2 fast + 1 relax, 3× slower), each row run twice on the same workload, each time against a fresh
- * simulator: once through one LinkrAPI node on a Hold Pool credential, once split by hand (round robin: item i to hold
- * i mod K, one workflow per hold, all started at once). Prints wall ÷ the pool's physical limit.
+ * Hold pool benchmark (issues #21 and #26), beside the scenario table of bench/run.ts. Each row runs one workload
+ * twice, each time against a fresh simulator: once on one LinkrAPI Hold Pool credential, once split by hand (round
+ * robin: item or execution i to hold i mod K, one workflow per hold on its own credential, all started at once).
+ * Three tables (bench/pool-rows.ts), over fast holds and a mixed pool (2 fast + 1 relax, 3× slower):
+ * - one batch: one execution, 36 grids, Poll Until Finished, over 1, 2 and 3 fast holds and the mixed pool;
+ * - concurrent: 9 and 30 single-item executions (one webhook call each, all at once), over 1 and 3 fast holds and the
+ *   mixed pool: what one n8n's executions make of a pool together;
+ * - Don't Wait: one execution that submits 36 grids and waits for none, over 3 fast holds and the mixed pool; as
+ *   nothing polls, its wall is the simulator's, from the first submission to the last job's end.
+ * Prints wall ÷ the pool's physical limit (bench/pool-report.ts).
  *
- *   npm run bench:pool                 writes bench/results.pool.md
+ *   npm run bench:pool                 every table (~20 min), writes bench/results.pool.md
+ *   npm run bench:pool -- --help       every option, e.g. `--only concurrent --output /tmp/pool.md`
  *
- * `npm run bench:pool` builds first; this script packs what is in dist/.
+ * `npm run bench:pool` builds first; this script packs what is in dist/ (`npx tsx bench/pool.ts` skips the build).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 
 import {
 	type CredentialRef,
+	type CreatedWorkflow,
 	discardPackedTarball,
 	ensureN8nInstalled,
+	type Execution,
 	hasEnded,
 	LINKRAPI_CREDENTIAL_TYPE,
 	LINKRAPI_HOLD_POOL_CREDENTIAL_TYPE,
@@ -24,58 +32,32 @@ import {
 	newApiKey,
 	nodeOutput,
 	packageTarball,
-	REPO_ROOT,
+	pollUntil,
 	startN8n,
 	WEBHOOK_NODE_TYPE,
 	type WorkflowJson,
 } from '../real-n8n/harness';
-import { type Inspection, maskKey, startSimulator } from '../simulator';
+import { type Inspection, maskKey, type Simulator, startSimulator } from '../simulator';
 import { executionSpan, percentile } from './metrics';
+import { UsageError } from './options';
+import { parsePoolOptions, type PoolTable, USAGE } from './pool-options';
+import { renderPoolReport } from './pool-report';
+import {
+	BUDGET,
+	casesOf,
+	INTERVAL_S,
+	type PoolCase,
+	type PoolResult,
+	poolLimitMs,
+	type Run,
+	SLOTS,
+	TASK_MS,
+} from './pool-rows';
 
-const N = 36;
-const TASK_MS = 6000;
-const SLOTS = 3;
-const INTERVAL_S = 5;
-const BUDGET = 3;
-const WALL_FACTOR = 1.1;
-const OUTPUT = path.join(REPO_ROOT, 'bench', 'results.pool.md');
+/** However long a run should take, it is given up after this */
+const RUN_TIMEOUT_MS = 15 * 60_000;
 
-interface PoolRow {
-	title: string;
-	/** Per hold, a factor on run times (1 fast, 3 relax) */
-	speeds: number[];
-}
-
-const ROWS: PoolRow[] = [
-	{ title: '1 fast hold', speeds: [1] },
-	{ title: '2 fast holds', speeds: [1, 1] },
-	{ title: '3 fast holds', speeds: [1, 1, 1] },
-	{ title: '2 fast + 1 relax (×3)', speeds: [1, 1, 3] },
-];
-
-interface Run {
-	wallMs: number;
-	/** Jobs each hold ran */
-	jobs: number[];
-	/** Most requests of one key within any 1 s */
-	peakPerKey: number;
-	lagMs: { p50: number; p95: number; max: number };
-}
-
-/**
- * The pool's physical limit: N jobs, ready at 0, on every slot of every hold (a job on hold h takes TASK_MS × its
- * speed), each job given to the slot that ends it first — optimal for jobs that are all alike.
- */
-export function poolLimitMs(speeds: number[], jobs = N): number {
-	const slots = speeds.flatMap((speed) => Array.from({ length: SLOTS }, () => ({ free: 0, run: TASK_MS * speed })));
-	let end = 0;
-	for (let job = 0; job < jobs; job++) {
-		const best = slots.reduce((a, b) => (b.free + b.run < a.free + a.run ? b : a));
-		best.free += best.run;
-		end = Math.max(end, best.free);
-	}
-	return end;
-}
+type WaitMode = 'poll' | 'none';
 
 function node(name: string, type: string, typeVersion: number, column: number, parameters: Record<string, unknown>) {
 	return {
@@ -88,16 +70,28 @@ function node(name: string, type: string, typeVersion: number, column: number, p
 	};
 }
 
-/** Webhook → the prompts `indexes` → Imagine (Poll Until Finished) on `credential`. */
-function batchWorkflow(title: string, indexes: number[], credential: CredentialRef, pooled: boolean): WorkflowJson {
-	const imagine = {
-		...node('Imagine', LINKRAPI_NODE_TYPE, 1, 2, {
+function webhookNode(path: string) {
+	return node('Webhook', WEBHOOK_NODE_TYPE, 2, 0, {
+		httpMethod: 'POST',
+		path,
+		responseMode: 'onReceived',
+		options: {},
+	});
+}
+
+/** Imagine of `prompt` (an expression) on `credential`: a Hold Pool credential when `pooled`. */
+function imagineNode(column: number, prompt: string, credential: CredentialRef, pooled: boolean, waitMode: WaitMode) {
+	return {
+		...node('Imagine', LINKRAPI_NODE_TYPE, 1, column, {
 			...(pooled ? { authentication: 'holdPool' } : {}),
 			resource: 'task',
 			operation: 'imagine',
-			prompt: '={{ $json.prompt }}',
-			waitMode: 'poll',
-			options: { pollInterval: INTERVAL_S, maxWait: 30, maxRequestsPerSecond: BUDGET },
+			prompt,
+			waitMode,
+			options:
+				waitMode === 'poll'
+					? { pollInterval: INTERVAL_S, maxWait: 30, maxRequestsPerSecond: BUDGET }
+					: { maxRequestsPerSecond: BUDGET },
 		}),
 		credentials: {
 			[pooled ? LINKRAPI_HOLD_POOL_CREDENTIAL_TYPE : LINKRAPI_CREDENTIAL_TYPE]: {
@@ -106,19 +100,24 @@ function batchWorkflow(title: string, indexes: number[], credential: CredentialR
 			},
 		},
 	};
+}
+
+/** Webhook → the prompts `indexes` → Imagine on `credential`. */
+function batchWorkflow(
+	title: string,
+	indexes: number[],
+	credential: CredentialRef,
+	pooled: boolean,
+	waitMode: WaitMode,
+): WorkflowJson {
 	return {
 		name: `Bench pool: ${title}`,
 		nodes: [
-			node('Webhook', WEBHOOK_NODE_TYPE, 2, 0, {
-				httpMethod: 'POST',
-				path: 'bench-pool',
-				responseMode: 'onReceived',
-				options: {},
-			}),
+			webhookNode('bench-pool'),
 			node('Prompts', 'n8n-nodes-base.code', 2, 1, {
 				jsCode: `return ${JSON.stringify(indexes)}.map((index) => ({ json: { prompt: \`pool prompt \${index + 1}\` } }));`,
 			}),
-			imagine,
+			imagineNode(2, '={{ $json.prompt }}', credential, pooled, waitMode),
 		],
 		connections: {
 			Webhook: { main: [[{ node: 'Prompts', type: 'main', index: 0 }]] },
@@ -128,8 +127,55 @@ function batchWorkflow(title: string, indexes: number[], credential: CredentialR
 	};
 }
 
-/** Starts every workflow at once; the wall time from the first start to the last end. */
-async function runTogether(n8n: N8nServer, workflows: WorkflowJson[]): Promise<number> {
+/** Webhook → Imagine (Poll Until Finished) of the prompt in the webhook call's body: one item per execution. */
+function singleItemWorkflow(title: string, credential: CredentialRef, pooled: boolean): WorkflowJson {
+	return {
+		name: `Bench pool: ${title}`,
+		nodes: [webhookNode('bench-pool-single'), imagineNode(1, '={{ $json.body.prompt }}', credential, pooled, 'poll')],
+		connections: { Webhook: { main: [[{ node: 'Imagine', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/** Items 0 … count − 1, all together (the pool), or round robin over `parts` holds (split by hand). */
+function sharesOf(count: number, parts: number): number[][] {
+	return Array.from({ length: parts }, (_, part) =>
+		Array.from({ length: count }, (_, item) => item).filter((item) => item % parts === part),
+	);
+}
+
+/** One Hold Pool credential over every key, or one LinkrAPI credential per key. */
+async function credentialsFor(
+	n8n: N8nServer,
+	label: string,
+	keys: string[],
+	baseUrl: string,
+	pooled: boolean,
+): Promise<CredentialRef[]> {
+	if (pooled) {
+		const holds = keys.map((apiKey, hold) => ({ name: `hold-${hold + 1}`, apiKey, jobsAtOnce: SLOTS, jobsWaiting: 0 }));
+		return [
+			await n8n.createCredential(`Bench pool ${label}`, LINKRAPI_HOLD_POOL_CREDENTIAL_TYPE, {
+				holds: { hold: holds },
+				baseUrl,
+			}),
+		];
+	}
+	return await Promise.all(
+		keys.map(
+			async (apiKey, hold) =>
+				await n8n.createCredential(`Bench split ${label} ${hold}`, LINKRAPI_CREDENTIAL_TYPE, { apiKey, baseUrl }),
+		),
+	);
+}
+
+async function deactivate(n8n: N8nServer, workflows: CreatedWorkflow[]): Promise<void> {
+	for (const workflow of workflows)
+		await n8n.rest('POST', `/workflows/${workflow.id}/deactivate`, {}).catch(() => undefined);
+}
+
+/** Starts every workflow at once; their executions once all ended. */
+async function runTogether(n8n: N8nServer, workflows: WorkflowJson[]): Promise<Execution[]> {
 	const deployed = await Promise.all(workflows.map(async (workflow) => await n8n.deployWorkflow(workflow)));
 	const started = await Promise.all(
 		deployed.map(async (workflow) => await n8n.runWorkflow(workflow, { settled: () => true })),
@@ -140,32 +186,201 @@ async function runTogether(n8n: N8nServer, workflows: WorkflowJson[]): Promise<n
 				await n8n.waitForNewExecution(deployed[index].id, Number(run.execution.id) - 1, hasEnded, Infinity, 500),
 		),
 	);
-	for (const workflow of deployed)
-		await n8n.rest('POST', `/workflows/${workflow.id}/deactivate`, {}).catch(() => undefined);
-	for (const execution of executions) {
-		const done = nodeOutput(execution, 'Imagine').filter((item) => item.json.status === 'completed').length;
-		if (execution.status !== 'success' || done === 0)
-			throw new Error(`Execution ${execution.id} ended ${execution.status}.`);
+	await deactivate(n8n, deployed);
+	return executions;
+}
+
+function checkCompleted(execution: Execution): void {
+	const done = nodeOutput(execution, 'Imagine').filter((item) => item.json.status === 'completed').length;
+	if (execution.status !== 'success' || done === 0) {
+		throw new Error(`Execution ${execution.id} ended ${execution.status}.`);
 	}
+}
+
+/** From the first execution's start to the last one's end. */
+function wallOf(executions: Execution[]): number {
 	const spans = executions.map(executionSpan);
 	return Math.max(...spans.map((span) => span.stoppedAt)) - Math.min(...spans.map((span) => span.startedAt));
 }
 
-function measured(wallMs: number, seen: Inspection, keys: string[]): Run {
+function webhookUrl(n8n: N8nServer, workflow: CreatedWorkflow): string {
+	return `${n8n.connection.webhookBaseUrl ?? n8n.baseUrl}/webhook/${workflow.webhookPath}`;
+}
+
+/**
+ * Right after activation n8n answers "not registered" for a moment. A GET (the webhook takes POST only) asks whether
+ * the path is served without starting an execution: then n8n names the method it would take.
+ */
+async function waitUntilServed(url: string): Promise<void> {
+	await pollUntil(
+		`n8n to serve ${url}`,
+		async () => {
+			const answer = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+			const text = await answer.text();
+			return answer.status === 404 && /The requested webhook .* is not registered/i.test(text) ? undefined : true;
+		},
+		{ timeoutMs: 30_000, intervalMs: 200 },
+	);
+}
+
+async function callWebhook(url: string, body: unknown): Promise<void> {
+	const answer = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+		signal: AbortSignal.timeout(30_000),
+	});
+	const text = await answer.text();
+	if (answer.status !== 200) throw new Error(`POST ${url} answered ${answer.status}: ${text.slice(0, 300)}`);
+}
+
+/** Waits on the light execution list until the workflow has `count` executions and all ended; then reads them. */
+async function endedExecutions(n8n: N8nServer, workflowId: string, count: number): Promise<Execution[]> {
+	const listed = await pollUntil(
+		`${count} ended executions of workflow ${workflowId}`,
+		async () => {
+			const executions = await n8n.listExecutions(workflowId, count + 1);
+			return executions.length >= count && executions.every((execution) => hasEnded(execution.status))
+				? executions
+				: undefined;
+		},
+		{ timeoutMs: RUN_TIMEOUT_MS, intervalMs: 500 },
+	);
+	if (listed.length !== count) throw new Error(`Workflow ${workflowId} ran ${listed.length} times, not ${count}.`);
+	const executions: Execution[] = [];
+	for (const { id } of listed) executions.push(await n8n.waitForExecution(id, 30_000, hasEnded));
+	return executions;
+}
+
+/** Makes `calls` webhook calls at once, call i to workflow i mod K; the executions once all ended. */
+async function callConcurrently(n8n: N8nServer, workflows: WorkflowJson[], calls: number): Promise<Execution[]> {
+	const deployed = await Promise.all(workflows.map(async (workflow) => await n8n.deployWorkflow(workflow)));
+	const urls = deployed.map((workflow) => webhookUrl(n8n, workflow));
+	await Promise.all(urls.map(waitUntilServed));
+	await Promise.all(
+		Array.from(
+			{ length: calls },
+			async (_, call) => await callWebhook(urls[call % urls.length], { prompt: `pool prompt ${call + 1}` }),
+		),
+	);
+	const shares = sharesOf(calls, deployed.length);
+	const executions = await Promise.all(
+		deployed.map(async (workflow, index) => await endedExecutions(n8n, workflow.id, shares[index].length)),
+	);
+	await deactivate(n8n, deployed);
+	return executions.flat();
+}
+
+/** Per key: its jobs, the most that waited in its queue at once; and the most requests any key got in 1 s. */
+function holdsSeen(seen: Inspection, keys: string[]): Pick<Run, 'jobs' | 'peakPerKey' | 'peakQueued'> {
+	return {
+		jobs: keys.map((key) => seen.tasks.filter((task) => task.key === maskKey(key)).length),
+		peakPerKey: Math.max(0, ...Object.values(seen.peakRequestsPerSecond)),
+		peakQueued: keys.map((key) => seen.holds[maskKey(key)]?.peakQueued ?? 0),
+	};
+}
+
+/** A run that polled: every task completed and seen completed. */
+function measured(wallMs: number, seen: Inspection, keys: string[], tasks: number): Run {
 	const completed = seen.tasks.filter((task) => task.completedAt !== undefined);
-	if (completed.length !== N || completed.some((task) => task.noticedAt === undefined)) {
-		throw new Error(`${completed.length} of ${N} tasks completed and seen completed.`);
+	if (completed.length !== tasks || completed.some((task) => task.noticedAt === undefined)) {
+		throw new Error(`${completed.length} of ${tasks} tasks completed and seen completed.`);
 	}
 	const lags = completed.map((task) => (task.noticedAt as number) - (task.completedAt as number));
 	return {
 		wallMs,
-		jobs: keys.map((key) => seen.tasks.filter((task) => task.key === maskKey(key)).length),
-		peakPerKey: Math.max(0, ...Object.values(seen.peakRequestsPerSecond)),
+		...holdsSeen(seen, keys),
 		lagMs: { p50: percentile(lags, 0.5), p95: percentile(lags, 0.95), max: Math.max(...lags) },
 	};
 }
 
-async function runRow(n8n: N8nServer, row: PoolRow, index: number, pooled: boolean): Promise<Run> {
+/** A run nobody polled: its wall from the first task's submission to the last one's end, on the simulator. */
+async function measuredUnpolled(sim: Simulator, keys: string[], tasks: number): Promise<Run> {
+	const seen = await pollUntil(
+		`${tasks} tasks to complete`,
+		() => {
+			const now = sim.inspect();
+			if (now.tasks.length > tasks) throw new Error(`The simulator got ${now.tasks.length} tasks, not ${tasks}.`);
+			return now.tasks.length === tasks && now.tasks.every((task) => task.completedAt !== undefined) ? now : undefined;
+		},
+		{ timeoutMs: RUN_TIMEOUT_MS, intervalMs: 1000 },
+	);
+	const wallMs =
+		Math.max(...seen.tasks.map((task) => task.completedAt as number)) -
+		Math.min(...seen.tasks.map((task) => task.createdAt));
+	return { wallMs, ...holdsSeen(seen, keys) };
+}
+
+function checkSubmitted(executions: Execution[], tasks: number): void {
+	let submitted = 0;
+	for (const execution of executions) {
+		if (execution.status !== 'success') throw new Error(`Execution ${execution.id} ended ${execution.status}.`);
+		const items = nodeOutput(execution, 'Imagine');
+		submitted += items.filter((item) => item.json.status === 'submitted' && item.json.task_id).length;
+	}
+	if (submitted !== tasks) throw new Error(`${submitted} of ${tasks} prompts were submitted.`);
+}
+
+/** One variant of a row on its simulator: its keys, and one pool credential or one credential per hold. */
+interface Variant {
+	pooled: boolean;
+	sim: Simulator;
+	keys: string[];
+	credentials: CredentialRef[];
+}
+
+function workflowTitle({ row }: PoolCase, { pooled }: Variant, hold: number): string {
+	return pooled ? row.title : `${row.title}, hold ${hold + 1} of the split`;
+}
+
+async function runConcurrentCase(n8n: N8nServer, poolCase: PoolCase, variant: Variant): Promise<Run> {
+	const workflows = variant.credentials.map((credential, hold) =>
+		singleItemWorkflow(
+			`${poolCase.jobs} executions, ${workflowTitle(poolCase, variant, hold)}`,
+			credential,
+			variant.pooled,
+		),
+	);
+	const executions = await callConcurrently(n8n, workflows, poolCase.jobs);
+	executions.forEach(checkCompleted);
+	return measured(wallOf(executions), variant.sim.inspect(), variant.keys, poolCase.jobs);
+}
+
+function batchWorkflows(poolCase: PoolCase, variant: Variant, waitMode: WaitMode): WorkflowJson[] {
+	const shares = sharesOf(poolCase.jobs, variant.credentials.length);
+	const prefix = waitMode === 'none' ? "Don't Wait, " : '';
+	return variant.credentials.map((credential, hold) =>
+		batchWorkflow(
+			`${prefix}${workflowTitle(poolCase, variant, hold)}`,
+			shares[hold],
+			credential,
+			variant.pooled,
+			waitMode,
+		),
+	);
+}
+
+async function runBatchCase(n8n: N8nServer, poolCase: PoolCase, variant: Variant): Promise<Run> {
+	const executions = await runTogether(n8n, batchWorkflows(poolCase, variant, 'poll'));
+	executions.forEach(checkCompleted);
+	return measured(wallOf(executions), variant.sim.inspect(), variant.keys, poolCase.jobs);
+}
+
+async function runDontWaitCase(n8n: N8nServer, poolCase: PoolCase, variant: Variant): Promise<Run> {
+	const executions = await runTogether(n8n, batchWorkflows(poolCase, variant, 'none'));
+	checkSubmitted(executions, poolCase.jobs);
+	return await measuredUnpolled(variant.sim, variant.keys, poolCase.jobs);
+}
+
+const RUN_TABLE: Record<PoolTable, (n8n: N8nServer, poolCase: PoolCase, variant: Variant) => Promise<Run>> = {
+	batch: runBatchCase,
+	concurrent: runConcurrentCase,
+	dontwait: runDontWaitCase,
+};
+
+/** One variant of a row (the pool, or split by hand) on a fresh simulator with one fresh key per hold. */
+async function runCase(n8n: N8nServer, poolCase: PoolCase, index: number, pooled: boolean): Promise<Run> {
+	const { table, row } = poolCase;
 	const keys = row.speeds.map(() => newApiKey());
 	const sim = await startSimulator({
 		keys,
@@ -174,111 +389,60 @@ async function runRow(n8n: N8nServer, row: PoolRow, index: number, pooled: boole
 		keySpeeds: Object.fromEntries(keys.map((key, hold) => [key, row.speeds[hold]])),
 	});
 	try {
-		let workflows: WorkflowJson[];
-		if (pooled) {
-			const pool = await n8n.createCredential(`Bench pool ${index}`, LINKRAPI_HOLD_POOL_CREDENTIAL_TYPE, {
-				holds: {
-					hold: keys.map((apiKey, hold) => ({ name: `hold-${hold + 1}`, apiKey, jobsAtOnce: SLOTS, jobsWaiting: 0 })),
-				},
-				baseUrl: sim.url,
-			});
-			workflows = [
-				batchWorkflow(
-					row.title,
-					Array.from({ length: N }, (_, item) => item),
-					pool,
-					true,
-				),
-			];
-		} else {
-			workflows = await Promise.all(
-				keys.map(async (apiKey, hold) => {
-					const credential = await n8n.createCredential(`Bench split ${index} ${hold}`, LINKRAPI_CREDENTIAL_TYPE, {
-						apiKey,
-						baseUrl: sim.url,
-					});
-					const share = Array.from({ length: N }, (_, item) => item).filter((item) => item % keys.length === hold);
-					return batchWorkflow(`${row.title}, hold ${hold + 1} of the split`, share, credential, false);
-				}),
-			);
-		}
-		const wallMs = await runTogether(n8n, workflows);
-		return measured(wallMs, sim.inspect(), keys);
+		const label = table === 'batch' ? String(index) : `${table} ${index}`;
+		const credentials = await credentialsFor(n8n, label, keys, sim.url, pooled);
+		return await RUN_TABLE[table](n8n, poolCase, { pooled, sim, keys, credentials });
 	} finally {
 		await sim.stop();
 	}
 }
 
-const s = (ms: number, digits = 1) => (ms / 1000).toFixed(digits);
-
-function report(results: Array<{ row: PoolRow; pool: Run; split: Run }>, started: number, load: string): string {
-	const oneHold = results.find((result) => result.row.speeds.length === 1)?.pool.wallMs ?? NaN;
-	const lines = [
-		'# Hold pool benchmark',
-		'',
-		'Generated by `npm run bench:pool` (bench/pool.ts).',
-		'',
-		`- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; total ${s(Date.now() - started, 0)} s; ${load}`,
-		`- ${N} grids of ${TASK_MS / 1000} s (a relax hold ×3), ${SLOTS} slots per hold, Poll Interval ${INTERVAL_S} s, Max Requests per Second ${BUDGET} per hold; a fresh simulator per run`,
-		'- **pool**: one Imagine node on a LinkrAPI Hold Pool credential (Jobs Allowed to Wait 0). **split by hand**: item i to hold i mod K, one workflow per hold on its own credential, all started at once (the wall time runs from the first start to the last end).',
-		'- Limit: the N jobs on every slot of every hold, each given to the slot that ends it first.',
-		'',
-		'| holds | who | wall s | limit s | wall ÷ limit | wall target (1.1 × limit + I) | jobs per hold | ×faster than 1 hold | peak req/s on a key | lag s p50 / p95 / max |',
-		'|---|---|---:|---:|---:|---|---|---:|---:|---|',
-	];
-	for (const { row, pool, split } of results) {
-		const limit = poolLimitMs(row.speeds);
-		const cells = (who: string, run: Run) => {
-			const target = WALL_FACTOR * limit + INTERVAL_S * 1000;
-			return `| ${row.title} | ${who} | ${s(run.wallMs)} | ${s(limit)} | ${(run.wallMs / limit).toFixed(2)} | ${run.wallMs <= target ? 'met' : '**missed**'} (≤ ${s(target)}) | ${run.jobs.join(' / ')} | ${(oneHold / run.wallMs).toFixed(2)} | ${run.peakPerKey} | ${s(run.lagMs.p50, 2)} / ${s(run.lagMs.p95, 2)} / ${s(run.lagMs.max, 2)} |`;
-		};
-		lines.push(cells('pool', pool), cells('split by hand', split));
-	}
-	const mixed = results.find((result) => result.row.speeds.includes(3));
-	const three = results.find((result) => result.row.speeds.length === 3 && !result.row.speeds.includes(3));
-	lines.push(
-		'',
-		'Targets:',
-		'',
-		`- 3 fast holds ≥ 2.7× faster than one: ${three ? `${(oneHold / three.pool.wallMs).toFixed(2)}×` : '–'}`,
-		`- the mixed pool ≥ 20 % faster than round robin: ${mixed ? `${(100 * (1 - mixed.pool.wallMs / mixed.split.wallMs)).toFixed(0)} % faster` : '–'}`,
-		`- never more than the budget (${BUDGET} requests in any second) on any key: ${results.every((result) => result.pool.peakPerKey <= BUDGET) ? 'met' : '**missed**'}`,
-		'',
-	);
-	return lines.join('\n');
+function progressLine({ table, row, jobs, pool, split }: PoolResult): string {
+	const limit = poolLimitMs(row.speeds, jobs);
+	const what = table === 'concurrent' ? `${jobs} executions` : `${jobs} grids`;
+	return `  ${what}: pool wall ${(pool.wallMs / 1000).toFixed(1)} s (limit ${(limit / 1000).toFixed(1)} s), jobs ${pool.jobs.join('/')}; split by hand: wall ${(split.wallMs / 1000).toFixed(1)} s, jobs ${split.jobs.join('/')}`;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
+	const options = parsePoolOptions(process.argv.slice(2));
+	if (options === 'help') {
+		console.log(USAGE);
+		return 0;
+	}
+	const cases = casesOf(options);
+	if (cases.length === 0) throw new UsageError('Nothing to run: no table of --only has a pool of --pools.');
 	const started = Date.now();
 	const load = `1-minute load average ${os.loadavg()[0].toFixed(1)} at the start`;
 	const installation = ensureN8nInstalled();
 	const tgz = packageTarball();
 	const n8n = await startN8n({ tgz, installation });
 	discardPackedTarball(tgz);
-	const results: Array<{ row: PoolRow; pool: Run; split: Run }> = [];
+	const stop = () => void n8n.stop().finally(() => process.exit(130));
+	process.once('SIGINT', stop);
+	process.once('SIGTERM', stop);
+	const results: PoolResult[] = [];
 	try {
-		for (const [index, row] of ROWS.entries()) {
-			console.log(`▸ ${row.title}`);
-			const pool = await runRow(n8n, row, index, true);
-			const split = await runRow(n8n, row, index, false);
-			results.push({ row, pool, split });
-			console.log(
-				`  pool: wall ${s(pool.wallMs)} s (limit ${s(poolLimitMs(row.speeds))} s), jobs ${pool.jobs.join('/')}; split by hand: wall ${s(split.wallMs)} s`,
-			);
-			fs.writeFileSync(OUTPUT, report(results, started, load));
+		for (const [index, poolCase] of cases.entries()) {
+			console.log(`▸ [${index + 1}/${cases.length}] ${poolCase.table}: ${poolCase.row.title}`);
+			const pool = await runCase(n8n, poolCase, index, true);
+			const split = await runCase(n8n, poolCase, index, false);
+			results.push({ ...poolCase, pool, split });
+			console.log(progressLine(results[results.length - 1]));
+			fs.writeFileSync(options.output, renderPoolReport(results, started, load));
 		}
 	} finally {
 		await n8n.stop();
 	}
-	const text = report(results, started, `${load}, ${os.loadavg()[0].toFixed(1)} at the end`);
-	fs.writeFileSync(OUTPUT, text);
-	console.log(`\n${text}\nWritten to ${OUTPUT}`);
+	const text = renderPoolReport(results, started, `${load}, ${os.loadavg()[0].toFixed(1)} at the end`);
+	fs.writeFileSync(options.output, text);
+	console.log(`\n${text}\nWritten to ${options.output}`);
+	return 0;
 }
 
 main().then(
-	() => process.exit(0),
+	(code) => process.exit(code),
 	(error: Error) => {
-		console.error(error);
-		process.exit(1);
+		console.error(error instanceof UsageError ? error.message : error);
+		process.exit(error instanceof UsageError ? 2 : 1);
 	},
 );
