@@ -61,7 +61,7 @@ export class HoldLedger {
 	jobsOn(holdId: string, now: number): LedgerJob[] {
 		const record = this.holds.get(holdId);
 		if (!record) return [];
-		for (const [taskId, job] of record.jobs) if (job.countedUntil < now) this.drop(record, taskId);
+		this.dropExpired(record, now);
 		return [...record.jobs.values()].sort((a, b) => a.acceptedAt - b.acceptedAt);
 	}
 
@@ -88,7 +88,10 @@ export class HoldLedger {
 
 	/** A job submitted without a place taken first (the one-hold credential): it counts all the same. */
 	add(holdId: string, taskId: string, job: LedgerJob): void {
-		this.record(holdId).jobs.set(taskId, job);
+		const record = this.record(holdId);
+		// A hold no pool places on (a one-hold credential's) is never read: what it holds ends here.
+		this.dropExpired(record, job.acceptedAt);
+		record.jobs.set(taskId, job);
 		this.holdOfTask.set(taskId, holdId);
 		this.changes.notify();
 	}
@@ -147,6 +150,11 @@ export class HoldLedger {
 		return rest && rest.until > now ? rest : undefined;
 	}
 
+	/** How many tasks the ledger keeps, on every hold: it stays bounded by the jobs in flight. */
+	tasksKept(): number {
+		return this.holdOfTask.size;
+	}
+
 	/** Forgets everything (tests start each case from a fresh n8n process's point of view). */
 	forget(): void {
 		this.holds.clear();
@@ -159,6 +167,10 @@ export class HoldLedger {
 		const created: HoldRecord = { jobs: new Map() };
 		this.holds.set(holdId, created);
 		return created;
+	}
+
+	private dropExpired(record: HoldRecord, now: number): void {
+		for (const [taskId, job] of record.jobs) if (job.countedUntil < now) this.drop(record, taskId);
 	}
 
 	private drop(record: HoldRecord, taskId: string): void {

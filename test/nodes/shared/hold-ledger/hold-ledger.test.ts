@@ -43,6 +43,16 @@ describe('the hold ledger', () => {
 		expect(ledger.jobsOn('hold-a', T + 31_000)).toEqual([]);
 	});
 
+	it('forgets jobs past their counting time when the next one is added, even on a hold nobody places on', () => {
+		const ledger = new HoldLedger();
+		for (let job = 0; job < 100; job++) {
+			const acceptedAt = T + job * 60_000;
+			ledger.add('one-hold', `task-${job}`, { kind: 'grid', acceptedAt, countedUntil: acceptedAt + 90_000 });
+		}
+
+		expect(ledger.tasksKept()).toBe(2);
+	});
+
 	it('ignores what is seen of a task it does not count', () => {
 		const ledger = new HoldLedger();
 		ledger.add('hold-a', 'task-1', { kind: 'grid', acceptedAt: T, countedUntil: T + 90_000 });
