@@ -7,3 +7,16 @@ import { randomBytes } from 'node:crypto';
 export function newApiKey(): string {
 	return `lkr_${randomBytes(16).toString('hex')}`;
 }
+
+/** Fresh keys, one per name, whose last four characters differ: what the simulator's masked records tell apart. */
+export function newApiKeys<N extends string>(names: readonly N[]): Record<N, string> {
+	const keys = {} as Record<N, string>;
+	const tails = new Set<string>();
+	for (const name of names) {
+		let key = newApiKey();
+		while (tails.has(key.slice(-4))) key = newApiKey();
+		tails.add(key.slice(-4));
+		keys[name] = key;
+	}
+	return keys;
+}

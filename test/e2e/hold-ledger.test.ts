@@ -9,7 +9,7 @@ import {
 	type ExecutionItem,
 	LINKRAPI_HOLD_POOL_CREDENTIAL_TYPE,
 	loadWorkflow,
-	newApiKey,
+	newApiKeys,
 	nodeError,
 	nodeOutput,
 	pollUntil,
@@ -49,19 +49,6 @@ describe('The hold ledger in a real n8n: one process, every execution on the sam
 	afterEach(async () => {
 		await Promise.all(simulators.splice(0).map(async (sim) => await sim.stop()));
 	});
-
-	/** Fresh keys whose masked forms (`lkr_…abcd`, all the simulator records) tell them apart. */
-	function freshKeys(names: string[]): Keys {
-		const keys: Keys = {};
-		const masks = new Set<string>();
-		for (const name of names) {
-			let key = newApiKey();
-			while (masks.has(maskKey(key))) key = newApiKey();
-			masks.add(maskKey(key));
-			keys[name] = key;
-		}
-		return keys;
-	}
 
 	/** A simulator of its own (its own Base URL, so nothing learned in another test applies), 3 slots per hold. */
 	async function simulatorOf(keys: string[], taskDurationMs: number): Promise<Simulator> {
@@ -153,7 +140,7 @@ describe('The hold ledger in a real n8n: one process, every execution on the sam
 	}
 
 	it('Concurrent webhook executions share the pool', async () => {
-		const keys = freshKeys(['hold-1', 'hold-2', 'hold-3']);
+		const keys = newApiKeys(['hold-1', 'hold-2', 'hold-3']);
 		const sim = await simulatorOf(Object.values(keys), 3000);
 		const pool = await createPool('LinkrAPI hold pool, 9 executions at once', sim, keys);
 		const workflow = await deployFile('pool-imagine-on-receipt.json', pool);
@@ -201,7 +188,7 @@ describe('The hold ledger in a real n8n: one process, every execution on the sam
 	});
 
 	it('A Don’t Wait batch spreads over the pool', async () => {
-		const keys = freshKeys(['hold-1', 'hold-2', 'hold-3']);
+		const keys = newApiKeys(['hold-1', 'hold-2', 'hold-3']);
 		const sim = await simulatorOf(Object.values(keys), 3000);
 		const pool = await createPool('LinkrAPI hold pool, a Don’t Wait batch', sim, keys);
 		const workflow = await deployImagineBatch(pool, { waitMode: 'none' });
@@ -226,7 +213,7 @@ describe('The hold ledger in a real n8n: one process, every execution on the sam
 	describe('Two pool credentials with overlapping hold names', () => {
 		/** k1, k2, k3; pool A = {main: k1, extra: k2}, pool B = {main: k3, other: k1}. */
 		async function overlappingPools() {
-			const keys = freshKeys(['k1', 'k2', 'k3']);
+			const keys = newApiKeys(['k1', 'k2', 'k3']);
 			const sim = await simulatorOf(Object.values(keys), 500);
 			const poolA = { main: keys.k1, extra: keys.k2 };
 			const poolB = { main: keys.k3, other: keys.k1 };
@@ -291,7 +278,7 @@ describe('The hold ledger in a real n8n: one process, every execution on the sam
 	});
 
 	it('A refused hold rests for the whole process and comes back', async () => {
-		const keys = freshKeys(['hold-a', 'hold-b']);
+		const keys = newApiKeys(['hold-a', 'hold-b']);
 		const sim = await simulatorOf(Object.values(keys), 500);
 		const pool = await createPool('LinkrAPI hold pool, hold-a suspended a while', sim, keys);
 		// Two workflows on the one credential: what the ledger remembers is the process's, not an execution's.

@@ -11,6 +11,7 @@ import {
 	LINKRAPI_HOLD_POOL_CREDENTIAL_TYPE,
 	loadWorkflow,
 	newApiKey,
+	newApiKeys,
 	nodeOutput,
 	pollUntil,
 	REPO_ROOT,
@@ -577,14 +578,7 @@ describe('n8n queue mode: main + 2 webhook processes + 2 workers on Redis and Po
 		const holdNames = ['hold-1', 'hold-2', 'hold-3'];
 		/** A job of ours seen queued longer than this after it was accepted may mark its hold busy with others. */
 		const queuedGraceMs = 2000;
-		const keys: Record<string, string> = {};
-		const masks = new Set<string>();
-		for (const name of holdNames) {
-			let key = newApiKey();
-			while (masks.has(maskKey(key))) key = newApiKey();
-			masks.add(maskKey(key));
-			keys[name] = key;
-		}
+		const keys = newApiKeys(holdNames);
 		const holdOfKey = (masked: string) => holdNames.find((name) => maskKey(keys[name]) === masked);
 		sim.configure({
 			taskDurationMs: taskMs,
