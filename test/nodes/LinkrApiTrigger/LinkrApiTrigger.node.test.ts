@@ -1,7 +1,9 @@
 import nock from 'nock';
 
 import { LinkrApiTrigger } from '../../../nodes/LinkrApiTrigger/LinkrApiTrigger.node';
-import { API_HOST, API_KEY, CDN_HOST } from '../../helpers/execute-context';
+import { holdLedger, rememberOwner } from '../../../nodes/shared/hold-ledger';
+import { holdsOfPool } from '../../../nodes/shared/transport';
+import { API_HOST, API_KEY, BASE_URL, CDN_HOST } from '../../helpers/execute-context';
 import { completedGrid, failedTask, PNG_BYTES, runningTask, TASK_ID } from '../../helpers/fixtures';
 import { createWebhookContext, type WebhookRequest } from '../../helpers/webhook-context';
 
@@ -306,5 +308,65 @@ describe('LinkrAPI Trigger hardening', () => {
 		const { fake } = await deliver({ token: 'short-secret', params: { secretToken: 'short-secret' } });
 		expect(fake.response.statusCode).toBe(401);
 		expect((fake.response.body as { error: string }).error).toContain('shorter than 16 characters');
+	});
+});
+
+describe('LinkrAPI Trigger over a hold pool', () => {
+	const KEY_A = 'lkr_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+	const KEY_B = 'lkr_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+	const pool = {
+		baseUrl: BASE_URL,
+		holds: {
+			hold: [
+				{ name: 'a', apiKey: KEY_A },
+				{ name: 'b', apiKey: KEY_B },
+			],
+		},
+	};
+	const [holdA, holdB] = holdsOfPool(pool);
+	const asked: string[] = [];
+	const fetchOn = (key: string, status: number, body: object) =>
+		nock(API_HOST)
+			.matchHeader('authorization', `Bearer ${key}`)
+			.get(`/api/v1/fetch/${TASK_ID}`)
+			.reply(() => {
+				asked.push(key === KEY_A ? 'a' : 'b');
+				return [status, body];
+			});
+	const onPool = { params: { authentication: 'holdPool' }, pool };
+
+	beforeEach(() => (asked.length = 0));
+
+	it('asks the hold remembered making the task first, then the others', async () => {
+		rememberOwner(TASK_ID, holdB.id);
+		fetchOn(KEY_B, 200, completedGrid());
+
+		const { result } = await deliver(onPool);
+
+		expect(asked).toEqual(['b']);
+		expect(result.workflowData?.[0][0].json).toMatchObject({ task_id: TASK_ID, hold: 'b' });
+	});
+
+	it('answers 404 naming every hold asked, each once, when none has the task', async () => {
+		rememberOwner(TASK_ID, holdA.id);
+		fetchOn(KEY_A, 404, { detail: 'Task not found' });
+		fetchOn(KEY_B, 404, { detail: 'Task not found' });
+
+		const { fake } = await deliver({ ...onPool, query: { linkrapi_hold: 'b' } });
+
+		expect(asked).toEqual(['b', 'a']);
+		expect(fake.response).toEqual({
+			statusCode: 404,
+			body: { error: 'This task is unknown to every hold asked: b, a' },
+		});
+	});
+
+	it('frees the ended job’s place in the hold ledger for every execution of the process', async () => {
+		holdLedger.add(holdA.id, TASK_ID, { kind: 'grid', acceptedAt: Date.now(), countedUntil: Date.now() + 600_000 });
+		fetchOn(KEY_A, 200, completedGrid());
+
+		await deliver(onPool);
+
+		expect(holdLedger.jobsOn(holdA.id, Date.now())).toEqual([]);
 	});
 });
