@@ -18,14 +18,23 @@ export interface HoldLoad {
 	othersBusySince?: number;
 	/** How long a job of this kind runs on this hold (learned, else typical) */
 	runMs(kind: JobKind): number;
+	/** The longest a job of this kind runs on this hold, as its own jobs taught it; undefined until one ended */
+	longestRunMs(kind: JobKind): number | undefined;
 }
+
+/**
+ * A job may go to a full hold this long before the hold is expected to start it: the account then starts it the moment
+ * a slot frees, instead of after a poll has seen the slot free and the job was submitted (a poll's lag and a request
+ * per round of jobs).
+ */
+export const HAND_OVER_EARLY_MS = 1000;
 
 export interface Placement {
 	hold: HoldLoad;
 	/** When the job would start on the hold, and end */
 	startsAt: number;
 	endsAt: number;
-	/** The hold may be given the job now (a free slot, or room in its own queue) */
+	/** The hold may be given the job now: a free slot, room in its own queue, or a slot expected to free at once */
 	canTakeNow: boolean;
 }
 
@@ -41,15 +50,11 @@ function runMsOn(hold: HoldLoad, kind: JobKind, now: number): number {
 /**
  * When a new job would start and end on the hold: its jobs run first come, first served on `jobsAtOnce` slots, each
  * for its expected run time (a job past it is taken to end now). While someone else fills the hold, the slots ours
- * leave free count as busy for one grid's run time from when that was seen.
+ * leave free count as busy for one grid's run time from when that was seen. A full hold may take the job when a slot
+ * is foretold to free at once.
  */
 export function placementOn(hold: HoldLoad, kind: JobKind, now: number): Placement {
-	const slots: number[] = [];
-	for (const job of hold.jobs) {
-		const start = slots.length < hold.jobsAtOnce ? job.acceptedAt : Math.max(job.acceptedAt, slots.shift() as number);
-		slots.push(Math.max(now, start + runMsOn(hold, job.kind, now)));
-		slots.sort((a, b) => a - b);
-	}
+	const slots = slotEnds(hold, now, (job) => runMsOn(hold, job.kind, now));
 	let taken = hold.jobs.length;
 	if (hold.othersBusySince !== undefined) {
 		const othersEnd = Math.max(now, hold.othersBusySince + hold.runMs('grid'));
@@ -61,8 +66,34 @@ export function placementOn(hold: HoldLoad, kind: JobKind, now: number): Placeme
 		hold,
 		startsAt,
 		endsAt: startsAt + runMsOn(hold, kind, now),
-		canTakeNow: taken < hold.jobsAtOnce + hold.jobsWaiting,
+		canTakeNow: taken < hold.jobsAtOnce + hold.jobsWaiting || foretoldToStartAtOnce(hold, now),
 	};
+}
+
+/** When each slot of the hold frees: its jobs run first come, first served on `jobsAtOnce` slots for `runOf(job)`. */
+function slotEnds(hold: HoldLoad, now: number, runOf: (job: JobOnHold) => number): number[] {
+	const slots: number[] = [];
+	for (const job of hold.jobs) {
+		const start = slots.length < hold.jobsAtOnce ? job.acceptedAt : Math.max(job.acceptedAt, slots.shift() as number);
+		slots.push(Math.max(now, start + runOf(job)));
+		slots.sort((a, b) => a - b);
+	}
+	return slots;
+}
+
+/**
+ * Whether the hold's own learned times foretell that it starts a new job within HAND_OVER_EARLY_MS, each job taken to
+ * run the longest its kind was seen to need (so a job is rarely handed over too early). Never while someone else
+ * fills the hold, while a kind it runs was never seen ending on it, or once a job ran past that: ends are guesses then.
+ */
+function foretoldToStartAtOnce(hold: HoldLoad, now: number): boolean {
+	if (hold.othersBusySince !== undefined) return false;
+	const longest = new Map(hold.jobs.map((job) => [job.kind, hold.longestRunMs(job.kind)]));
+	const runOf = (job: JobOnHold) => longest.get(job.kind) ?? 0;
+	if (hold.jobs.some((job) => longest.get(job.kind) === undefined || now - job.acceptedAt > runOf(job))) return false;
+	const slots = slotEnds(hold, now, runOf);
+	const startsAt = slots.length < hold.jobsAtOnce ? now : slots[0];
+	return startsAt > now && startsAt - now <= HAND_OVER_EARLY_MS;
 }
 
 /**

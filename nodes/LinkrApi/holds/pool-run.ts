@@ -9,7 +9,7 @@ import { type Hold, holdNamed, unknownHoldError } from '../../shared/transport';
 import type { JobKind } from '../../shared/buttons/midjourney-buttons';
 import { jobTimesFor, type HoldJobTimes } from '../waiting';
 import { ExecutionJobs } from './execution-jobs';
-import { bestPlacement, type HoldLoad, type Placement } from './placement';
+import { bestPlacement, HAND_OVER_EARLY_MS, type HoldLoad, type Placement } from './placement';
 
 /** However far off a hold's next free slot is expected, the choice is looked at again this often. */
 const LONGEST_WAIT_MS = 5000;
@@ -84,7 +84,7 @@ export class PoolRun {
 			) as Placement;
 			const chosen = candidates.find((hold) => hold.id === best.hold.id) as Hold;
 			if (!waitedFor || best.canTakeNow) return this.placeOn(chosen, kind, waitedFor, best);
-			const waitMs = Math.min(LONGEST_WAIT_MS, Math.max(SHORTEST_WAIT_MS, best.startsAt - now));
+			const waitMs = Math.min(LONGEST_WAIT_MS, Math.max(SHORTEST_WAIT_MS, best.startsAt - HAND_OVER_EARLY_MS - now));
 			const sleeping = cancellableSleep(waitMs, signal);
 			sleeping.catch(() => undefined);
 			await Promise.race([sleeping, holdLedger.changes.next]);
@@ -105,6 +105,7 @@ export class PoolRun {
 			jobs: holdLedger.jobsOn(hold.id, now),
 			othersBusySince: holdLedger.othersBusyOn(hold.id)?.since,
 			runMs: (kind) => times.likelyRunMs(kind),
+			longestRunMs: (kind) => times.ownLongestMs(kind),
 		};
 	}
 

@@ -86,6 +86,11 @@ export class JobDurationEstimate {
 		return this.runTimeBetweenBounds(AIM_FRACTION);
 	}
 
+	/** The longest a job may run as far as recent jobs tell (the shortest seen ending); undefined until one was seen ending. */
+	longestMs(): number | undefined {
+		return this.runTimeBetweenBounds(1);
+	}
+
 	/**
 	 * How progress grows on this kind of job: a least-squares line through earlier jobs' reports, pulled towards
 	 * even growth from 0 % at the start to 100 % at the end.
@@ -155,6 +160,11 @@ export class HoldJobTimes {
 	/** What the job will likely take, learned or typical: where a queued job stands, never where a poll aims. */
 	likelyRunMs(kind: JobKind): number {
 		return this.expectedMs(kind) ?? TYPICAL_RUN_MS[kind];
+	}
+
+	/** The longest a job of this kind runs on this hold, learned from its own jobs only; undefined until one ended. */
+	ownLongestMs(kind: JobKind): number | undefined {
+		return this.own(kind)?.longestMs();
 	}
 
 	progressLine(kind: JobKind): ProgressLine {

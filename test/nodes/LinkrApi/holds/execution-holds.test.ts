@@ -7,6 +7,7 @@ import { serveTimedJobs, type TimedHolds, type TimedTask } from '../../../helper
 import { useVirtualClock } from '../../../helpers/use-virtual-clock';
 import { sleep } from 'n8n-workflow';
 import { FIRST_REST_MS } from '../../../../nodes/shared/hold-ledger';
+import { HAND_OVER_EARLY_MS } from '../../../../nodes/LinkrApi/holds/placement';
 
 jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep: jest.fn() }));
 
@@ -90,6 +91,19 @@ describe('Hold pool: a batch shared out among holds', () => {
 		expect(eighth.submittedAt).toBeGreaterThanOrEqual(firstEnd);
 		// never queued at Midjourney: each started as it was submitted
 		expect(jobs.tasks.every((task) => task.startsAt === task.submittedAt)).toBe(true);
+	});
+
+	it('once job times are learned, hands the next job over just before a slot frees, so the account starts it at once', async () => {
+		const jobs = serve();
+
+		await runNode({ params: onPool(), items: 12, pool: pool('fast1') });
+
+		const handedEarly = jobs.tasks.filter(
+			(task) => task.startsAt > task.submittedAt && jobs.tasks.some((earlier) => earlier.endsAt === task.startsAt),
+		);
+		expect(handedEarly.length).toBeGreaterThan(0);
+		// a second before the learned end, which may itself be a little early: never long in the account's queue
+		for (const task of jobs.tasks) expect(task.startsAt - task.submittedAt).toBeLessThanOrEqual(2 * HAND_OVER_EARLY_MS);
 	});
 
 	it('gives a relax hold fewer jobs once it is found slower, and ends sooner than a round robin would', async () => {

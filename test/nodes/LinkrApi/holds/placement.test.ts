@@ -6,6 +6,7 @@ const hold = (id: string, runMs: number, jobs: number[] = [], jobsAtOnce = 3, jo
 	jobsWaiting,
 	jobs: jobs.map((acceptedAt) => ({ kind: 'grid', acceptedAt })),
 	runMs: () => runMs,
+	longestRunMs: () => runMs,
 });
 
 describe('where the next job goes', () => {
@@ -24,6 +25,27 @@ describe('where the next job goes', () => {
 			canTakeNow: false,
 		});
 		expect(placementOn(hold('a', 6000, [0, 0, 500], 3, 1), 'grid', 1000).canTakeNow).toBe(true);
+	});
+
+	it('lets a full hold take a job at most a second before its learned times foretell a slot free for it', () => {
+		expect(placementOn(hold('a', 6000, [0, 0, 500]), 'grid', 4999).canTakeNow).toBe(false);
+		expect(placementOn(hold('a', 6000, [0, 0, 500]), 'grid', 5000)).toMatchObject({ startsAt: 6000, canTakeNow: true });
+		// two slots free at 6 s: one for the job handed over already, one for the next
+		expect(placementOn(hold('a', 6000, [0, 0, 500, 5000]), 'grid', 5000).canTakeNow).toBe(true);
+		expect(placementOn(hold('a', 6000, [0, 0, 500, 5000, 5000]), 'grid', 5000).canTakeNow).toBe(false);
+	});
+
+	it('hands a job over early only on the hold’s own learned times, and not once a job ran past them', () => {
+		const unlearned = { ...hold('a', 6000, [0, 0, 500]), longestRunMs: () => undefined };
+		expect(placementOn(unlearned, 'grid', 5000).canTakeNow).toBe(false);
+		expect(placementOn(hold('a', 6000, [0, 0, 0]), 'grid', 6000)).toMatchObject({ startsAt: 6000, canTakeNow: false });
+		expect(placementOn(hold('a', 6000, [-1000, 0, 500]), 'grid', 5200).canTakeNow).toBe(false);
+	});
+
+	it('counts the free slots of a hold someone else fills as busy for a grid’s time from when that was seen', () => {
+		const busy = { ...hold('a', 6000, [0]), othersBusySince: 2000 };
+		expect(placementOn(busy, 'grid', 3000)).toMatchObject({ startsAt: 6000, canTakeNow: false });
+		expect(bestPlacement([busy, hold('b', 6000, [0, 0])], 'grid', 3000)?.hold.id).toBe('b');
 	});
 
 	it('prefers the hold that ends the job soonest: a fast one with a free slot over a slow one', () => {
