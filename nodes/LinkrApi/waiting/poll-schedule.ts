@@ -99,8 +99,10 @@ export function nextPollAt(watch: Readonly<WatchFacts>, times: HoldJobTimes): nu
 	const mayRunSince = watch.mayRunSince as number;
 	let next = Math.max(lastPollAt ?? -Infinity, mayRunSince) + target.wait.pollIntervalMs;
 	const end = predictedEndAt(watch, times);
-	if (end !== undefined && end + POLL_MARGIN_MS >= polledOrAccepted + MIN_POLL_GAP_MS) {
-		next = Math.min(next, end + POLL_MARGIN_MS);
+	// A poll that came before the predicted end aims again, a gap later at the soonest; one that came after it and
+	// found the job running says the prediction missed, and waits the Poll Interval.
+	if (end !== undefined && end + POLL_MARGIN_MS > polledOrAccepted) {
+		next = Math.min(next, Math.max(end + POLL_MARGIN_MS, polledOrAccepted + MIN_POLL_GAP_MS));
 	}
 	return Math.min(next, watch.deadline);
 }

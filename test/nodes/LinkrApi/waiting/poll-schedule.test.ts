@@ -141,6 +141,14 @@ describe('when the watcher polls a task that may be running', () => {
 		expect(predictedEndAt(drawnFast, learned(18000, 19000))).toBe(polled + MIN_POLL_GAP_MS - POLL_MARGIN_MS);
 	});
 
+	it('aims again a moment later when a poll came just before the predicted end, not a Poll Interval later', () => {
+		const polled = ACCEPTED + 5500;
+		// learned 5–6 s: aimed at 5.6 s + the margin; the poll at 5.5 s found it running
+		expect(nextPollAt(watch({ lastPollAt: polled, lastTask: running(95) }), learned(5000, 6000))).toBe(
+			polled + MIN_POLL_GAP_MS,
+		);
+	});
+
 	it('drops a prediction the last poll has already passed', () => {
 		const polled = ACCEPTED + 3800;
 		expect(nextPollAt(watch({ lastPollAt: polled, lastTask: running(0) }), learned(2000, 4000))).toBe(
